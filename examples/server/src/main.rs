@@ -1,0 +1,3 @@
+//! `sigap`: the reference server and the administrators' command-line tool.
+
+fn main() {}

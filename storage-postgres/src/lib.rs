@@ -1,0 +1,1 @@
+//! Sigap's PostgreSQL store (sqlx).

@@ -1,0 +1,1 @@
+//! Sigap's embedded default store, on sled.
