@@ -4,6 +4,7 @@
 //! This crate does no I/O: time comes in as a value, files come in as text.
 
 pub mod date;
+pub mod definition;
 pub mod diag;
 pub mod duration;
 pub mod toml_doc;

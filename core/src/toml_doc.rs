@@ -284,6 +284,13 @@ fn explain(raw: &str, path: &KeyPath) -> (&'static str, String, String) {
         );
     }
     if let Some(field) = missing_field(raw) {
+        if path.is_root() {
+            return (
+                "missing-key",
+                format!("the file lacks the required top-level key `{field}`"),
+                format!("add `{field} = …` near the top of the file, before the first `[table]`"),
+            );
+        }
         return (
             "missing-key",
             format!("`{path}` lacks the required key `{field}`"),
@@ -455,21 +462,21 @@ size = 1
            |
         10 | colour = "red"
            | ^^^^^^
-           = help: keys allowed here: `id`, `size` or `limit`; unknown keys are rejected so that a typo never goes unnoticed
+          = help: keys allowed here: `id`, `size` or `limit`; unknown keys are rejected so that a typo never goes unnoticed
 
         error[invalid-value]: `items[2].limit`: `x` in `3x` is not a unit
           --> t.toml:15:9 (at items[2].limit)
            |
         15 | limit = "3x"
            |         ^^^^
-           = help: write a whole number followed by a unit: `m` (working minutes), `h` (working hours) or `wd` (working days), e.g. `30m`, `2h`, `1wd`
+          = help: write a whole number followed by a unit: `m` (working minutes), `h` (working hours) or `wd` (working days), e.g. `30m`, `2h`, `1wd`
 
         error[wrong-type]: `nested.items[0].id` has the wrong type: found integer `5`, expected a string
           --> t.toml:19:6 (at nested.items[0].id)
            |
         19 | id = 5
            |      ^
-           = help: write `nested.items[0].id` as a string
+          = help: write `nested.items[0].id` as a string
 
         4 errors found
         "#);
@@ -477,11 +484,33 @@ size = 1
 
     #[test]
     fn reports_syntax_errors_with_their_place() {
-        insta::assert_snapshot!(errors("name = \"x\nother = 1\n"), @"");
+        insta::assert_snapshot!(errors("name = \"x\nother = 1\n"), @r#"
+        error[syntax]: this is not valid TOML: invalid basic string, expected `"`
+          --> t.toml:1:10 (at (top level))
+          |
+        1 | name = "x
+          |          ^
+          = help: fix the TOML syntax here: strings need quotes, every key needs `= value`, tables are written `[name]` and lists of tables `[[name]]`
+
+        1 error found
+        "#);
     }
 
     #[test]
     fn a_missing_required_key_is_named() {
-        insta::assert_snapshot!(errors("[[items]]\nid = \"a\"\n"), @"");
+        insta::assert_snapshot!(errors("[[items]]\nid = \"a\"\n"), @"
+        error[missing-key]: `(top level)` lacks the required key `name`
+          --> t.toml (at (top level))
+          = help: add `name = …` to this table
+
+        error[missing-key]: `items[0]` lacks the required key `size`
+          --> t.toml:1:1 (at items[0])
+          |
+        1 | [[items]]
+          | ^^^^^^^^^
+          = help: add `size = …` to this table
+
+        2 errors found
+        ");
     }
 }
