@@ -22,7 +22,10 @@ use crate::diag::{Diagnostic, Diagnostics, KeyPath, Segment, SourceText, did_you
 pub(crate) const HELP_SEPARATOR: char = '\u{1f}';
 
 /// A custom serde error carrying a message and a help text.
-pub(crate) fn custom_error<E: serde::de::Error>(message: impl std::fmt::Display, help: impl std::fmt::Display) -> E {
+pub(crate) fn custom_error<E: serde::de::Error>(
+    message: impl std::fmt::Display,
+    help: impl std::fmt::Display,
+) -> E {
     E::custom(format!("{message}{HELP_SEPARATOR}{help}"))
 }
 
@@ -53,7 +56,9 @@ impl<'a> Document<'a> {
                         "fix the TOML syntax here: strings need quotes, every key needs `= value`, tables are written `[name]` and lists of tables `[[name]]`",
                     )
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            let mut diagnostics = diagnostics;
+            diagnostics.sort_by_key(|d| (d.line, d.column));
             return Err(Diagnostics(diagnostics));
         }
         Ok(Self { source, root })
@@ -66,7 +71,10 @@ impl<'a> Document<'a> {
 
     /// A string value at the top level, if present.
     pub fn top_level_str(&self, key: &str) -> Option<&str> {
-        self.root.get_ref().get(key).and_then(|v| v.get_ref().as_str())
+        self.root
+            .get_ref()
+            .get(key)
+            .and_then(|v| v.get_ref().as_str())
     }
 
     /// Whether the top level has this key.
@@ -90,12 +98,19 @@ impl<'a> Document<'a> {
             let message = error.message().to_owned();
             // A required key we cut out ourselves is not a new problem.
             let cascade = missing_field(&message).is_some_and(|field| {
-                span.as_ref().is_some_and(|s| cut_keys.iter().any(|(table, key)| table == s && key == field))
+                span.as_ref().is_some_and(|s| {
+                    cut_keys
+                        .iter()
+                        .any(|(table, key)| table == s && key == field)
+                })
             });
             if !cascade {
                 let diagnostic = self.translate(&message, span.clone());
-                if diagnostics.iter().any(|d| d.line == diagnostic.line && d.column == diagnostic.column && d.message == diagnostic.message)
-                {
+                if diagnostics.iter().any(|d| {
+                    d.line == diagnostic.line
+                        && d.column == diagnostic.column
+                        && d.message == diagnostic.message
+                }) {
                     break;
                 }
                 diagnostics.push(diagnostic);
@@ -117,13 +132,25 @@ impl<'a> Document<'a> {
     }
 
     /// A diagnostic about the value at `path`.
-    pub fn error(&self, code: &'static str, path: KeyPath, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        code: &'static str,
+        path: KeyPath,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         let span = self.span_of(&path);
         self.source.diagnostic(code, span, path, message, help)
     }
 
     /// A diagnostic about the key at `path` (the name rather than the value).
-    pub fn key_error(&self, code: &'static str, path: KeyPath, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    pub fn key_error(
+        &self,
+        code: &'static str,
+        path: KeyPath,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         let span = self.key_span_of(&path).or_else(|| self.span_of(&path));
         self.source.diagnostic(code, span, path, message, help)
     }
@@ -196,13 +223,15 @@ impl<'a> Document<'a> {
                                 table = t;
                                 continue 'outer;
                             }
-                            DeValue::Array(a) => match a.iter().position(|item| contains(&extent(item), span)) {
-                                Some(i) => {
-                                    segments.push(Segment::Index(i));
-                                    current = &a[i];
+                            DeValue::Array(a) => {
+                                match a.iter().position(|item| contains(&extent(item), span)) {
+                                    Some(i) => {
+                                        segments.push(Segment::Index(i));
+                                        current = &a[i];
+                                    }
+                                    None => break 'outer,
                                 }
-                                None => break 'outer,
-                            },
+                            }
                             _ => break 'outer,
                         }
                     }
@@ -254,7 +283,11 @@ fn extent(value: &Spanned<DeValue<'_>>) -> Range<usize> {
 }
 
 /// Whether `span` lies in the key or anywhere in the value of an entry.
-fn entry_contains(key: &Spanned<toml::de::DeString<'_>>, value: &Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+fn entry_contains(
+    key: &Spanned<toml::de::DeString<'_>>,
+    value: &Spanned<DeValue<'_>>,
+    span: &Range<usize>,
+) -> bool {
     contains(&key.span(), span) || contains(&extent(value), span)
 }
 
@@ -265,7 +298,11 @@ fn missing_field(message: &str) -> Option<&str> {
 /// Turns a serde/toml error message into a code, a message and a help text.
 fn explain(raw: &str, path: &KeyPath) -> (&'static str, String, String) {
     if let Some((message, help)) = raw.split_once(HELP_SEPARATOR) {
-        return ("invalid-value", format!("`{path}`: {message}"), help.to_owned());
+        return (
+            "invalid-value",
+            format!("`{path}`: {message}"),
+            help.to_owned(),
+        );
     }
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -306,29 +343,37 @@ fn explain(raw: &str, path: &KeyPath) -> (&'static str, String, String) {
         return (
             "unknown-value",
             format!("`{path}` cannot be `{value}`"),
-            format!("{suggestion}use one of {}", one_of(allowed.iter().map(String::as_str))),
+            format!(
+                "{suggestion}use one of {}",
+                one_of(allowed.iter().map(String::as_str))
+            ),
         );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
         return (
             "wrong-type",
             format!("`{path}` has the wrong type: found {found}, expected {expected}"),
             format!("write `{path}` as {expected}"),
         );
     }
-    if let Some(rest) = raw.strip_prefix("invalid length ") {
-        return ("wrong-length", format!("`{path}` has the wrong length: {rest}"), "check the number of entries".to_owned());
-    }
     if let Some(rest) = raw.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another value"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another value"));
         return (
             "invalid-value",
             format!("`{path}` has an invalid value: {found}"),
             format!("write {expected}"),
         );
     }
-    ("invalid-value", format!("`{path}`: {raw}"), "check this value against the documentation".to_owned())
+    (
+        "invalid-value",
+        format!("`{path}`: {raw}"),
+        "check this value against the documentation".to_owned(),
+    )
 }
 
 fn parent_of(path: &KeyPath) -> KeyPath {
@@ -337,7 +382,11 @@ fn parent_of(path: &KeyPath) -> KeyPath {
 }
 
 fn backticked(text: &str) -> Vec<String> {
-    text.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Cuts the innermost array element or key containing `span` out of `table`.
@@ -353,7 +402,9 @@ fn excise_table(
         .iter()
         .find(|(k, v)| entry_contains(k, v, span))
         .map(|(k, _)| (k.get_ref().to_string(), contains(&k.span(), span)));
-    let Some((key, in_key)) = hit else { return false };
+    let Some((key, in_key)) = hit else {
+        return false;
+    };
     if let Some(value) = table.get_mut(key.as_str())
         && !in_key
         && excise_value(value, span, cut_keys)
@@ -365,12 +416,18 @@ fn excise_table(
     true
 }
 
-fn excise_value(value: &mut Spanned<DeValue<'_>>, span: &Range<usize>, cut_keys: &mut Vec<(Range<usize>, String)>) -> bool {
+fn excise_value(
+    value: &mut Spanned<DeValue<'_>>,
+    span: &Range<usize>,
+    cut_keys: &mut Vec<(Range<usize>, String)>,
+) -> bool {
     let value_span = value.span();
     match value.get_mut() {
         DeValue::Table(table) => excise_table(table, &value_span, span, cut_keys),
         DeValue::Array(array) => {
-            let Some(i) = array.iter().position(|item| contains(&extent(item), span)) else { return false };
+            let Some(i) = array.iter().position(|item| contains(&extent(item), span)) else {
+                return false;
+            };
             if excise_value(&mut std::ops::DerefMut::deref_mut(array)[i], span, cut_keys) {
                 return true;
             }
@@ -499,16 +556,16 @@ size = 1
     #[test]
     fn a_missing_required_key_is_named() {
         insta::assert_snapshot!(errors("[[items]]\nid = \"a\"\n"), @"
-        error[missing-key]: `(top level)` lacks the required key `name`
-          --> t.toml (at (top level))
-          = help: add `name = …` to this table
-
         error[missing-key]: `items[0]` lacks the required key `size`
           --> t.toml:1:1 (at items[0])
           |
         1 | [[items]]
           | ^^^^^^^^^
           = help: add `size = …` to this table
+
+        error[missing-key]: the file lacks the required top-level key `name`
+          --> t.toml:1:1 (at (top level))
+          = help: add `name = …` near the top of the file, before the first `[table]`
 
         2 errors found
         ");

@@ -18,3 +18,108 @@ fn west_sumatra_consultation_loads() {
     assert_eq!(definition.organisation_id(), "sumbar-biro-hukum");
     assert_eq!(definition.version().len(), 64);
 }
+
+#[test]
+fn the_second_organisation_loads_with_other_roles_and_a_revision_loop() {
+    let definition = load("workflows/kabupaten-contoh/pendampingan-hukum.toml");
+    assert_eq!(definition.organisation_id(), "kab-contoh-bagian-hukum");
+    let loop_back = definition.action("revisi_telaah").unwrap();
+    assert_eq!(loop_back.to, "telaah");
+    assert!(
+        definition
+            .file()
+            .stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Task)
+            .count()
+            > 5
+    );
+}
+
+#[test]
+fn the_sop_table_shows_the_six_activities_as_in_the_source() {
+    use sigap_core::definition::sop::SopTable;
+    let definition = load("workflows/sumbar/konsultasi-hukum.toml");
+    let table = SopTable::new(&definition);
+    let rows: Vec<(usize, &str, &str, &str, &str)> = table
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.number,
+                table.performers[r.performer].role.as_str(),
+                r.time.as_str(),
+                r.output.as_str(),
+                r.requirements.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                1,
+                "pemohon",
+                "5 menit",
+                "Permintaan masuk",
+                "Akun aktif dan koneksi internet"
+            ),
+            (
+                2,
+                "pemohon",
+                "15 menit",
+                "Permohonan konsultasi",
+                "Formulir lengkap, identitas, pokok masalah dan pertanyaan"
+            ),
+            (
+                3,
+                "pokja_dokumentasi",
+                "30 menit",
+                "Pertanyaan terverifikasi",
+                "Formulir dan dokumen pendukung"
+            ),
+            (
+                4,
+                "pokja_layanan",
+                "1 hari kerja",
+                "Draft jawaban hukum",
+                "Dokumen kajian"
+            ),
+            (
+                5,
+                "kepala_bagian",
+                "1 hari kerja",
+                "Draft jawaban hukum yang disetujui",
+                "Dokumen kajian"
+            ),
+            (
+                6,
+                "pokja_dokumentasi",
+                "15 menit",
+                "Jawaban hukum yang akan dikirim ke pemohon",
+                "Dokumen kajian"
+            ),
+        ]
+    );
+    insta::assert_snapshot!("sumbar_sop_markdown", table.to_markdown());
+}
+
+#[test]
+fn the_stage_diagram_renders_as_mermaid_and_dot() {
+    use sigap_core::definition::graph;
+    let definition = load("workflows/sumbar/konsultasi-hukum.toml");
+    insta::assert_snapshot!("sumbar_mermaid", graph::mermaid(&definition));
+    insta::assert_snapshot!("sumbar_dot", graph::dot(&definition));
+}
+
+#[test]
+fn the_version_is_a_content_hash_that_ignores_comments_but_not_labels() {
+    let path = "workflows/sumbar/konsultasi-hukum.toml";
+    let text =
+        std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let original = Definition::load(path, &text).unwrap();
+    let commented = Definition::load(path, &format!("# a new comment\n{text}")).unwrap();
+    assert_eq!(original.version(), commented.version());
+    let relabelled = Definition::load(path, &text.replace("Kirim permohonan", "Kirim")).unwrap();
+    assert_ne!(original.version(), relabelled.version());
+}

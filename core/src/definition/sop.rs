@@ -63,17 +63,26 @@ impl SopTable {
     pub fn new(definition: &Definition) -> Self {
         let file = definition.file();
         let sop = file.sop.clone().unwrap_or_default();
-        let activities: Vec<_> =
-            file.stages.iter().filter(|s| matches!(s.kind, StageKind::Applicant | StageKind::Task)).collect();
+        let activities: Vec<_> = file
+            .stages
+            .iter()
+            .filter(|s| matches!(s.kind, StageKind::Applicant | StageKind::Task))
+            .collect();
         let mut performers: Vec<Performer> = Vec::new();
         let applicant = definition.applicant_role();
-        performers.push(Performer { role: applicant.id.clone(), label: applicant.label.clone() });
+        performers.push(Performer {
+            role: applicant.id.clone(),
+            label: applicant.label.clone(),
+        });
         for stage in &activities {
             if let Some(role) = stage.role.as_deref().and_then(|r| definition.role(r))
                 && role.kind == RoleKind::Staff
                 && !performers.iter().any(|p| p.role == role.id)
             {
-                performers.push(Performer { role: role.id.clone(), label: role.label.clone() });
+                performers.push(Performer {
+                    role: role.id.clone(),
+                    label: role.label.clone(),
+                });
             }
         }
         let rows = activities
@@ -89,7 +98,10 @@ impl SopTable {
                     .and_then(|r| performers.iter().position(|p| p.role == r))
                     .unwrap_or(0),
                 requirements: stage.requirements.clone().unwrap_or_default(),
-                time: stage.time_standard.map(|d| d.to_indonesian()).unwrap_or_default(),
+                time: stage
+                    .time_standard
+                    .map(|d| d.to_indonesian())
+                    .unwrap_or_default(),
                 output: stage.output.clone().unwrap_or_default(),
                 note: stage.note.clone().unwrap_or_default(),
             })
@@ -107,7 +119,14 @@ impl SopTable {
         fact("Disahkan oleh", sop.approved_by.clone());
         fact("Peringatan", sop.warning.clone());
         fact("Pencatatan dan Pendataan", sop.records.clone());
-        fact("Versi definisi", Some(format!("{} ({})", file.revision.clone().unwrap_or_else(|| "-".to_owned()), definition.short_version())));
+        fact(
+            "Versi definisi",
+            Some(format!(
+                "{} ({})",
+                file.revision.clone().unwrap_or_else(|| "-".to_owned()),
+                definition.short_version()
+            )),
+        );
         let lists = [
             ("Dasar Hukum", sop.legal_basis),
             ("Kualifikasi Pelaksana", sop.qualifications),
@@ -122,7 +141,14 @@ impl SopTable {
             Some(unit) => format!("{} — {}", file.organisation.name, unit),
             None => file.organisation.name.clone(),
         };
-        Self { title: sop.title.unwrap_or_else(|| file.label.clone()), organisation, facts, lists, performers, rows }
+        Self {
+            title: sop.title.unwrap_or_else(|| file.label.clone()),
+            organisation,
+            facts,
+            lists,
+            performers,
+            rows,
+        }
     }
 
     /// The table as Markdown (GitHub-flavoured).
@@ -158,7 +184,13 @@ impl SopTable {
             for i in 0..self.performers.len() {
                 out.push_str(if i == row.performer { " ● |" } else { " |" });
             }
-            out.push_str(&format!(" {} | {} | {} | {} |\n", md(&row.requirements), md(&row.time), md(&row.output), md(&row.note)));
+            out.push_str(&format!(
+                " {} | {} | {} | {} |\n",
+                md(&row.requirements),
+                md(&row.time),
+                md(&row.output),
+                md(&row.note)
+            ));
         }
         out
     }
@@ -166,5 +198,7 @@ impl SopTable {
 
 /// Escapes text for a Markdown table cell.
 fn md(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
