@@ -1,0 +1,33 @@
+//! `sigap sop`, `sigap graph` and `sigap schema`: the procedure for people and editors.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use sigap_core::definition::{graph, json_schema, sop::SopTable};
+
+use super::files::load_definition;
+use super::{GraphFormat, SopFormat, emit};
+
+pub(crate) fn sop(file: &Path, format: SopFormat) -> anyhow::Result<ExitCode> {
+    let definition = load_definition(file)?;
+    let table = SopTable::new(&definition);
+    match format {
+        SopFormat::Markdown => emit(&table.to_markdown())?,
+        SopFormat::Html => emit(&(crate::html::sop::document(&table).into_string() + "\n"))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn graph(file: &Path, format: GraphFormat) -> anyhow::Result<ExitCode> {
+    let definition = load_definition(file)?;
+    match format {
+        GraphFormat::Mermaid => emit(&graph::mermaid(&definition))?,
+        GraphFormat::Dot => emit(&graph::dot(&definition))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn schema() -> anyhow::Result<ExitCode> {
+    emit(&(serde_json::to_string_pretty(&json_schema())? + "\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
