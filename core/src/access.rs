@@ -1,0 +1,442 @@
+//! Access rules from the definition: who may do what, and who sees what.
+//!
+//! Every view of a case is built here, with redaction applied: a staff
+//! member sees a form field only if one of their roles reads it (see
+//! `[visibility]`), in the form, in the history and in attachments; the
+//! applicant sees their own case through its capability, never internal
+//! notes, internal inputs or who did what. List views use
+//! [`crate::storage::CaseSummary`], which holds no form field at all.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::definition::{Action, ActionKind, ApplicantView, Definition, Field, FieldKind, Outcome, RoleKind, StageKind};
+use crate::engine::{Case, ClockKey, ClockState, Event, Principal, Status};
+use crate::form::{FileRef, Values};
+
+/// Whether `principal` may perform `action` on `case` now (stage, role and assignment).
+pub fn may_perform(definition: &Definition, case: &Case, principal: &Principal, action: &Action) -> bool {
+    if case.status == Status::Closed || action.kind == ActionKind::Submit || !action.from.contains(&case.stage) {
+        return false;
+    }
+    let performers = definition.performers(action, &case.stage);
+    match principal {
+        Principal::Applicant => performers.contains(&definition.applicant_role().id.as_str()),
+        Principal::Staff { user, roles } => {
+            let holds = roles.iter().any(|r| performers.contains(&r.as_str()));
+            let supervisor = definition.stage(&case.stage).and_then(|s| s.supervisor.as_deref());
+            let assignment_ok = case.assignee.as_ref().is_none_or(|a| a == user)
+                || supervisor.is_some_and(|s| roles.iter().any(|r| r == s));
+            holds && assignment_ok
+        }
+        Principal::System => false,
+    }
+}
+
+/// The actions `principal` may perform on `case` now.
+pub fn allowed_actions<'d>(definition: &'d Definition, case: &Case, principal: &Principal) -> Vec<&'d Action> {
+    definition.actions_from(&case.stage).filter(|a| may_perform(definition, case, principal, a)).collect()
+}
+
+/// Whether a staff member with `roles` may see cases of this workflow at all.
+pub fn may_view(definition: &Definition, roles: &[String]) -> bool {
+    definition.file().roles.iter().any(|r| r.kind == RoleKind::Staff && roles.contains(&r.id))
+}
+
+/// Whether a staff member with `roles` may read the evaluation report.
+pub fn may_read_report(definition: &Definition, roles: &[String]) -> bool {
+    let readers = &definition.file().report.readers;
+    if readers.is_empty() { may_view(definition, roles) } else { roles.iter().any(|r| readers.contains(r)) }
+}
+
+/// A form field as a viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldView {
+    /// The field's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Its type.
+    pub kind: FieldKind,
+    /// The value for people, or the redaction marker.
+    pub value: Option<String>,
+    /// The files, when the viewer may see them.
+    pub files: Vec<FileRef>,
+    /// Whether the value is hidden from this viewer.
+    pub redacted: bool,
+}
+
+fn field_views(definition: &Definition, values: &Values, readable: impl Fn(&Field) -> bool) -> Vec<FieldView> {
+    let redacted = &definition.file().visibility.redacted;
+    definition
+        .file()
+        .form
+        .fields
+        .iter()
+        .map(|field| {
+            let value = values.get(&field.id);
+            if readable(field) {
+                FieldView {
+                    id: field.id.clone(),
+                    label: field.label.clone(),
+                    kind: field.kind,
+                    value: value.map(|v| display_value(definition, field, v)),
+                    files: value.map(|v| v.files().to_vec()).unwrap_or_default(),
+                    redacted: false,
+                }
+            } else {
+                FieldView {
+                    id: field.id.clone(),
+                    label: field.label.clone(),
+                    kind: field.kind,
+                    value: value.map(|_| redacted.clone()),
+                    files: Vec::new(),
+                    redacted: value.is_some(),
+                }
+            }
+        })
+        .collect()
+}
+
+/// A value for people: choice and product ids become their labels.
+pub fn display_value(definition: &Definition, field: &Field, value: &crate::form::Value) -> String {
+    let text = value.display();
+    match field.kind {
+        FieldKind::Choice => field.options.iter().find(|o| o.id == text).map_or(text, |o| o.label.clone()),
+        FieldKind::Product => definition.product(&text).map_or(text, |p| p.label.clone()),
+        FieldKind::Consent => if text == "true" { "Ya".to_owned() } else { text },
+        _ => text,
+    }
+}
+
+/// A clock as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockView {
+    /// `overall` or the stage id.
+    pub clock: String,
+    /// Its state now.
+    pub state: ClockState,
+    /// The standard, e.g. `30m`.
+    pub standard: Option<String>,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Its due instant, while running.
+    pub due: Option<DateTime<Utc>>,
+    /// Its at-risk instant, while running.
+    pub warn: Option<DateTime<Utc>>,
+    /// Working seconds counted (up to its last pause or stop).
+    pub elapsed: i64,
+    /// Whether it stopped within its standard.
+    pub within_standard: Option<bool>,
+}
+
+/// One history entry as a viewer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventView {
+    /// Sequence number.
+    pub seq: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (a description).
+    pub actor: String,
+    /// What kind of event.
+    pub kind: &'static str,
+    /// Its content, with unreadable form fields redacted and the secret's hash removed.
+    pub detail: serde_json::Value,
+    /// Its hash.
+    pub hash: String,
+}
+
+/// A case as a staff member is entitled to see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffView {
+    /// The case id.
+    pub id: String,
+    /// The tracking code.
+    pub tracking_code: String,
+    /// The workflow.
+    pub workflow: String,
+    /// The workflow's label.
+    pub workflow_label: String,
+    /// The pinned version.
+    pub workflow_version: String,
+    /// The current stage.
+    pub stage: String,
+    /// Its label.
+    pub stage_label: String,
+    /// The stage's performing role.
+    pub stage_role: Option<String>,
+    /// Where it stands.
+    pub status: Status,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+    /// Version, to send back with actions.
+    pub version: u64,
+    /// Submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Who holds the current task.
+    pub assignee: Option<String>,
+    /// The form, redacted for this viewer.
+    pub form: Vec<FieldView>,
+    /// Internal notes.
+    pub notes: Vec<crate::engine::Note>,
+    /// Attachments this viewer may open.
+    pub attachments: Vec<crate::engine::Attachment>,
+    /// Messages sent to the applicant.
+    pub messages: Vec<crate::engine::PublicMessage>,
+    /// The answer.
+    pub answer: Option<crate::engine::Answer>,
+    /// Survey answers.
+    pub survey: Option<Values>,
+    /// Clocks.
+    pub clocks: Vec<ClockView>,
+    /// The history, redacted for this viewer.
+    pub history: Vec<EventView>,
+    /// Action ids this viewer may perform now.
+    pub actions: Vec<String>,
+}
+
+fn clock_views(case: &Case, now: DateTime<Utc>) -> Vec<ClockView> {
+    case.clocks
+        .iter()
+        .map(|c| ClockView {
+            clock: match &c.key {
+                ClockKey::Overall => "overall".to_owned(),
+                ClockKey::Stage(s) => s.clone(),
+            },
+            state: c.state_at(now),
+            standard: c.standard.map(|d| d.to_string()),
+            started_at: c.started_at,
+            due: c.due,
+            warn: c.warn,
+            elapsed: c.elapsed,
+            within_standard: c.within_standard,
+        })
+        .collect()
+}
+
+/// Whether a staff member with `roles` may read a form field.
+fn staff_reads(definition: &Definition, roles: &[String], field: &Field) -> bool {
+    let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+    definition.may_read_field(&roles, field)
+}
+
+/// Redacts a history entry for a staff member.
+pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> EventView {
+    let mut detail = serde_json::to_value(&event.kind).unwrap_or_default();
+    if let Some(object) = detail.as_object_mut() {
+        object.remove("secret_hash");
+        if let Some(form) = object.get_mut("form").and_then(|f| f.as_object_mut()) {
+            for (id, value) in form.iter_mut() {
+                let readable = definition.form_field(id).is_some_and(|f| staff_reads(definition, roles, f));
+                if !readable {
+                    *value = serde_json::Value::String(definition.file().visibility.redacted.clone());
+                }
+            }
+        }
+    }
+    EventView { seq: event.seq, at: event.at, actor: event.actor.describe(), kind: event.kind.name(), detail, hash: event.hash.clone() }
+}
+
+/// The case as staff with `roles` may see it, at `now`.
+pub fn staff_view(definition: &Definition, case: &Case, events: &[Event], principal: &Principal, now: DateTime<Utc>) -> StaffView {
+    let roles: Vec<String> = principal.roles().into_iter().map(str::to_owned).collect();
+    let stage = definition.stage(&case.stage);
+    let readable_field = |id: &str| definition.form_field(id).is_none_or(|f| staff_reads(definition, &roles, f));
+    StaffView {
+        id: case.id.to_string(),
+        tracking_code: case.tracking_code.to_string(),
+        workflow: case.workflow.clone(),
+        workflow_label: definition.label().to_owned(),
+        workflow_version: case.workflow_version.clone(),
+        stage: case.stage.clone(),
+        stage_label: stage.map_or_else(|| case.stage.clone(), |s| s.label.clone()),
+        stage_role: stage.and_then(|s| s.role.clone()),
+        status: case.status,
+        outcome: case.outcome,
+        version: case.version,
+        submitted_at: case.submitted_at,
+        updated_at: case.updated_at,
+        assignee: case.assignee.clone(),
+        form: field_views(definition, &case.form, |f| staff_reads(definition, &roles, f)),
+        notes: case.notes.clone(),
+        attachments: case
+            .attachments
+            .iter()
+            .filter(|a| a.form_field.as_deref().is_none_or(readable_field))
+            .cloned()
+            .collect(),
+        messages: case.messages.clone(),
+        answer: case.answer.clone(),
+        survey: case.survey.clone(),
+        clocks: clock_views(case, now),
+        history: events.iter().map(|e| event_view(definition, &roles, e)).collect(),
+        actions: allowed_actions(definition, case, principal).into_iter().map(|a| a.id.clone()).collect(),
+    }
+}
+
+/// A message on the tracking page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The action's label (e.g. "Tolak permohonan").
+    pub action: String,
+    /// The input's label (e.g. "Alasan penolakan").
+    pub label: String,
+    /// The text.
+    pub text: String,
+}
+
+/// The answer on the tracking page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerView {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The product's label.
+    pub product: String,
+    /// The message.
+    pub message: Option<String>,
+    /// The documents.
+    pub documents: Vec<FileRef>,
+}
+
+/// A step of the public timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepView {
+    /// When the stage was entered.
+    pub at: DateTime<Utc>,
+    /// The stage in plain words.
+    pub stage: String,
+}
+
+/// A case as its applicant sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplicantCaseView {
+    /// The tracking code.
+    pub tracking_code: String,
+    /// The service.
+    pub workflow: String,
+    /// The service's label.
+    pub workflow_label: String,
+    /// The organisation's name.
+    pub organisation: String,
+    /// The current stage's id.
+    pub stage: String,
+    /// The current stage in plain words (when shown).
+    pub stage_label: Option<String>,
+    /// Where it stands.
+    pub status: Status,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+    /// Submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// The version, to send back with actions.
+    pub version: u64,
+    /// When the current stage is due (when shown).
+    pub due: Option<DateTime<Utc>>,
+    /// Messages for the applicant (when shown).
+    pub messages: Vec<MessageView>,
+    /// The answer (when shown).
+    pub answer: Option<AnswerView>,
+    /// Their own submission (when shown).
+    pub submission: Option<Vec<FieldView>>,
+    /// The public timeline (when shown).
+    pub timeline: Vec<StepView>,
+    /// Files the applicant may open.
+    pub attachments: Vec<FileRef>,
+    /// Whether the survey is open to them now.
+    pub survey_open: bool,
+    /// Whether they filled it in.
+    pub survey_done: bool,
+    /// Actions the applicant may take now (amend, withdraw…).
+    pub actions: Vec<String>,
+}
+
+/// The case as its applicant sees it, at `now`.
+pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView {
+    let shows = |part: ApplicantView| definition.file().visibility.applicant.contains(&part);
+    let public_label = |stage: &str| {
+        definition.stage(stage).map_or_else(|| stage.to_owned(), |s| s.public_label.clone().unwrap_or_else(|| s.label.clone()))
+    };
+    let input_label = |action: &str, input: &str| {
+        definition
+            .action(action)
+            .and_then(|a| a.inputs.iter().find(|f| f.id == input))
+            .map_or_else(|| input.to_owned(), |f| f.label.clone())
+    };
+    let stage_kind = definition.stage(&case.stage).map(|s| s.kind);
+    ApplicantCaseView {
+        tracking_code: case.tracking_code.to_string(),
+        workflow: case.workflow.clone(),
+        workflow_label: definition.label().to_owned(),
+        organisation: definition.file().organisation.name.clone(),
+        stage: case.stage.clone(),
+        stage_label: shows(ApplicantView::Stage).then(|| public_label(&case.stage)),
+        status: case.status,
+        outcome: case.outcome,
+        submitted_at: case.submitted_at,
+        version: case.version,
+        due: if shows(ApplicantView::Due) && stage_kind == Some(StageKind::Task) {
+            case.stage_clock().and_then(|c| c.due)
+        } else {
+            None
+        },
+        messages: if shows(ApplicantView::Messages) {
+            case.messages
+                .iter()
+                .map(|m| MessageView {
+                    at: m.at,
+                    action: definition.action(&m.action).map_or_else(|| m.action.clone(), |a| a.label.clone()),
+                    label: input_label(&m.action, &m.input),
+                    text: m.text.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        answer: case.answer.as_ref().filter(|_| shows(ApplicantView::Answer)).map(|a| AnswerView {
+            at: a.at,
+            product: definition.product(&a.product).map_or_else(|| a.product.clone(), |p| p.label.clone()),
+            message: a.message.clone(),
+            documents: a.documents.clone(),
+        }),
+        submission: shows(ApplicantView::Submission).then(|| field_views(definition, &case.form, |_| true)),
+        timeline: if shows(ApplicantView::History) {
+            case.visits.iter().map(|v| StepView { at: v.entered_at, stage: public_label(&v.stage) }).collect()
+        } else {
+            Vec::new()
+        },
+        attachments: case.attachments.iter().filter(|a| a.public).map(|a| a.file.clone()).collect(),
+        survey_open: case.survey.is_none() && definition.survey_stages().contains(&case.stage.as_str()),
+        survey_done: case.survey.is_some(),
+        actions: allowed_actions(definition, case, &Principal::Applicant).into_iter().map(|a| a.id.clone()).collect(),
+    }
+}
+
+/// Whether the applicant may download a file of their case.
+pub fn applicant_may_open(case: &Case, file_id: &str) -> bool {
+    case.attachments.iter().any(|a| a.public && a.file.id == file_id)
+}
+
+/// Whether a staff member may download a file of a case.
+pub fn staff_may_open(definition: &Definition, case: &Case, roles: &[String], file_id: &str) -> bool {
+    may_view(definition, roles)
+        && case.attachments.iter().any(|a| {
+            a.file.id == file_id
+                && a.form_field.as_deref().is_none_or(|id| definition.form_field(id).is_none_or(|f| staff_reads(definition, roles, f)))
+        })
+}
+
+/// Whether the history as shown to staff with `roles` mentions any confidential value they may not read.
+pub fn history_leaks(definition: &Definition, case: &Case, roles: &[String], views: &[EventView]) -> bool {
+    let text = serde_json::to_string(views).unwrap_or_default();
+    definition.file().form.fields.iter().filter(|f| f.confidential && !staff_reads(definition, roles, f)).any(|field| {
+        case.form.get(&field.id).is_some_and(|v| {
+            let shown = v.display();
+            shown.chars().count() >= 4 && text.contains(&serde_json::to_string(&shown).unwrap_or_default())
+        })
+    })
+}

@@ -1,0 +1,227 @@
+//! Effects of new events: the notifications and webhooks to deliver, as
+//! outbox items written in the same atomic append as the events.
+//!
+//! Texts are rendered here from the workflow's templates, with no field of
+//! the form in them (the loader refuses such placeholders), so the outbox
+//! holds no personal data; the applicant's address is looked up when the
+//! message is sent. `{link}` is left for the sender, who knows the URL.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::definition::{Definition, NotifyOn, RoleKind};
+use crate::engine::{Case, ClockKey, Event, EventKind};
+use crate::storage::{OutboxItem, OutboxMessage, Recipient};
+
+/// What a set of events triggers.
+struct Trigger<'e> {
+    on: NotifyOn,
+    stage: Option<&'e str>,
+    action: Option<&'e str>,
+    due: Option<DateTime<Utc>>,
+    overall: bool,
+}
+
+fn triggers(event: &Event) -> Vec<Trigger<'_>> {
+    let t = |on, stage, action| Trigger { on, stage, action, due: None, overall: false };
+    match &event.kind {
+        EventKind::Submitted { stage, .. } => vec![t(NotifyOn::Submitted, Some(stage), None), t(NotifyOn::Entered, Some(stage), None)],
+        EventKind::ActionPerformed { action, to, .. } => {
+            vec![t(NotifyOn::Action, None, Some(action)), t(NotifyOn::Entered, Some(to), Some(action))]
+        }
+        EventKind::Answered { .. } => vec![t(NotifyOn::Answered, None, None)],
+        EventKind::Assigned { stage, .. } => vec![t(NotifyOn::Assigned, Some(stage), None)],
+        EventKind::SurveyRecorded { .. } => vec![t(NotifyOn::Surveyed, None, None)],
+        EventKind::ClockWarned { clock, .. } => {
+            vec![Trigger { on: NotifyOn::Warned, stage: clock.stage(), action: None, due: None, overall: *clock == ClockKey::Overall }]
+        }
+        EventKind::ClockBreached { clock, due } => {
+            vec![Trigger { on: NotifyOn::Breached, stage: clock.stage(), action: None, due: Some(*due), overall: *clock == ClockKey::Overall }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Renders a template: `{name}` from `values`, `{{`/`}}` as braces; `{link}` and unknown names stay.
+pub fn render(template: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+        } else if tail.starts_with('{')
+            && let Some(end) = tail.find('}')
+        {
+            let name = tail[1..end].trim();
+            match values.get(name) {
+                Some(value) => out.push_str(value),
+                None => out.push_str(&tail[..=end]),
+            }
+            rest = &tail[end + 1..];
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The outbox items caused by `events`, given the case after them.
+///
+/// `webhooks` names the organisation's configured webhook endpoints: each
+/// gets every event.
+pub fn outbox(definition: &Definition, tz: Tz, case: &Case, events: &[Event], webhooks: &[String]) -> Vec<OutboxItem> {
+    let file = definition.file();
+    let mut items = Vec::new();
+    for event in events {
+        for trigger in triggers(event) {
+            for notification in &file.notifications {
+                if notification.on != trigger.on
+                    || notification.stage.as_deref().is_some_and(|s| Some(s) != trigger.stage)
+                    || notification.action.as_deref().is_some_and(|a| Some(a) != trigger.action)
+                {
+                    continue;
+                }
+                let stage = trigger.stage.and_then(|s| definition.stage(s));
+                let mut recipients = BTreeSet::new();
+                for to in &notification.to {
+                    let recipient = match to.as_str() {
+                        "applicant" => Some(Recipient::Applicant),
+                        "stage_role" => stage.and_then(|s| s.role.clone()).map(Recipient::Role),
+                        "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
+                        "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
+                        "assignee" => case.assignee.clone().map(Recipient::User),
+                        role => match definition.role(role) {
+                            Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
+                            Some(r) => Some(Recipient::Role(r.id.clone())),
+                            None => None,
+                        },
+                    };
+                    // A stage performed by the applicant notifies the applicant.
+                    let recipient = match recipient {
+                        Some(Recipient::Role(r)) if definition.role(&r).is_some_and(|r| r.kind == RoleKind::Applicant) => {
+                            Some(Recipient::Applicant)
+                        }
+                        other => other,
+                    };
+                    recipients.extend(recipient);
+                }
+                for recipient in recipients {
+                    let values = context(definition, tz, case, event, &trigger, &recipient);
+                    let key = match &recipient {
+                        Recipient::Applicant => "applicant".to_owned(),
+                        Recipient::Role(r) => format!("role:{r}"),
+                        Recipient::User(u) => format!("user:{u}"),
+                    };
+                    items.push(OutboxItem {
+                        id: format!("{}/{}/{}/{}", case.id, event.seq, notification.id, key),
+                        organisation: case.organisation.clone(),
+                        case: case.id.clone(),
+                        seq: event.seq,
+                        created_at: event.at,
+                        available_at: event.at,
+                        attempts: 0,
+                        last_error: None,
+                        message: OutboxMessage::Notify {
+                            notification: notification.id.clone(),
+                            recipient,
+                            subject: render(&notification.subject, &values),
+                            body: render(&notification.body, &values),
+                        },
+                    });
+                }
+            }
+        }
+        for endpoint in webhooks {
+            items.push(OutboxItem {
+                id: format!("{}/{}/webhook/{endpoint}", case.id, event.seq),
+                organisation: case.organisation.clone(),
+                case: case.id.clone(),
+                seq: event.seq,
+                created_at: event.at,
+                available_at: event.at,
+                attempts: 0,
+                last_error: None,
+                message: OutboxMessage::Webhook { endpoint: endpoint.clone(), body: webhook_body(case, event) },
+            });
+        }
+    }
+    items
+}
+
+/// A webhook's body: ids, kinds and instants, no personal data.
+pub fn webhook_body(case: &Case, event: &Event) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "organisation": case.organisation,
+        "workflow": case.workflow,
+        "case": case.id,
+        "seq": event.seq,
+        "type": event.kind.name(),
+        "at": event.at,
+        "stage": case.stage,
+        "status": case.status,
+    });
+    match &event.kind {
+        EventKind::ActionPerformed { action, from, to, .. } => {
+            body["action"] = action.clone().into();
+            body["from"] = from.clone().into();
+            body["to"] = to.clone().into();
+        }
+        EventKind::Answered { product, .. } => body["product"] = product.clone().into(),
+        EventKind::ClockWarned { clock, .. } | EventKind::ClockBreached { clock, .. } => {
+            body["clock"] = serde_json::to_value(clock).unwrap_or_default();
+        }
+        _ => {}
+    }
+    body
+}
+
+fn context(
+    definition: &Definition,
+    tz: Tz,
+    case: &Case,
+    event: &Event,
+    trigger: &Trigger<'_>,
+    recipient: &Recipient,
+) -> BTreeMap<String, String> {
+    let file = definition.file();
+    let mut values = BTreeMap::new();
+    values.insert("tracking_code".to_owned(), case.tracking_code.to_string());
+    values.insert("workflow".to_owned(), file.label.clone());
+    values.insert("organisation".to_owned(), file.organisation.name.clone());
+    values.insert("contact".to_owned(), file.organisation.contact.clone().unwrap_or_default());
+    let stage_id = trigger.stage.unwrap_or(case.stage.as_str());
+    if let Some(stage) = definition.stage(stage_id) {
+        let label = match recipient {
+            Recipient::Applicant => stage.public_label.clone().unwrap_or_else(|| stage.label.clone()),
+            _ => stage.label.clone(),
+        };
+        values.insert("stage".to_owned(), label);
+    }
+    let due = trigger.due.or_else(|| {
+        let key = if trigger.overall { ClockKey::Overall } else { ClockKey::Stage(stage_id.to_owned()) };
+        case.live_clock(&key).and_then(|c| c.due)
+    });
+    values.insert("due".to_owned(), due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)));
+    if let EventKind::ActionPerformed { action, inputs, public_inputs, .. } = &event.kind {
+        if let Some(action) = definition.action(action) {
+            values.insert("action".to_owned(), action.label.clone());
+        }
+        for (id, value) in inputs {
+            if *recipient != Recipient::Applicant || public_inputs.contains(id) {
+                values.insert(format!("input.{id}"), value.display());
+            }
+        }
+    }
+    if let Some(answer) = &case.answer {
+        let label = definition.product(&answer.product).map_or_else(|| answer.product.clone(), |p| p.label.clone());
+        values.insert("product".to_owned(), label);
+    }
+    values
+}

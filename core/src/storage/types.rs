@@ -1,0 +1,206 @@
+//! What crosses the storage seam.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::definition::{Definition, Outcome};
+use crate::engine::{Case, CaseId, ClockKey, Event, Status, TrackingCode};
+
+/// The largest attachment a store accepts (bytes). Forms set lower limits.
+pub const MAX_BLOB_BYTES: usize = 50 * 1024 * 1024;
+
+/// A case in list views: what inboxes and deadline scans need and nothing
+/// more. It holds no field of the form, so it can carry no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    /// The organisation (tenant).
+    pub organisation: String,
+    /// The case.
+    pub case: CaseId,
+    /// The workflow id.
+    pub workflow: String,
+    /// The pinned workflow version.
+    pub workflow_version: String,
+    /// The applicant's tracking code.
+    pub tracking_code: TrackingCode,
+    /// The current stage.
+    pub stage: String,
+    /// The role that performs the current stage.
+    pub role: Option<String>,
+    /// The person holding the current task.
+    pub assignee: Option<String>,
+    /// Where it stands.
+    pub status: Status,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+    /// When it was submitted.
+    pub submitted_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Its version.
+    pub version: u64,
+    /// The current stage clock's due instant.
+    pub due: Option<DateTime<Utc>>,
+    /// The current stage clock's at-risk instant.
+    pub warn: Option<DateTime<Utc>>,
+    /// The next instant the deadline scanner has something to record.
+    pub next_deadline: Option<DateTime<Utc>>,
+}
+
+impl CaseSummary {
+    /// The summary of a case under its definition.
+    pub fn of(case: &Case, definition: &Definition) -> Self {
+        let clock = case.live_clock(&ClockKey::Stage(case.stage.clone()));
+        Self {
+            organisation: case.organisation.clone(),
+            case: case.id.clone(),
+            workflow: case.workflow.clone(),
+            workflow_version: case.workflow_version.clone(),
+            tracking_code: case.tracking_code.clone(),
+            stage: case.stage.clone(),
+            role: definition.stage(&case.stage).and_then(|s| s.role.clone()),
+            assignee: case.assignee.clone(),
+            status: case.status,
+            outcome: case.outcome,
+            submitted_at: case.submitted_at,
+            updated_at: case.updated_at,
+            version: case.version,
+            due: clock.and_then(|c| c.due),
+            warn: clock.and_then(|c| c.warn),
+            next_deadline: case.next_deadline(),
+        }
+    }
+}
+
+/// Which cases to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseQuery {
+    /// The organisation (required: lists never cross tenants).
+    pub organisation: String,
+    /// Only this workflow.
+    pub workflow: Option<String>,
+    /// Only cases in one of these stages (any when empty).
+    pub stages: Vec<String>,
+    /// Only cases whose current stage is performed by one of these roles (any when empty).
+    pub roles: Vec<String>,
+    /// Only cases assigned to this person.
+    pub assignee: Option<String>,
+    /// Only cases with one of these statuses (any when empty).
+    pub statuses: Vec<Status>,
+    /// At most this many (0: a default of 100).
+    pub limit: usize,
+    /// Skip this many.
+    pub offset: usize,
+}
+
+impl CaseQuery {
+    /// Whether a summary matches (for stores that filter in memory).
+    pub fn matches(&self, summary: &CaseSummary) -> bool {
+        summary.organisation == self.organisation
+            && self.workflow.as_ref().is_none_or(|w| &summary.workflow == w)
+            && (self.stages.is_empty() || self.stages.contains(&summary.stage))
+            && (self.roles.is_empty() || summary.role.as_ref().is_some_and(|r| self.roles.contains(r)))
+            && self.assignee.as_ref().is_none_or(|a| summary.assignee.as_ref() == Some(a))
+            && (self.statuses.is_empty() || self.statuses.contains(&summary.status))
+    }
+
+    /// The effective limit.
+    pub fn effective_limit(&self) -> usize {
+        if self.limit == 0 { 100 } else { self.limit.min(10_000) }
+    }
+}
+
+/// The first response to a request made with an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Idempotency {
+    /// The client's key.
+    pub key: String,
+    /// A digest of the request, so a reused key with another request is caught.
+    pub fingerprint: String,
+    /// The case the request concerned.
+    pub case: CaseId,
+    /// The response to replay (opaque to stores).
+    pub response: serde_json::Value,
+    /// When it was recorded.
+    pub at: DateTime<Utc>,
+}
+
+/// Who a notification is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Recipient {
+    /// The applicant (at the case's e-mail field; always kept as the case's message too).
+    Applicant,
+    /// Everyone holding a role in the organisation.
+    Role(String),
+    /// One person.
+    User(String),
+}
+
+/// What an outbox item delivers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    /// A notification of the workflow.
+    Notify {
+        /// The notification's id.
+        notification: String,
+        /// Who it is for.
+        recipient: Recipient,
+        /// The subject, rendered (only `{link}` is left for the sender).
+        subject: String,
+        /// The body, rendered (only `{link}` is left for the sender).
+        body: String,
+    },
+    /// A signed webhook to an endpoint the organisation configured.
+    Webhook {
+        /// The endpoint's name in the server's configuration.
+        endpoint: String,
+        /// The JSON body: the event's kind and ids, no personal data.
+        body: serde_json::Value,
+    },
+}
+
+/// An effect to deliver at least once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    /// Unique and deterministic (`case/seq/…`): the receiver's idempotency key.
+    pub id: String,
+    /// The organisation.
+    pub organisation: String,
+    /// The case.
+    pub case: CaseId,
+    /// The event that caused it.
+    pub seq: u64,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Not before this instant.
+    pub available_at: DateTime<Utc>,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// The last delivery error.
+    pub last_error: Option<String>,
+    /// What to deliver.
+    pub message: OutboxMessage,
+}
+
+/// One atomic write of a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Append {
+    /// The organisation.
+    pub organisation: String,
+    /// The case.
+    pub case: CaseId,
+    /// The version the case must be at (0: it must not exist).
+    pub expected_version: u64,
+    /// The new events, in order, continuing the chain.
+    pub events: Vec<Event>,
+    /// The case after the events.
+    pub state: Case,
+    /// Its summary after the events.
+    pub summary: CaseSummary,
+    /// Effects to deliver.
+    pub outbox: Vec<OutboxItem>,
+    /// The idempotency record to keep, if the request had a key.
+    pub idempotency: Option<Idempotency>,
+}
