@@ -7,6 +7,7 @@ pub mod date;
 pub mod definition;
 pub mod diag;
 pub mod duration;
+pub mod form;
 pub mod toml_doc;
 
 pub use diag::{Diagnostic, Diagnostics, KeyPath};
