@@ -167,7 +167,7 @@ impl PhoneError {
                  rumah/kantor."
             ),
             (PhoneError::Service { start }, Lang::En) => format!(
-                "{l}: numbers starting {start} are service numbers, not a mobile or landline \
+                "{l}: numbers starting with {start} are service numbers, not a mobile or landline \
                  number."
             ),
             (PhoneError::TooShort { kind, digits }, Lang::Id) => match kind {

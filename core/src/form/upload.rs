@@ -165,17 +165,24 @@ pub fn check_upload(field: &Field, name: &str, bytes: &[u8]) -> Result<FileRef, 
 pub(crate) fn too_large(field: &Field, shown: &str, size: u64) -> FieldError {
     let l = human::label(&field.label);
     let limit = field.max_file_size().0;
-    FieldError::new(&field.id, "file-too-large", |lang| match lang {
-        Lang::Id => format!(
-            "{l}: berkas {shown} berukuran {}, melebihi batas {} per berkas.",
-            human::size(size, lang),
-            human::size(limit, lang)
-        ),
-        Lang::En => format!(
-            "{l}: the file {shown} is {}, more than the limit of {} per file.",
-            human::size(size, lang),
-            human::size(limit, lang)
-        ),
+    // Rounded sizes that read the same are shown in bytes.
+    let (size_id, limit_id) = (human::size(size, Lang::Id), human::size(limit, Lang::Id));
+    let exact = size_id == limit_id;
+    FieldError::new(&field.id, "file-too-large", |lang| {
+        let (size, limit) = if exact {
+            let unit = if lang == Lang::Id { "bita" } else { "bytes" };
+            (format!("{size} {unit}"), format!("{limit} {unit}"))
+        } else {
+            (human::size(size, lang), human::size(limit, lang))
+        };
+        match lang {
+            Lang::Id => {
+                format!("{l}: berkas {shown} berukuran {size}, melebihi batas {limit} per berkas.")
+            }
+            Lang::En => {
+                format!("{l}: the file {shown} is {size}, more than the limit of {limit} per file.")
+            }
+        }
     })
 }
 
@@ -203,8 +210,8 @@ fn wrong_type(
                     expected(lang)
                 ),
                 (Some(actual), Lang::En) => format!(
-                    "{l}: the file {shown} is not a {claimed} although its name ends in \
-                         .{ext}; it is a {}. Accepted: {}.",
+                    "{l}: the file {shown} is not {claimed} although its name ends in \
+                         .{ext}; its content is {}. Accepted: {}.",
                     type_name(actual),
                     expected(lang)
                 ),
@@ -214,7 +221,7 @@ fn wrong_type(
                     expected(lang)
                 ),
                 (None, Lang::En) => format!(
-                    "{l}: the file {shown} is not a {claimed} although its name ends in \
+                    "{l}: the file {shown} is not {claimed} although its name ends in \
                          .{ext}; its content is not recognised. Accepted: {}.",
                     expected(lang)
                 ),
@@ -227,7 +234,7 @@ fn wrong_type(
                 expected(lang)
             ),
             Lang::En => format!(
-                "{l}: the file {shown} is a {}; only {} are accepted.",
+                "{l}: the file {shown} is {}; this field accepts only {}.",
                 type_name(actual),
                 expected(lang)
             ),
@@ -238,7 +245,7 @@ fn wrong_type(
                 expected(lang)
             ),
             Lang::En => format!(
-                "{l}: the type of the file {shown} is not recognised; only {} are accepted.",
+                "{l}: the type of the file {shown} is not recognised; this field accepts only {}.",
                 expected(lang)
             ),
         }),

@@ -283,7 +283,7 @@ fn check_consent(field: &Field, input: &Input) -> Result<Value, Vec<FieldError>>
                 "consent-invalid",
                 |lang| match lang {
                     Lang::Id => format!("{l}: {shown} bukan jawaban setuju atau tidak setuju."),
-                    Lang::En => format!("{l}: {shown} is not an answer of agree or disagree."),
+                    Lang::En => format!("{l}: {shown} is neither agree nor disagree."),
                 },
             )])
         }
@@ -388,7 +388,7 @@ fn check_files(field: &Field, files: &[FileRef]) -> Result<Value, Vec<FieldError
                     type_list(&accepted, lang)
                 ),
                 Lang::En => format!(
-                    "{l}: the file {shown} is a {actual}; only {} are accepted.",
+                    "{l}: the file {shown} is {actual}; this field accepts only {}.",
                     type_list(&accepted, lang)
                 ),
             }));
