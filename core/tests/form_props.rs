@@ -338,7 +338,7 @@ mod form {
         ) {
             let safe = sanitize_file_name(&name, file_type);
             assert_safe_name(&safe, file_type);
-            prop_assert_eq!(sanitize_file_name(&safe, file_type), safe.clone());
+            prop_assert_eq!(sanitize_file_name(&safe, file_type), safe);
         }
 
         #[test]
@@ -362,7 +362,7 @@ mod form {
             if let Ok(once) = phone::normalize(&text) {
                 prop_assert!(once.starts_with("+62"));
                 prop_assert!(once[1..].bytes().all(|b| b.is_ascii_digit()));
-                prop_assert_eq!(phone::normalize(&once), Ok(once.clone()));
+                prop_assert_eq!(phone::normalize(&once), Ok(once));
             }
         }
 

@@ -355,13 +355,21 @@ mod form {
         photo.file_type = FileType::Jpeg;
         let mut broken = pdf("x.pdf");
         broken.id = "not-a-hash".into();
-        let files = vec![big, photo, broken];
+        let mut traversal = pdf("../../etc/passwd.pdf");
+        traversal.id = "6c".repeat(32);
+        let files = vec![big, photo, broken, traversal];
         let errors =
             validate_field(&documents, &[], Some(&Input::Files(files)), today()).unwrap_err();
         let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
         assert_eq!(
             codes,
-            ["file-count", "file-too-large", "file-type", "file-invalid"]
+            [
+                "file-count",
+                "file-too-large",
+                "file-type",
+                "file-invalid",
+                "file-invalid"
+            ]
         );
         assert_eq!(
             validate_field(&documents, &[], Some(&"surat.pdf".into()), today()).unwrap_err()[0]

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::error::FieldError;
 use super::human::{self, Lang};
 use super::text;
-use super::upload::{too_large, type_list, type_name};
+use super::upload::{sanitize_file_name, too_large, type_list, type_name};
 use super::value::{FileRef, Input, Value, Values};
 use super::{date, email, nip, phone};
 use crate::definition::{Field, FieldKind, Product};
@@ -352,7 +352,8 @@ fn check_files(field: &Field, files: &[FileRef]) -> Result<Value, Vec<FieldError
     let accepted = field.accepted_types();
     for (i, file) in files.iter().enumerate() {
         let shown = human::quote(&file.name);
-        if !is_sha256_hex(&file.id) || file.name.trim().is_empty() {
+        // References come from `check_upload`: a hash and a sanitised name.
+        if !is_sha256_hex(&file.id) || sanitize_file_name(&file.name, file.file_type) != file.name {
             errors.push(FieldError::new(
                 &field.id,
                 "file-invalid",
