@@ -3,6 +3,7 @@
 //!
 //! This crate does no I/O: time comes in as a value, files come in as text.
 
+pub mod calendar;
 pub mod date;
 pub mod diag;
 pub mod duration;

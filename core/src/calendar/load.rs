@@ -1,0 +1,272 @@
+//! Loading a calendar file (`kind = "calendar"`) and the holiday files it includes.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::checks::{check_covered, check_id, check_kind, check_text, check_windows};
+use super::holiday::{Holiday, HolidayFile, RawHoliday, check_holidays};
+use super::time_zone::parse_time_zone;
+use super::window::{WEEKDAYS, Window};
+use super::{BusinessCalendar, Resolved, WorkingDay};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, KeyPath};
+use crate::toml_doc::Document;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    #[allow(dead_code)]
+    kind: String,
+    id: String,
+    label: String,
+    time_zone: String,
+    #[serde(default)]
+    include: Vec<String>,
+    hours: Option<RawHours>,
+    #[serde(default)]
+    holidays: Vec<RawHoliday>,
+    #[serde(default)]
+    working_days: Vec<RawWorkingDay>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    monday: Option<Vec<String>>,
+    tuesday: Option<Vec<String>>,
+    wednesday: Option<Vec<String>>,
+    thursday: Option<Vec<String>>,
+    friday: Option<Vec<String>>,
+    saturday: Option<Vec<String>>,
+    sunday: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkingDay {
+    date: Date,
+    name: String,
+    hours: Option<Vec<String>>,
+}
+
+/// Where a holiday of the final set came from, for error messages.
+struct Source {
+    holiday: Holiday,
+    file: String,
+}
+
+/// Reads a calendar: see [`BusinessCalendar::load`].
+pub(crate) fn load(
+    file: &str,
+    text: &str,
+    include: &mut dyn FnMut(&str) -> Result<(String, String), String>,
+) -> Result<BusinessCalendar, Diagnostics> {
+    let doc = Document::parse(file, text)?;
+    check_kind(&doc, "calendar")?;
+    let raw: RawCalendar = doc.deserialize()?;
+    let root = KeyPath::root();
+    let mut out = Vec::new();
+    check_id(&doc, &raw.id, &mut out);
+    check_text(&doc, root.key("label"), &raw.label, "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
+    let time_zone = parse_time_zone(&raw.time_zone)
+        .map_err(|(message, help)| out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help)))
+        .ok();
+
+    // Weekly hours.
+    let days = raw.hours.map(|h| [h.monday, h.tuesday, h.wednesday, h.thursday, h.friday, h.saturday, h.sunday]);
+    let mut hours: [Vec<Window>; 7] = Default::default();
+    let mut hours_ok = [true; 7];
+    for (i, list) in days.iter().flatten().enumerate() {
+        if let Some(list) = list {
+            let path = root.key("hours").key(WEEKDAYS[i]);
+            match check_windows(&doc, &path, list, &mut out) {
+                Some(windows) => hours[i] = windows,
+                None => hours_ok[i] = false,
+            }
+        }
+    }
+    let written = days.iter().flatten().flatten().map(Vec::len).sum::<usize>();
+    if written == 0 {
+        out.push(doc.error(
+            "no-hours",
+            root.key("hours"),
+            "this calendar is never open: `[hours]` gives no window on any day",
+            "add the weekly service hours, e.g. `[hours]` with `monday = [\"08:00-15:00\"]`; a day left out is closed",
+        ));
+    }
+
+    // Included holiday files.
+    let mut included: BTreeMap<NaiveDate, Source> = BTreeMap::new();
+    let mut foreign: Vec<Diagnostic> = Vec::new();
+    for (i, path_text) in raw.include.iter().enumerate() {
+        let path = root.key("include").index(i);
+        if let Some(first) = raw.include[..i].iter().position(|p| p == path_text) {
+            out.push(doc.error(
+                "duplicate-include",
+                path,
+                format!("`{path_text}` is included twice (also `include[{first}]`)"),
+                "include each holiday file once: remove this entry",
+            ));
+            continue;
+        }
+        let (name, text) = match include(path_text) {
+            Ok(found) => found,
+            Err(reason) => {
+                out.push(doc.error(
+                    "include-unreadable",
+                    path,
+                    format!("cannot read the included file `{path_text}`: {reason}"),
+                    "check the path: it is relative to this calendar file, e.g. `../indonesia/libur-nasional-2026.toml`",
+                ));
+                continue;
+            }
+        };
+        let holidays = match Document::parse(&name, &text) {
+            Err(errors) => {
+                foreign.extend(errors.0);
+                continue;
+            }
+            Ok(included_doc) => {
+                if let Some(kind) = included_doc.top_level_str("kind").filter(|k| *k != "holidays") {
+                    out.push(doc.error(
+                        "include-not-holidays",
+                        path,
+                        format!("`{path_text}` is not a holiday file (its `kind` is `{kind}`)"),
+                        "`include` lists holiday files (`kind = \"holidays\"`) only: remove this entry or point it at a holiday file",
+                    ));
+                    continue;
+                }
+                if !included_doc.has_top_level("kind") {
+                    out.push(doc.error(
+                        "include-not-holidays",
+                        path,
+                        format!("`{path_text}` is not a holiday file (it has no `kind`)"),
+                        "`include` lists holiday files (`kind = \"holidays\"`) only: remove this entry or point it at a holiday file",
+                    ));
+                    continue;
+                }
+                match HolidayFile::from_document(&included_doc) {
+                    Ok(file) => file,
+                    Err(errors) => {
+                        foreign.extend(errors.0);
+                        continue;
+                    }
+                }
+            }
+        };
+        let mut clash: Option<(NaiveDate, String)> = None;
+        let mut clashes = 0;
+        for (date, entry) in holidays.days() {
+            if let Some(first) = included.get(&date) {
+                clashes += 1;
+                clash.get_or_insert((date, first.file.clone()));
+                continue;
+            }
+            let holiday = Holiday { name: entry.name.clone(), kind: entry.kind };
+            included.insert(date, Source { holiday, file: name.clone() });
+        }
+        if let Some((date, first)) = clash {
+            let more = if clashes > 1 { format!(" (and {} more days)", clashes - 1) } else { String::new() };
+            out.push(doc.error(
+                "duplicate-date",
+                path,
+                format!("`{name}` lists {date}{more}, which `{first}` already lists"),
+                "a day may be a holiday in one included file only: include each year's file once, and fix the overlapping files",
+            ));
+        }
+    }
+
+    // This calendar's own holidays.
+    let mut local: BTreeMap<NaiveDate, (usize, Holiday)> = BTreeMap::new();
+    for checked in check_holidays(&doc, raw.holidays, None, &mut out) {
+        let entry = checked.entry;
+        let days = entry.from.iter_days().take_while(|d| *d <= entry.to);
+        if let Some((date, source)) = days.clone().find_map(|d| included.get(&d).map(|s| (d, s))) {
+            let key = if entry.from == entry.to { "date" } else { "from" };
+            out.push(doc.error(
+                "duplicate-date",
+                root.key("holidays").index(checked.index).key(key),
+                format!("{date} is already a holiday in `{}` (“{}”)", source.file, source.holiday.name),
+                "remove this entry (or this day from the period): the included file already closes that day",
+            ));
+            continue;
+        }
+        for date in days {
+            local.insert(date, (checked.index, Holiday { name: entry.name.clone(), kind: entry.kind }));
+        }
+    }
+
+    // Extra working days.
+    let mut working_days: BTreeMap<NaiveDate, WorkingDay> = BTreeMap::new();
+    let mut first_listed: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    for (i, day) in raw.working_days.into_iter().enumerate() {
+        let path = root.key("working_days").index(i);
+        let date = day.date.0;
+        check_text(&doc, path.key("name"), &day.name, "`name = \"Hari kerja pengganti\"`", &mut out);
+        if !check_covered(&doc, path.key("date"), date, &mut out) {
+            continue;
+        }
+        if let Some(first) = first_listed.insert(date, i) {
+            first_listed.insert(date, first);
+            out.push(doc.error(
+                "duplicate-date",
+                path.key("date"),
+                format!("{date} is listed twice: here and in `working_days[{first}]`"),
+                "list each working day once: remove one of the entries",
+            ));
+            continue;
+        }
+        if let Some((index, holiday)) = local.get(&date) {
+            out.push(doc.error(
+                "working-day-on-holiday",
+                path.key("date"),
+                format!("{date} is both a working day and a holiday of this calendar (`holidays[{index}]`, “{}”)", holiday.name),
+                "remove one of the two entries: a day cannot be both (a working day may override a holiday from an included file, not one listed here)",
+            ));
+            continue;
+        }
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        let windows = match &day.hours {
+            Some(list) if list.is_empty() => {
+                out.push(doc.error(
+                    "working-day-needs-hours",
+                    path.key("hours"),
+                    format!("`{}` is empty", path.key("hours")),
+                    "give the windows of that day, e.g. `hours = [\"08:00-12:00\"]`, or leave `hours` out to use the usual hours of that weekday",
+                ));
+                continue;
+            }
+            Some(list) => match check_windows(&doc, &path.key("hours"), list, &mut out) {
+                Some(windows) => windows,
+                None => continue,
+            },
+            None if !hours[weekday].is_empty() || !hours_ok[weekday] => hours[weekday].clone(),
+            None => {
+                out.push(doc.error(
+                    "working-day-needs-hours",
+                    path.key("date"),
+                    format!("{date} is a {}, which has no hours in `[hours]`, so this working day needs its own", WEEKDAYS[weekday]),
+                    "add the windows of that day to this entry, e.g. `hours = [\"08:00-12:00\"]`",
+                ));
+                continue;
+            }
+        };
+        working_days.insert(date, WorkingDay { name: day.name, hours: windows });
+    }
+
+    if !out.is_empty() || !foreign.is_empty() {
+        out.sort_by_key(|d| (d.line, d.column));
+        out.extend(foreign);
+        return Err(Diagnostics(out));
+    }
+    // An extra working day overrides a holiday from an included file.
+    let mut holidays: BTreeMap<NaiveDate, Holiday> = included.into_iter().map(|(d, s)| (d, s.holiday)).collect();
+    holidays.extend(local.into_iter().map(|(d, (_, h))| (d, h)));
+    holidays.retain(|date, _| !working_days.contains_key(date));
+    let resolved = Resolved { id: raw.id, label: raw.label, time_zone: time_zone.unwrap_or_default(), hours, holidays, working_days };
+    BusinessCalendar::from_resolved(resolved).map_err(|message| {
+        Diagnostics(vec![doc.error("invalid-calendar", KeyPath::root(), message, "check the calendar against the documentation")])
+    })
+}
