@@ -56,6 +56,20 @@ fn noun(kind: &str) -> &'static str {
     }
 }
 
+/// A required top-level key: reports it missing (located at the top of
+/// the file, with the key as path) and returns `None`.
+pub(crate) fn required<T>(doc: &Document<'_>, value: Option<T>, key: &str, example: &str, out: &mut Vec<Diagnostic>) -> Option<T> {
+    if value.is_none() {
+        out.push(doc.error(
+            "missing-key",
+            KeyPath::root().key(key),
+            format!("this file has no `{key}`"),
+            format!("add it at the top level (before the first `[table]`), e.g. {example}"),
+        ));
+    }
+    value
+}
+
 /// Checks an `id`: `[a-z0-9][a-z0-9-]*`.
 pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) {
     let mut chars = id.chars();

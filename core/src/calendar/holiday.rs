@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::checks::{COVERED_YEARS, check_covered, check_id, check_kind, check_text};
+use super::checks::{COVERED_YEARS, check_covered, check_id, check_kind, check_text, required};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, KeyPath};
 use crate::toml_doc::Document;
@@ -95,11 +95,11 @@ pub(crate) struct RawHoliday {
 #[serde(deny_unknown_fields)]
 struct RawHolidayFile {
     #[allow(dead_code)]
-    kind: String,
-    id: String,
-    label: String,
-    year: i64,
-    source: String,
+    kind: Option<String>,
+    id: Option<String>,
+    label: Option<String>,
+    year: Option<i64>,
+    source: Option<String>,
     source_url: Option<String>,
     note: Option<String>,
     #[serde(default)]
@@ -218,10 +218,20 @@ impl HolidayFile {
         check_kind(doc, "holidays")?;
         let raw: RawHolidayFile = doc.deserialize()?;
         let mut out = Vec::new();
-        check_id(doc, &raw.id, &mut out);
         let root = KeyPath::root();
-        check_text(doc, root.key("label"), &raw.label, "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`", &mut out);
-        check_text(doc, root.key("source"), &raw.source, "the decree: `source = \"Keputusan Bersama … Nomor …\"`", &mut out);
+        let id = required(doc, raw.id, "id", "`id = \"id-libur-nasional-2026\"`", &mut out);
+        let label = required(doc, raw.label, "label", "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`", &mut out);
+        let raw_year = required(doc, raw.year, "year", "`year = 2026`", &mut out);
+        let source = required(doc, raw.source, "source", "the decree: `source = \"Keputusan Bersama … Nomor …\"`", &mut out);
+        if let Some(id) = &id {
+            check_id(doc, id, &mut out);
+        }
+        if let Some(label) = &label {
+            check_text(doc, root.key("label"), label, "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`", &mut out);
+        }
+        if let Some(source) = &source {
+            check_text(doc, root.key("source"), source, "the decree: `source = \"Keputusan Bersama … Nomor …\"`", &mut out);
+        }
         if let Some(url) = &raw.source_url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
@@ -232,12 +242,12 @@ impl HolidayFile {
                 "write the full address, starting with `https://`, or leave `source_url` out",
             ));
         }
-        let year = i32::try_from(raw.year).ok().filter(|y| COVERED_YEARS.contains(y));
-        if year.is_none() {
+        let year = raw_year.and_then(|y| i32::try_from(y).ok()).filter(|y| COVERED_YEARS.contains(y));
+        if let (Some(raw_year), None) = (raw_year, year) {
             out.push(doc.error(
                 "year-out-of-range",
                 root.key("year"),
-                format!("`year = {}` is outside the years a calendar covers ({}–{})", raw.year, COVERED_YEARS.start(), COVERED_YEARS.end()),
+                format!("`year = {raw_year}` is outside the years a calendar covers ({}–{})", COVERED_YEARS.start(), COVERED_YEARS.end()),
                 "write the year the holidays fall in, e.g. `year = 2026`",
             ));
         }
@@ -247,10 +257,10 @@ impl HolidayFile {
             return Err(Diagnostics(out));
         }
         Ok(Self {
-            id: raw.id,
-            label: raw.label,
+            id: id.unwrap_or_default(),
+            label: label.unwrap_or_default(),
             year: year.unwrap_or_default(),
-            source: raw.source,
+            source: source.unwrap_or_default(),
             source_url: raw.source_url,
             note: raw.note,
             holidays: checked.into_iter().map(|c| c.entry).collect(),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::checks::{check_covered, check_id, check_kind, check_text, check_windows};
+use super::checks::{check_covered, check_id, check_kind, check_text, check_windows, required};
 use super::holiday::{Holiday, HolidayFile, RawHoliday, check_holidays};
 use super::time_zone::parse_time_zone;
 use super::window::{WEEKDAYS, Window};
@@ -18,10 +18,10 @@ use crate::toml_doc::Document;
 #[serde(deny_unknown_fields)]
 struct RawCalendar {
     #[allow(dead_code)]
-    kind: String,
-    id: String,
-    label: String,
-    time_zone: String,
+    kind: Option<String>,
+    id: Option<String>,
+    label: Option<String>,
+    time_zone: Option<String>,
     #[serde(default)]
     include: Vec<String>,
     hours: Option<RawHours>,
@@ -68,11 +68,21 @@ pub(crate) fn load(
     let raw: RawCalendar = doc.deserialize()?;
     let root = KeyPath::root();
     let mut out = Vec::new();
-    check_id(&doc, &raw.id, &mut out);
-    check_text(&doc, root.key("label"), &raw.label, "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
-    let time_zone = parse_time_zone(&raw.time_zone)
-        .map_err(|(message, help)| out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help)))
-        .ok();
+    let id = required(&doc, raw.id, "id", "`id = \"sumbar-biro-hukum\"`", &mut out).unwrap_or_default();
+    let label = required(&doc, raw.label, "label", "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
+    let zone_name = required(&doc, raw.time_zone, "time_zone", "`time_zone = \"Asia/Jakarta\"`", &mut out);
+    if doc.has_top_level("id") {
+        check_id(&doc, &id, &mut out);
+    }
+    let label = label.unwrap_or_default();
+    if doc.has_top_level("label") {
+        check_text(&doc, root.key("label"), &label, "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
+    }
+    let time_zone = zone_name.and_then(|name| {
+        parse_time_zone(&name)
+            .map_err(|(message, help)| out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help)))
+            .ok()
+    });
 
     // Weekly hours.
     let days = raw.hours.map(|h| [h.monday, h.tuesday, h.wednesday, h.thursday, h.friday, h.saturday, h.sunday]);
@@ -247,7 +257,10 @@ pub(crate) fn load(
                 out.push(doc.error(
                     "working-day-needs-hours",
                     path.key("date"),
-                    format!("{date} is a {}, which has no hours in `[hours]`, so this working day needs its own", WEEKDAYS[weekday]),
+                    format!(
+                        "{date} is a {}, which has no hours in `[hours]`, so this working day needs its own",
+                        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday]
+                    ),
                     "add the windows of that day to this entry, e.g. `hours = [\"08:00-12:00\"]`",
                 ));
                 continue;
@@ -265,7 +278,7 @@ pub(crate) fn load(
     let mut holidays: BTreeMap<NaiveDate, Holiday> = included.into_iter().map(|(d, s)| (d, s.holiday)).collect();
     holidays.extend(local.into_iter().map(|(d, (_, h))| (d, h)));
     holidays.retain(|date, _| !working_days.contains_key(date));
-    let resolved = Resolved { id: raw.id, label: raw.label, time_zone: time_zone.unwrap_or_default(), hours, holidays, working_days };
+    let resolved = Resolved { id, label, time_zone: time_zone.unwrap_or_default(), hours, holidays, working_days };
     BusinessCalendar::from_resolved(resolved).map_err(|message| {
         Diagnostics(vec![doc.error("invalid-calendar", KeyPath::root(), message, "check the calendar against the documentation")])
     })
