@@ -129,3 +129,4 @@ pub fn wib(date: &str, time: &str) -> DateTime<Utc> {
 pub fn show(t: DateTime<Utc>) -> String {
     t.with_timezone(&Tz::Asia__Jakarta).format("%Y-%m-%d %H:%M:%S %a").to_string()
 }
+pub mod model;
