@@ -6,7 +6,8 @@ use calendar_support::{LIBUR_2026, includes};
 use sigap_core::calendar::{BusinessCalendar, HolidayFile};
 
 const HEAD: &str = "kind = \"calendar\"\nid = \"sumbar-biro-hukum\"\nlabel = \"Biro Hukum\"\ntime_zone = \"Asia/Jakarta\"\n";
-const HOURS: &str = "[hours]\nmonday = [\"08:00-15:00\"]\nfriday = [\"08:00-11:30\", \"13:30-15:00\"]\n";
+const HOURS: &str =
+    "[hours]\nmonday = [\"08:00-15:00\"]\nfriday = [\"08:00-11:30\", \"13:30-15:00\"]\n";
 
 /// The diagnostics of loading `text` as a calendar, with `libur-2026.toml`
 /// (the 2026 fixture) and `other.toml` available to include.
@@ -164,7 +165,9 @@ fn wrong_type() {
 
 #[test]
 fn bad_id_and_empty_label() {
-    let text = format!("kind = \"calendar\"\nid = \"Biro Hukum\"\nlabel = \" \"\ntime_zone = \"Asia/Jakarta\"\n{HOURS}");
+    let text = format!(
+        "kind = \"calendar\"\nid = \"Biro Hukum\"\nlabel = \" \"\ntime_zone = \"Asia/Jakarta\"\n{HOURS}"
+    );
     insta::assert_snapshot!(errors(&text), @r#"
     error[bad-id]: `Biro Hukum` is not a valid id
       --> biro-hukum.toml:2:6 (at id)
@@ -334,7 +337,9 @@ fn no_opening_hours() {
 
 #[test]
 fn bad_date() {
-    let text = format!("{HOURS}\n[[holidays]]\ndate = \"2026-02-30\"\nname = \"x\"\n\n[[holidays]]\ndate = 2026-08-18T10:00:00\nname = \"y\"\n");
+    let text = format!(
+        "{HOURS}\n[[holidays]]\ndate = \"2026-02-30\"\nname = \"x\"\n\n[[holidays]]\ndate = 2026-08-18T10:00:00\nname = \"y\"\n"
+    );
     insta::assert_snapshot!(with(&text), @r#"
     error[invalid-value]: `holidays[0].date`: `2026-02-30` is not a date
       --> biro-hukum.toml:10:8 (at holidays[0].date)
@@ -482,7 +487,9 @@ fn date_listed_twice() {
 
 #[test]
 fn local_holiday_already_in_an_included_file() {
-    let text = format!("{HEAD}include = [\"libur-2026.toml\"]\n{HOURS}\n[[holidays]]\ndate = 2026-08-17\nname = \"HUT RI\"\n");
+    let text = format!(
+        "{HEAD}include = [\"libur-2026.toml\"]\n{HOURS}\n[[holidays]]\ndate = 2026-08-17\nname = \"HUT RI\"\n"
+    );
     insta::assert_snapshot!(errors(&text), @"
     error[duplicate-date]: 2026-08-17 is already a holiday in `indonesia/libur-2026.toml` (“Hari Proklamasi Kemerdekaan Republik Indonesia”)
       --> biro-hukum.toml:11:8 (at holidays[0].date)
@@ -566,7 +573,8 @@ fn include_is_not_a_holiday_file() {
 
 #[test]
 fn errors_inside_an_included_file_point_into_it() {
-    let other = format!("{HOLIDAY_HEAD}\n[[holidays]]\ndate = 2025-12-31\nname = \"Malam tahun baru\"\n");
+    let other =
+        format!("{HOLIDAY_HEAD}\n[[holidays]]\ndate = 2025-12-31\nname = \"Malam tahun baru\"\n");
     insta::assert_snapshot!(calendar(&format!("{HEAD}include = [\"other.toml\"]\n{HOURS}"), &other), @"
     error[outside-year]: 2025-12-31 is outside this file's year, 2026
       --> indonesia/other.toml:8:8 (at holidays[0].date)
@@ -615,7 +623,9 @@ fn working_day_needs_hours() {
 
 #[test]
 fn working_day_on_a_local_holiday() {
-    let text = format!("{HOURS}\n[[holidays]]\ndate = 2026-08-18\nname = \"Libur daerah\"\n\n[[working_days]]\ndate = 2026-08-18\nname = \"Masuk\"\n");
+    let text = format!(
+        "{HOURS}\n[[holidays]]\ndate = 2026-08-18\nname = \"Libur daerah\"\n\n[[working_days]]\ndate = 2026-08-18\nname = \"Masuk\"\n"
+    );
     insta::assert_snapshot!(with(&text), @"
     error[working-day-on-holiday]: 2026-08-18 is both a working day and a holiday of this calendar (`holidays[0]`, “Libur daerah”)
       --> biro-hukum.toml:14:8 (at working_days[0].date)
@@ -690,7 +700,9 @@ fn several_problems_at_once() {
 
 #[test]
 fn holiday_outside_its_files_year() {
-    let text = format!("{HOLIDAY_HEAD}\n[[holidays]]\ndate = 2025-12-31\nname = \"a\"\ntype = \"national\"\n\n[[holidays]]\nfrom = 2026-12-31\nto = 2027-01-02\nname = \"b\"\n");
+    let text = format!(
+        "{HOLIDAY_HEAD}\n[[holidays]]\ndate = 2025-12-31\nname = \"a\"\ntype = \"national\"\n\n[[holidays]]\nfrom = 2026-12-31\nto = 2027-01-02\nname = \"b\"\n"
+    );
     insta::assert_snapshot!(holidays(&text), @"
     error[outside-year]: 2025-12-31 is outside this file's year, 2026
       --> libur-2026.toml:8:8 (at holidays[0].date)

@@ -11,7 +11,10 @@ use sigap_core::{Diagnostics, WorkDuration};
 fn assert_located(errors: &Diagnostics) {
     assert!(!errors.is_empty());
     for d in errors.iter() {
-        assert!(d.line >= 1 || !d.path.is_root(), "unlocated diagnostic:\n{d}");
+        assert!(
+            d.line >= 1 || !d.path.is_root(),
+            "unlocated diagnostic:\n{d}"
+        );
     }
     let _ = errors.to_string();
 }
@@ -41,7 +44,10 @@ fn exercise(calendar: &BusinessCalendar) {
         if let Ok(u) = calendar.add(t, d) {
             assert!(u >= t);
             if d.as_minutes().is_some() {
-                assert_eq!(calendar.working_time_between(t, u), TimeDelta::minutes(d.as_minutes().unwrap() as i64));
+                assert_eq!(
+                    calendar.working_time_between(t, u),
+                    TimeDelta::minutes(d.as_minutes().unwrap() as i64)
+                );
             }
         }
     }
@@ -52,20 +58,54 @@ fn exercise(calendar: &BusinessCalendar) {
 
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("kind"), Just("id"), Just("label"), Just("time_zone"), Just("include"), Just("hours"),
-        Just("monday"), Just("friday"), Just("saturday"), Just("holidays"), Just("working_days"),
-        Just("date"), Just("from"), Just("to"), Just("name"), Just("type"), Just("year"),
-        Just("source"), Just("source_url"), Just("note"), Just("x"), Just("a b"),
+        Just("kind"),
+        Just("id"),
+        Just("label"),
+        Just("time_zone"),
+        Just("include"),
+        Just("hours"),
+        Just("monday"),
+        Just("friday"),
+        Just("saturday"),
+        Just("holidays"),
+        Just("working_days"),
+        Just("date"),
+        Just("from"),
+        Just("to"),
+        Just("name"),
+        Just("type"),
+        Just("year"),
+        Just("source"),
+        Just("source_url"),
+        Just("note"),
+        Just("x"),
+        Just("a b"),
     ]
     .prop_map(str::to_owned)
 }
 
 fn text_value() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("calendar"), Just("holidays"), Just("sumbar-biro"), Just("Asia/Jakarta"), Just("Asia/Jakart"),
-        Just("Europe/Berlin"), Just("08:00-15:00"), Just("13:30-15:00"), Just("08:00-12:00"), Just("12:00-08:00"),
-        Just("00:00-24:00"), Just("25:00-26:00"), Just("2026-01-01"), Just("2026-02-30"), Just("national"),
-        Just("collective_leave"), Just("fixture.toml"), Just("ab"), Just("https://x"), Just(""),
+        Just("calendar"),
+        Just("holidays"),
+        Just("sumbar-biro"),
+        Just("Asia/Jakarta"),
+        Just("Asia/Jakart"),
+        Just("Europe/Berlin"),
+        Just("08:00-15:00"),
+        Just("13:30-15:00"),
+        Just("08:00-12:00"),
+        Just("12:00-08:00"),
+        Just("00:00-24:00"),
+        Just("25:00-26:00"),
+        Just("2026-01-01"),
+        Just("2026-02-30"),
+        Just("national"),
+        Just("collective_leave"),
+        Just("fixture.toml"),
+        Just("ab"),
+        Just("https://x"),
+        Just(""),
     ]
     .prop_map(str::to_owned)
     .boxed()
@@ -81,13 +121,18 @@ fn value() -> impl Strategy<Value = String> {
         any::<bool>().prop_map(|b| b.to_string()),
         (-1e6f64..1e6).prop_map(|f| format!("{f:.3}")),
         (1899i32..2202, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
-        (2020i32..2030, 1u32..13, 1u32..29, 0u32..24).prop_map(|(y, m, d, h)| format!("{y:04}-{m:02}-{d:02}T{h:02}:00:00")),
+        (2020i32..2030, 1u32..13, 1u32..29, 0u32..24)
+            .prop_map(|(y, m, d, h)| format!("{y:04}-{m:02}-{d:02}T{h:02}:00:00")),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5).prop_map(|items| format!("[{}]", items.join(", "))),
+            prop::collection::vec(inner.clone(), 0..5)
+                .prop_map(|items| format!("[{}]", items.join(", "))),
             prop::collection::vec((word(), inner), 0..4).prop_map(|pairs| {
-                let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{} = {v}", key(k))).collect();
+                let body: Vec<String> = pairs
+                    .iter()
+                    .map(|(k, v)| format!("{} = {v}", key(k)))
+                    .collect();
                 format!("{{{}}}", body.join(", "))
             }),
         ]
@@ -95,7 +140,13 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn key(k: &str) -> String {
-    if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') { k.to_owned() } else { format!("{k:?}") }
+    if k.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        k.to_owned()
+    } else {
+        format!("{k:?}")
+    }
 }
 
 fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
@@ -103,22 +154,36 @@ fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 fn body(pairs: &[(String, String)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{} = {v}\n", key(k))).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{} = {v}\n", key(k)))
+        .collect()
 }
 
 /// A structurally random TOML document, usually starting with a real `kind`.
 fn document() -> impl Strategy<Value = String> {
     (
-        prop_oneof![Just("kind = \"calendar\"\n"), Just("kind = \"holidays\"\n"), Just("")],
+        prop_oneof![
+            Just("kind = \"calendar\"\n"),
+            Just("kind = \"holidays\"\n"),
+            Just("")
+        ],
         pairs(),
         prop::collection::btree_map(word(), pairs(), 0..3),
         prop::collection::btree_map(word(), prop::collection::vec(pairs(), 0..3), 0..3),
     )
         .prop_map(|(kind, top, tables, arrays)| {
             let mut top = top;
-            top.retain(|(k, _)| !tables.contains_key(k) && !arrays.contains_key(k) && (kind.is_empty() || k != "kind"));
+            top.retain(|(k, _)| {
+                !tables.contains_key(k)
+                    && !arrays.contains_key(k)
+                    && (kind.is_empty() || k != "kind")
+            });
             let mut text = format!("{kind}{}", body(&top));
-            for (name, table) in tables.iter().filter(|(name, _)| !arrays.contains_key(*name)) {
+            for (name, table) in tables
+                .iter()
+                .filter(|(name, _)| !arrays.contains_key(*name))
+            {
                 text.push_str(&format!("\n[{}]\n{}", key(name), body(table)));
             }
             for (name, entries) in arrays {
@@ -169,7 +234,8 @@ fn date_literal() -> impl Strategy<Value = String> {
 }
 
 fn holiday_entry() -> impl Strategy<Value = String> {
-    let kind = prop_oneof![Just("national"), Just("collective_leave"), Just("local")].prop_map(|k| format!("type = \"{k}\"\n"));
+    let kind = prop_oneof![Just("national"), Just("collective_leave"), Just("local")]
+        .prop_map(|k| format!("type = \"{k}\"\n"));
     prop_oneof![
         7 => (date_literal(), kind.clone()).prop_map(|(d, k)| format!("date = {d}\nname = \"Libur\"\n{k}")),
         2 => (date_literal(), date_literal(), kind).prop_map(|(f, t, k)| format!("from = {f}\nto = {t}\nname = \"Cuti\"\n{k}")),
@@ -189,12 +255,19 @@ fn entry(keys: &'static [&'static str]) -> impl Strategy<Value = String> {
     let field = |k: &'static str| -> BoxedStrategy<Option<String>> {
         let v: BoxedStrategy<String> = match k {
             "date" | "from" | "to" => date_literal().boxed(),
-            "hours" => prop::collection::vec(window(), 0..3).prop_map(|w| format!("{w:?}")).boxed(),
+            "hours" => prop::collection::vec(window(), 0..3)
+                .prop_map(|w| format!("{w:?}"))
+                .boxed(),
             _ => value().boxed(),
         };
-        prop::option::weighted(0.7, v).prop_map(move |v| v.map(|v| format!("{k} = {v}\n"))).boxed()
+        prop::option::weighted(0.7, v)
+            .prop_map(move |v| v.map(|v| format!("{k} = {v}\n")))
+            .boxed()
     };
-    keys.iter().map(|k| field(k)).collect::<Vec<_>>().prop_map(|fields| fields.into_iter().flatten().collect())
+    keys.iter()
+        .map(|k| field(k))
+        .collect::<Vec<_>>()
+        .prop_map(|fields| fields.into_iter().flatten().collect())
 }
 
 /// A calendar-shaped document: each part valid or random.
@@ -240,9 +313,14 @@ fn calendar_like() -> impl Strategy<Value = String> {
 
 /// A holiday-file-shaped document.
 fn holidays_like() -> impl Strategy<Value = String> {
-    (prop_oneof![3 => Just("2026".to_owned()), 1 => value()], prop::collection::vec(holiday_entry(), 0..5))
+    (
+        prop_oneof![3 => Just("2026".to_owned()), 1 => value()],
+        prop::collection::vec(holiday_entry(), 0..5),
+    )
         .prop_map(|(year, holidays)| {
-            let mut text = format!("kind = \"holidays\"\nid = \"h\"\nlabel = \"H\"\nyear = {year}\nsource = \"SKB\"\n");
+            let mut text = format!(
+                "kind = \"holidays\"\nid = \"h\"\nlabel = \"H\"\nyear = {year}\nsource = \"SKB\"\n"
+            );
             for h in holidays {
                 text.push_str(&format!("\n[[holidays]]\n{h}"));
             }

@@ -58,7 +58,13 @@ fn noun(kind: &str) -> &'static str {
 
 /// A required top-level key: reports it missing (located at the top of
 /// the file, with the key as path) and returns `None`.
-pub(crate) fn required<T>(doc: &Document<'_>, value: Option<T>, key: &str, example: &str, out: &mut Vec<Diagnostic>) -> Option<T> {
+pub(crate) fn required<T>(
+    doc: &Document<'_>,
+    value: Option<T>,
+    key: &str,
+    example: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<T> {
     if value.is_none() {
         out.push(doc.error(
             "missing-key",
@@ -73,7 +79,9 @@ pub(crate) fn required<T>(doc: &Document<'_>, value: Option<T>, key: &str, examp
 /// Checks an `id`: `[a-z0-9][a-z0-9-]*`.
 pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) {
     let mut chars = id.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !first_ok || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         let suggestion: String = id
             .to_lowercase()
@@ -82,7 +90,11 @@ pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) 
             .collect::<String>()
             .trim_matches('-')
             .to_owned();
-        let example = if suggestion.is_empty() { "sumbar-biro-hukum".to_owned() } else { suggestion };
+        let example = if suggestion.is_empty() {
+            "sumbar-biro-hukum".to_owned()
+        } else {
+            suggestion
+        };
         out.push(doc.error(
             "bad-id",
             KeyPath::root().key("id"),
@@ -93,40 +105,66 @@ pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) 
 }
 
 /// Checks that a required text is not blank.
-pub(crate) fn check_text(doc: &Document<'_>, path: KeyPath, text: &str, example: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_text(
+    doc: &Document<'_>,
+    path: KeyPath,
+    text: &str,
+    example: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if text.trim().is_empty() {
+        let message = format!("`{path}` is empty");
         out.push(doc.error(
             "empty-text",
-            path.clone(),
-            format!("`{path}` is empty"),
+            path,
+            message,
             format!("write something a person can read here, e.g. {example}"),
         ));
     }
 }
 
 /// Checks that a date lies in the years a calendar covers.
-pub(crate) fn check_covered(doc: &Document<'_>, path: KeyPath, date: NaiveDate, out: &mut Vec<Diagnostic>) -> bool {
+pub(crate) fn check_covered(
+    doc: &Document<'_>,
+    path: KeyPath,
+    date: NaiveDate,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     if COVERED_YEARS.contains(&date.year()) {
         return true;
     }
     out.push(doc.error(
         "date-out-of-range",
         path,
-        format!("{date} is outside the years a calendar covers ({}–{})", COVERED_YEARS.start(), COVERED_YEARS.end()),
+        format!(
+            "{date} is outside the years a calendar covers ({}–{})",
+            COVERED_YEARS.start(),
+            COVERED_YEARS.end()
+        ),
         "check the year: dates from 1900 to 2199 are supported",
     ));
     false
 }
 
 /// Reads one day's windows, reporting each bad one; `None` if any is bad.
-pub(crate) fn check_windows(doc: &Document<'_>, path: &KeyPath, list: &[String], out: &mut Vec<Diagnostic>) -> Option<Vec<Window>> {
+pub(crate) fn check_windows(
+    doc: &Document<'_>,
+    path: &KeyPath,
+    list: &[String],
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<Window>> {
     let mut windows = Vec::with_capacity(list.len());
     let mut ok = true;
     for (i, text) in list.iter().enumerate() {
         match text.parse::<Window>() {
             Ok(window) => windows.push((i, window)),
             Err(e) => {
-                out.push(doc.error(e.code, path.index(i), format!("`{}`: {}", path.index(i), e.message), e.help));
+                out.push(doc.error(
+                    e.code,
+                    path.index(i),
+                    format!("`{}`: {}", path.index(i), e.message),
+                    e.help,
+                ));
                 ok = false;
             }
         }

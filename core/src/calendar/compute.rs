@@ -14,7 +14,10 @@ use crate::duration::WorkDuration;
 
 /// `(seconds, nanoseconds)`; a leap second's extra nanoseconds are dropped.
 fn split(t: DateTime<Utc>) -> (i64, i64) {
-    (t.timestamp(), i64::from(t.timestamp_subsec_nanos().min(999_999_999)))
+    (
+        t.timestamp(),
+        i64::from(t.timestamp_subsec_nanos().min(999_999_999)),
+    )
 }
 
 fn instant(seconds: i64, nanos: i64) -> Option<DateTime<Utc>> {
@@ -73,9 +76,17 @@ impl BusinessCalendar {
         if d.amount == 0 {
             return Ok(t);
         }
-        let none = CalendarError::NoOpenTime { start: t, duration: d };
+        let none = CalendarError::NoOpenTime {
+            start: t,
+            duration: d,
+        };
         let result = match d.as_minutes() {
-            Some(minutes) => add_open_time(&self.timeline, s, f, i64::try_from(minutes).unwrap_or(i64::MAX / 2) * 60),
+            Some(minutes) => add_open_time(
+                &self.timeline,
+                s,
+                f,
+                i64::try_from(minutes).unwrap_or(i64::MAX / 2) * 60,
+            ),
             None => add_working_days(&self.timeline, s, f, i64::from(d.amount)),
         };
         result.ok_or(none)
@@ -89,7 +100,10 @@ fn add_open_time(timeline: &Timeline, s: i64, f: i64, seconds: i64) -> Option<Da
     if f > 0 && open {
         // Counting starts f into an open second: it ends f into the open
         // second after `seconds` more, whose end is reach(before + seconds + 1).
-        instant(timeline.reach(before.checked_add(seconds)?.checked_add(1)?)? - 1, f)
+        instant(
+            timeline.reach(before.checked_add(seconds)?.checked_add(1)?)? - 1,
+            f,
+        )
     } else {
         instant(timeline.reach(before.checked_add(seconds)?)?, 0)
     }
@@ -99,11 +113,23 @@ fn add_open_time(timeline: &Timeline, s: i64, f: i64, seconds: i64) -> Option<Da
 fn add_working_days(timeline: &Timeline, s: i64, f: i64, n: i64) -> Option<DateTime<Utc>> {
     let (before, open) = timeline.probe(s);
     let today = timeline.local_day(s);
-    let counts_today = timeline.last_close(today).is_some_and(|close| s < close || (s == close && f == 0));
-    let first = if counts_today { today } else { next_working_day(timeline, today)? };
+    let counts_today = timeline
+        .last_close(today)
+        .is_some_and(|close| s < close || (s == close && f == 0));
+    let first = if counts_today {
+        today
+    } else {
+        next_working_day(timeline, today)?
+    };
     // Open time of `first` already elapsed at t (none if `first` is later).
-    let (elapsed, nanos) =
-        if first == today { (before - timeline.before_day(Measure::Seconds, first), if open { f } else { 0 }) } else { (0, 0) };
+    let (elapsed, nanos) = if first == today {
+        (
+            before - timeline.before_day(Measure::Seconds, first),
+            if open { f } else { 0 },
+        )
+    } else {
+        (0, 0)
+    };
     let days_before = timeline.before_day(Measure::WorkingDays, first);
     let total_days = timeline.total(Measure::WorkingDays);
     if elapsed == 0 && nanos == 0 {
@@ -135,5 +161,6 @@ fn add_working_days(timeline: &Timeline, s: i64, f: i64, n: i64) -> Option<DateT
 /// The first working day after local `day`.
 fn next_working_day(timeline: &Timeline, day: i64) -> Option<i64> {
     let target = timeline.before_day(Measure::WorkingDays, day + 1) + 1;
-    (target <= timeline.total(Measure::WorkingDays)).then(|| timeline.day_reaching(Measure::WorkingDays, target))
+    (target <= timeline.total(Measure::WorkingDays))
+        .then(|| timeline.day_reaching(Measure::WorkingDays, target))
 }

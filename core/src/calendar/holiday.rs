@@ -12,7 +12,9 @@ use crate::diag::{Diagnostic, Diagnostics, KeyPath};
 use crate::toml_doc::Document;
 
 /// What kind of day off a holiday is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayKind {
     /// A national public holiday (hari libur nasional).
@@ -116,12 +118,23 @@ pub(crate) struct Checked {
 const MAX_PERIOD_DAYS: i64 = 366;
 
 /// Checks a `[[holidays]]` list; `year` restricts the dates (holiday files).
-pub(crate) fn check_holidays(doc: &Document<'_>, raw: Vec<RawHoliday>, year: Option<i32>, out: &mut Vec<Diagnostic>) -> Vec<Checked> {
+pub(crate) fn check_holidays(
+    doc: &Document<'_>,
+    raw: Vec<RawHoliday>,
+    year: Option<i32>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Checked> {
     let mut checked = Vec::new();
     let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for (index, holiday) in raw.into_iter().enumerate() {
         let path = KeyPath::root().key("holidays").index(index);
-        check_text(doc, path.key("name"), &holiday.name, "`name = \"Hari Raya Idulfitri 1447 H\"`", out);
+        check_text(
+            doc,
+            path.key("name"),
+            &holiday.name,
+            "`name = \"Hari Raya Idulfitri 1447 H\"`",
+            out,
+        );
         let (from, to, first_key) = match (holiday.date, holiday.from, holiday.to) {
             (Some(date), None, None) => (date.0, date.0, "date"),
             (None, Some(from), Some(to)) => (from.0, to.0, "from"),
@@ -135,7 +148,11 @@ pub(crate) fn check_holidays(doc: &Document<'_>, raw: Vec<RawHoliday>, year: Opt
                 continue;
             }
             (None, Some(_), None) | (None, None, Some(_)) => {
-                let (has, lacks) = if holiday.from.is_some() { ("from", "to") } else { ("to", "from") };
+                let (has, lacks) = if holiday.from.is_some() {
+                    ("from", "to")
+                } else {
+                    ("to", "from")
+                };
                 out.push(doc.error(
                     "half-period",
                     path.key(has),
@@ -154,7 +171,14 @@ pub(crate) fn check_holidays(doc: &Document<'_>, raw: Vec<RawHoliday>, year: Opt
                 continue;
             }
         };
-        if !check_covered(doc, path.key(first_key), from, out) || !check_covered(doc, path.key(if first_key == "date" { "date" } else { "to" }), to, out) {
+        if !check_covered(doc, path.key(first_key), from, out)
+            || !check_covered(
+                doc,
+                path.key(if first_key == "date" { "date" } else { "to" }),
+                to,
+                out,
+            )
+        {
             continue;
         }
         if from > to {
@@ -170,13 +194,18 @@ pub(crate) fn check_holidays(doc: &Document<'_>, raw: Vec<RawHoliday>, year: Opt
             out.push(doc.error(
                 "period-too-long",
                 path.key("to"),
-                format!("`{path}` spans {} days, from {from} to {to}", (to - from).num_days() + 1),
+                format!(
+                    "`{path}` spans {} days, from {from} to {to}",
+                    (to - from).num_days() + 1
+                ),
                 format!("a holiday period covers at most {MAX_PERIOD_DAYS} days; check the dates"),
             ));
             continue;
         }
         if let Some(year) = year {
-            let outside = [(first_key, from), ("to", to)].into_iter().find(|(_, d)| d.year() != year);
+            let outside = [(first_key, from), ("to", to)]
+                .into_iter()
+                .find(|(_, d)| d.year() != year);
             if let Some((key, date)) = outside {
                 out.push(doc.error(
                     "outside-year",
@@ -190,7 +219,10 @@ pub(crate) fn check_holidays(doc: &Document<'_>, raw: Vec<RawHoliday>, year: Opt
                 continue;
             }
         }
-        let repeated = from.iter_days().take_while(|d| *d <= to).find_map(|d| seen.get(&d).map(|&first| (d, first)));
+        let repeated = from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .find_map(|d| seen.get(&d).map(|&first| (d, first)));
         if let Some((date, first)) = repeated {
             out.push(doc.error(
                 "duplicate-date",
@@ -203,7 +235,15 @@ pub(crate) fn check_holidays(doc: &Document<'_>, raw: Vec<RawHoliday>, year: Opt
         for day in from.iter_days().take_while(|d| *d <= to) {
             seen.insert(day, index);
         }
-        checked.push(Checked { index, entry: HolidayEntry { from, to, name: holiday.name, kind: holiday.kind } });
+        checked.push(Checked {
+            index,
+            entry: HolidayEntry {
+                from,
+                to,
+                name: holiday.name,
+                kind: holiday.kind,
+            },
+        });
     }
     checked
 }
@@ -219,18 +259,48 @@ impl HolidayFile {
         let raw: RawHolidayFile = doc.deserialize()?;
         let mut out = Vec::new();
         let root = KeyPath::root();
-        let id = required(doc, raw.id, "id", "`id = \"id-libur-nasional-2026\"`", &mut out);
-        let label = required(doc, raw.label, "label", "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`", &mut out);
+        let id = required(
+            doc,
+            raw.id,
+            "id",
+            "`id = \"id-libur-nasional-2026\"`",
+            &mut out,
+        );
+        let label = required(
+            doc,
+            raw.label,
+            "label",
+            "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`",
+            &mut out,
+        );
         let raw_year = required(doc, raw.year, "year", "`year = 2026`", &mut out);
-        let source = required(doc, raw.source, "source", "the decree: `source = \"Keputusan Bersama … Nomor …\"`", &mut out);
+        let source = required(
+            doc,
+            raw.source,
+            "source",
+            "the decree: `source = \"Keputusan Bersama … Nomor …\"`",
+            &mut out,
+        );
         if let Some(id) = &id {
             check_id(doc, id, &mut out);
         }
         if let Some(label) = &label {
-            check_text(doc, root.key("label"), label, "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`", &mut out);
+            check_text(
+                doc,
+                root.key("label"),
+                label,
+                "`label = \"Hari Libur Nasional dan Cuti Bersama Tahun 2026\"`",
+                &mut out,
+            );
         }
         if let Some(source) = &source {
-            check_text(doc, root.key("source"), source, "the decree: `source = \"Keputusan Bersama … Nomor …\"`", &mut out);
+            check_text(
+                doc,
+                root.key("source"),
+                source,
+                "the decree: `source = \"Keputusan Bersama … Nomor …\"`",
+                &mut out,
+            );
         }
         if let Some(url) = &raw.source_url
             && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -242,12 +312,18 @@ impl HolidayFile {
                 "write the full address, starting with `https://`, or leave `source_url` out",
             ));
         }
-        let year = raw_year.and_then(|y| i32::try_from(y).ok()).filter(|y| COVERED_YEARS.contains(y));
+        let year = raw_year
+            .and_then(|y| i32::try_from(y).ok())
+            .filter(|y| COVERED_YEARS.contains(y));
         if let (Some(raw_year), None) = (raw_year, year) {
             out.push(doc.error(
                 "year-out-of-range",
                 root.key("year"),
-                format!("`year = {raw_year}` is outside the years a calendar covers ({}–{})", COVERED_YEARS.start(), COVERED_YEARS.end()),
+                format!(
+                    "`year = {raw_year}` is outside the years a calendar covers ({}–{})",
+                    COVERED_YEARS.start(),
+                    COVERED_YEARS.end()
+                ),
                 "write the year the holidays fall in, e.g. `year = 2026`",
             ));
         }
@@ -269,6 +345,11 @@ impl HolidayFile {
 
     /// Every day off in the file, in order, with its entry.
     pub fn days(&self) -> impl Iterator<Item = (NaiveDate, &HolidayEntry)> {
-        self.holidays.iter().flat_map(|h| h.from.iter_days().take_while(move |d| *d <= h.to).map(move |d| (d, h)))
+        self.holidays.iter().flat_map(|h| {
+            h.from
+                .iter_days()
+                .take_while(move |d| *d <= h.to)
+                .map(move |d| (d, h))
+        })
     }
 }

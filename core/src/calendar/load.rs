@@ -58,6 +58,7 @@ struct Source {
 }
 
 /// Reads a calendar: see [`BusinessCalendar::load`].
+#[allow(clippy::type_complexity)]
 pub(crate) fn load(
     file: &str,
     text: &str,
@@ -68,24 +69,55 @@ pub(crate) fn load(
     let raw: RawCalendar = doc.deserialize()?;
     let root = KeyPath::root();
     let mut out = Vec::new();
-    let id = required(&doc, raw.id, "id", "`id = \"sumbar-biro-hukum\"`", &mut out).unwrap_or_default();
-    let label = required(&doc, raw.label, "label", "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
-    let zone_name = required(&doc, raw.time_zone, "time_zone", "`time_zone = \"Asia/Jakarta\"`", &mut out);
+    let id =
+        required(&doc, raw.id, "id", "`id = \"sumbar-biro-hukum\"`", &mut out).unwrap_or_default();
+    let label = required(
+        &doc,
+        raw.label,
+        "label",
+        "`label = \"Hari dan jam layanan Biro Hukum\"`",
+        &mut out,
+    );
+    let zone_name = required(
+        &doc,
+        raw.time_zone,
+        "time_zone",
+        "`time_zone = \"Asia/Jakarta\"`",
+        &mut out,
+    );
     if doc.has_top_level("id") {
         check_id(&doc, &id, &mut out);
     }
     let label = label.unwrap_or_default();
     if doc.has_top_level("label") {
-        check_text(&doc, root.key("label"), &label, "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
+        check_text(
+            &doc,
+            root.key("label"),
+            &label,
+            "`label = \"Hari dan jam layanan Biro Hukum\"`",
+            &mut out,
+        );
     }
     let time_zone = zone_name.and_then(|name| {
         parse_time_zone(&name)
-            .map_err(|(message, help)| out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help)))
+            .map_err(|(message, help)| {
+                out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help))
+            })
             .ok()
     });
 
     // Weekly hours.
-    let days = raw.hours.map(|h| [h.monday, h.tuesday, h.wednesday, h.thursday, h.friday, h.saturday, h.sunday]);
+    let days = raw.hours.map(|h| {
+        [
+            h.monday,
+            h.tuesday,
+            h.wednesday,
+            h.thursday,
+            h.friday,
+            h.saturday,
+            h.sunday,
+        ]
+    });
     let mut hours: [Vec<Window>; 7] = Default::default();
     let mut hours_ok = [true; 7];
     for (i, list) in days.iter().flatten().enumerate() {
@@ -139,7 +171,10 @@ pub(crate) fn load(
                 continue;
             }
             Ok(included_doc) => {
-                if let Some(kind) = included_doc.top_level_str("kind").filter(|k| *k != "holidays") {
+                if let Some(kind) = included_doc
+                    .top_level_str("kind")
+                    .filter(|k| *k != "holidays")
+                {
                     out.push(doc.error(
                         "include-not-holidays",
                         path,
@@ -174,11 +209,24 @@ pub(crate) fn load(
                 clash.get_or_insert((date, first.file.clone()));
                 continue;
             }
-            let holiday = Holiday { name: entry.name.clone(), kind: entry.kind };
-            included.insert(date, Source { holiday, file: name.clone() });
+            let holiday = Holiday {
+                name: entry.name.clone(),
+                kind: entry.kind,
+            };
+            included.insert(
+                date,
+                Source {
+                    holiday,
+                    file: name.clone(),
+                },
+            );
         }
         if let Some((date, first)) = clash {
-            let more = if clashes > 1 { format!(" (and {} more days)", clashes - 1) } else { String::new() };
+            let more = if clashes > 1 {
+                format!(" (and {} more days)", clashes - 1)
+            } else {
+                String::new()
+            };
             out.push(doc.error(
                 "duplicate-date",
                 path,
@@ -194,7 +242,11 @@ pub(crate) fn load(
         let entry = checked.entry;
         let days = entry.from.iter_days().take_while(|d| *d <= entry.to);
         if let Some((date, source)) = days.clone().find_map(|d| included.get(&d).map(|s| (d, s))) {
-            let key = if entry.from == entry.to { "date" } else { "from" };
+            let key = if entry.from == entry.to {
+                "date"
+            } else {
+                "from"
+            };
             out.push(doc.error(
                 "duplicate-date",
                 root.key("holidays").index(checked.index).key(key),
@@ -204,7 +256,16 @@ pub(crate) fn load(
             continue;
         }
         for date in days {
-            local.insert(date, (checked.index, Holiday { name: entry.name.clone(), kind: entry.kind }));
+            local.insert(
+                date,
+                (
+                    checked.index,
+                    Holiday {
+                        name: entry.name.clone(),
+                        kind: entry.kind,
+                    },
+                ),
+            );
         }
     }
 
@@ -214,7 +275,13 @@ pub(crate) fn load(
     for (i, day) in raw.working_days.into_iter().enumerate() {
         let path = root.key("working_days").index(i);
         let date = day.date.0;
-        check_text(&doc, path.key("name"), &day.name, "`name = \"Hari kerja pengganti\"`", &mut out);
+        check_text(
+            &doc,
+            path.key("name"),
+            &day.name,
+            "`name = \"Hari kerja pengganti\"`",
+            &mut out,
+        );
         if !check_covered(&doc, path.key("date"), date, &mut out) {
             continue;
         }
@@ -266,7 +333,13 @@ pub(crate) fn load(
                 continue;
             }
         };
-        working_days.insert(date, WorkingDay { name: day.name, hours: windows });
+        working_days.insert(
+            date,
+            WorkingDay {
+                name: day.name,
+                hours: windows,
+            },
+        );
     }
 
     if !out.is_empty() || !foreign.is_empty() {
@@ -275,11 +348,24 @@ pub(crate) fn load(
         return Err(Diagnostics(out));
     }
     // An extra working day overrides a holiday from an included file.
-    let mut holidays: BTreeMap<NaiveDate, Holiday> = included.into_iter().map(|(d, s)| (d, s.holiday)).collect();
+    let mut holidays: BTreeMap<NaiveDate, Holiday> =
+        included.into_iter().map(|(d, s)| (d, s.holiday)).collect();
     holidays.extend(local.into_iter().map(|(d, (_, h))| (d, h)));
     holidays.retain(|date, _| !working_days.contains_key(date));
-    let resolved = Resolved { id, label, time_zone: time_zone.unwrap_or_default(), hours, holidays, working_days };
+    let resolved = Resolved {
+        id,
+        label,
+        time_zone: time_zone.unwrap_or_default(),
+        hours,
+        holidays,
+        working_days,
+    };
     BusinessCalendar::from_resolved(resolved).map_err(|message| {
-        Diagnostics(vec![doc.error("invalid-calendar", KeyPath::root(), message, "check the calendar against the documentation")])
+        Diagnostics(vec![doc.error(
+            "invalid-calendar",
+            KeyPath::root(),
+            message,
+            "check the calendar against the documentation",
+        )])
     })
 }

@@ -35,7 +35,11 @@ fn suggest(name: &str) -> Option<&'static str> {
     }
     // A city without its region: `Jakarta`.
     if !lower.contains('/')
-        && let Some(city) = names().find(|n| n.rsplit('/').next().is_some_and(|c| c.to_lowercase() == lower.replace(' ', "_")))
+        && let Some(city) = names().find(|n| {
+            n.rsplit('/')
+                .next()
+                .is_some_and(|c| c.to_lowercase() == lower.replace(' ', "_"))
+        })
     {
         return Some(city);
     }
@@ -49,7 +53,12 @@ mod tests {
     #[test]
     fn suggests_the_closest_zone() {
         assert_eq!(parse_time_zone("Asia/Jakarta"), Ok(Tz::Asia__Jakarta));
-        for (wrong, right) in [("Asia/Jakart", "Asia/Jakarta"), ("asia/jakarta", "Asia/Jakarta"), ("WIB", "Asia/Jakarta"), ("Makassar", "Asia/Makassar")] {
+        for (wrong, right) in [
+            ("Asia/Jakart", "Asia/Jakarta"),
+            ("asia/jakarta", "Asia/Jakarta"),
+            ("WIB", "Asia/Jakarta"),
+            ("Makassar", "Asia/Makassar"),
+        ] {
             assert_eq!(suggest(wrong), Some(right), "{wrong}");
         }
         assert_eq!(suggest("Mars/Olympus_Mons"), None);
