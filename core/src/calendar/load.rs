@@ -6,7 +6,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::checks::{check_covered, check_id, check_kind, check_text, check_windows, required};
-use super::holiday::{Holiday, HolidayFile, RawHoliday, check_holidays};
+use super::entries::{RawHoliday, check_holidays};
+use super::holiday::Holiday;
+use super::include::read_includes;
 use super::time_zone::parse_time_zone;
 use super::window::{WEEKDAYS, Window};
 use super::{BusinessCalendar, Resolved, WorkingDay};
@@ -49,12 +51,6 @@ struct RawWorkingDay {
     date: Date,
     name: String,
     hours: Option<Vec<String>>,
-}
-
-/// Where a holiday of the final set came from, for error messages.
-struct Source {
-    holiday: Holiday,
-    file: String,
 }
 
 /// Reads a calendar: see [`BusinessCalendar::load`].
@@ -101,7 +97,7 @@ pub(crate) fn load(
     let time_zone = zone_name.and_then(|name| {
         parse_time_zone(&name)
             .map_err(|(message, help)| {
-                out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help))
+                out.push(doc.error("unknown-time-zone", root.key("time_zone"), message, help));
             })
             .ok()
     });
@@ -140,101 +136,8 @@ pub(crate) fn load(
     }
 
     // Included holiday files.
-    let mut included: BTreeMap<NaiveDate, Source> = BTreeMap::new();
     let mut foreign: Vec<Diagnostic> = Vec::new();
-    for (i, path_text) in raw.include.iter().enumerate() {
-        let path = root.key("include").index(i);
-        if let Some(first) = raw.include[..i].iter().position(|p| p == path_text) {
-            out.push(doc.error(
-                "duplicate-include",
-                path,
-                format!("`{path_text}` is included twice (also `include[{first}]`)"),
-                "include each holiday file once: remove this entry",
-            ));
-            continue;
-        }
-        let (name, text) = match include(path_text) {
-            Ok(found) => found,
-            Err(reason) => {
-                out.push(doc.error(
-                    "include-unreadable",
-                    path,
-                    format!("cannot read the included file `{path_text}`: {reason}"),
-                    "check the path: it is relative to this calendar file, e.g. `../indonesia/libur-nasional-2026.toml`",
-                ));
-                continue;
-            }
-        };
-        let holidays = match Document::parse(&name, &text) {
-            Err(errors) => {
-                foreign.extend(errors.0);
-                continue;
-            }
-            Ok(included_doc) => {
-                if let Some(kind) = included_doc
-                    .top_level_str("kind")
-                    .filter(|k| *k != "holidays")
-                {
-                    out.push(doc.error(
-                        "include-not-holidays",
-                        path,
-                        format!("`{path_text}` is not a holiday file (its `kind` is `{kind}`)"),
-                        "`include` lists holiday files (`kind = \"holidays\"`) only: remove this entry or point it at a holiday file",
-                    ));
-                    continue;
-                }
-                if !included_doc.has_top_level("kind") {
-                    out.push(doc.error(
-                        "include-not-holidays",
-                        path,
-                        format!("`{path_text}` is not a holiday file (it has no `kind`)"),
-                        "`include` lists holiday files (`kind = \"holidays\"`) only: remove this entry or point it at a holiday file",
-                    ));
-                    continue;
-                }
-                match HolidayFile::from_document(&included_doc) {
-                    Ok(file) => file,
-                    Err(errors) => {
-                        foreign.extend(errors.0);
-                        continue;
-                    }
-                }
-            }
-        };
-        let mut clash: Option<(NaiveDate, String)> = None;
-        let mut clashes = 0;
-        for (date, entry) in holidays.days() {
-            if let Some(first) = included.get(&date) {
-                clashes += 1;
-                clash.get_or_insert((date, first.file.clone()));
-                continue;
-            }
-            let holiday = Holiday {
-                name: entry.name.clone(),
-                kind: entry.kind,
-            };
-            included.insert(
-                date,
-                Source {
-                    holiday,
-                    file: name.clone(),
-                },
-            );
-        }
-        if let Some((date, first)) = clash {
-            let more = if clashes > 1 {
-                format!(" (and {} more days)", clashes - 1)
-            } else {
-                String::new()
-            };
-            out.push(doc.error(
-                "duplicate-date",
-                path,
-                format!("`{name}` lists {date}{more}, which `{first}` already lists"),
-                "a day may be a holiday in one included file only: include each year's file once, and fix the overlapping files",
-            ));
-        }
-    }
+    let included = read_includes(&doc, &raw.include, include, &mut out, &mut foreign);
 
     // This calendar's own holidays.
     let mut local: BTreeMap<NaiveDate, (usize, Holiday)> = BTreeMap::new();

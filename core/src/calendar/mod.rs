@@ -113,8 +113,10 @@
 mod business;
 mod checks;
 mod compute;
+mod entries;
 mod error;
 mod holiday;
+mod include;
 mod load;
 mod stored;
 mod time_zone;
