@@ -436,3 +436,55 @@ fn outside_the_covered_years() {
 fn durations_keep_their_unit() {
     assert_eq!(d("1wd").unit, WorkUnit::Days);
 }
+
+#[test]
+fn extreme_inputs_do_not_panic() {
+    let c = load(SUMBAR);
+    let (min, max) = (
+        chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        chrono::DateTime::<chrono::Utc>::MAX_UTC,
+    );
+    for t in [min, max] {
+        assert!(matches!(
+            c.add(t, d("1m")),
+            Err(CalendarError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            c.add(t, d("1wd")),
+            Err(CalendarError::OutOfRange { .. })
+        ));
+        assert_eq!(c.next_opening(t), None);
+        assert!(!c.is_open(t));
+    }
+    assert!(c.working_time_between(min, max) > TimeDelta::hours(35 * 52 * 299));
+    assert_eq!(
+        c.working_time_between(max, min),
+        -c.working_time_between(min, max)
+    );
+    // Durations built directly, past what the parser accepts.
+    let t = wib("2026-07-06", "10:00");
+    for huge in [
+        WorkDuration::minutes(u32::MAX),
+        WorkDuration::hours(u32::MAX),
+        WorkDuration::days(u32::MAX),
+    ] {
+        assert!(matches!(
+            c.add(t, huge),
+            Err(CalendarError::NoOpenTime { .. })
+        ));
+    }
+    // A leap second's instant is read as the last nanosecond of its second.
+    let leap =
+        chrono::DateTime::from_timestamp(wib("2026-07-06", "10:00:59").timestamp(), 1_500_000_000)
+            .unwrap();
+    assert_eq!(
+        c.working_time_between(wib("2026-07-06", "10:00"), leap),
+        TimeDelta::nanoseconds(59_999_999_999)
+    );
+}
+
+#[test]
+fn a_calendar_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<BusinessCalendar>();
+}

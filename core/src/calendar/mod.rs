@@ -5,7 +5,9 @@
 //!
 //! A calendar file (`kind = "calendar"`) gives an id, a label, an IANA
 //! `time_zone`, the weekly `[hours]` (weekday → list of `"HH:MM-HH:MM"`
-//! windows; a day left out is closed), optional `include`d holiday files,
+//! windows; a day left out is closed; a day's windows are listed in order,
+//! with a break between them, and none runs past midnight, though one may
+//! close at `24:00`), optional `include`d holiday files,
 //! local `[[holidays]]` (`date`, or `from` + `to`, both included; `type` is
 //! `national`, `collective_leave`, `regional` or `local`, by default `local`)
 //! and extra `[[working_days]]` (`date`, `name`, and `hours`, which may be
@@ -42,7 +44,15 @@
 //! day either (see the performance note below).
 //!
 //! Instants are exact to the nanosecond. Window boundaries are whole seconds,
-//! so each second is wholly open or wholly closed.
+//! so each second is wholly open or wholly closed, and the open time up to
+//! an instant is that of the seconds before it plus its fraction of a
+//! second when that second is open. (chrono's leap-second representation,
+//! nanoseconds past 999 999 999, is read as the last nanosecond of its
+//! second.) [`BusinessCalendar::add`] fails with [`CalendarError::OutOfRange`]
+//! for a start outside the covered years and [`CalendarError::NoOpenTime`]
+//! when the count would end after them; [`BusinessCalendar::next_opening`]
+//! then gives `None`, and [`BusinessCalendar::working_time_between`] counts
+//! nothing outside them.
 //!
 //! # Adding minutes and hours
 //!
@@ -108,7 +118,10 @@
 //! stretches between them are counted in whole weeks. Both "open time
 //! before t" and "the instant at which open time reaches x" are a few
 //! binary searches over those days plus constant work, whatever the span:
-//! O(log exception days) per call.
+//! O(log exception days) per call. A zone's UTC offsets are scanned once
+//! per process into a table (about 2 ms) and shared by every calendar in
+//! that zone; after that, deserializing a stored calendar takes well under
+//! a millisecond.
 
 mod business;
 mod checks;
