@@ -25,20 +25,44 @@ struct Trigger<'e> {
 }
 
 fn triggers(event: &Event) -> Vec<Trigger<'_>> {
-    let t = |on, stage, action| Trigger { on, stage, action, due: None, overall: false };
+    let t = |on, stage, action| Trigger {
+        on,
+        stage,
+        action,
+        due: None,
+        overall: false,
+    };
     match &event.kind {
-        EventKind::Submitted { stage, .. } => vec![t(NotifyOn::Submitted, Some(stage), None), t(NotifyOn::Entered, Some(stage), None)],
+        EventKind::Submitted { stage, .. } => vec![
+            t(NotifyOn::Submitted, Some(stage), None),
+            t(NotifyOn::Entered, Some(stage), None),
+        ],
         EventKind::ActionPerformed { action, to, .. } => {
-            vec![t(NotifyOn::Action, None, Some(action)), t(NotifyOn::Entered, Some(to), Some(action))]
+            vec![
+                t(NotifyOn::Action, None, Some(action)),
+                t(NotifyOn::Entered, Some(to), Some(action)),
+            ]
         }
         EventKind::Answered { .. } => vec![t(NotifyOn::Answered, None, None)],
         EventKind::Assigned { stage, .. } => vec![t(NotifyOn::Assigned, Some(stage), None)],
         EventKind::SurveyRecorded { .. } => vec![t(NotifyOn::Surveyed, None, None)],
         EventKind::ClockWarned { clock, .. } => {
-            vec![Trigger { on: NotifyOn::Warned, stage: clock.stage(), action: None, due: None, overall: *clock == ClockKey::Overall }]
+            vec![Trigger {
+                on: NotifyOn::Warned,
+                stage: clock.stage(),
+                action: None,
+                due: None,
+                overall: *clock == ClockKey::Overall,
+            }]
         }
         EventKind::ClockBreached { clock, due } => {
-            vec![Trigger { on: NotifyOn::Breached, stage: clock.stage(), action: None, due: Some(*due), overall: *clock == ClockKey::Overall }]
+            vec![Trigger {
+                on: NotifyOn::Breached,
+                stage: clock.stage(),
+                action: None,
+                due: Some(*due),
+                overall: *clock == ClockKey::Overall,
+            }]
         }
         _ => Vec::new(),
     }
@@ -76,15 +100,27 @@ pub fn render(template: &str, values: &BTreeMap<String, String>) -> String {
 ///
 /// `webhooks` names the organisation's configured webhook endpoints: each
 /// gets every event.
-pub fn outbox(definition: &Definition, tz: Tz, case: &Case, events: &[Event], webhooks: &[String]) -> Vec<OutboxItem> {
+pub fn outbox(
+    definition: &Definition,
+    tz: Tz,
+    case: &Case,
+    events: &[Event],
+    webhooks: &[String],
+) -> Vec<OutboxItem> {
     let file = definition.file();
     let mut items = Vec::new();
     for event in events {
         for trigger in triggers(event) {
             for notification in &file.notifications {
                 if notification.on != trigger.on
-                    || notification.stage.as_deref().is_some_and(|s| Some(s) != trigger.stage)
-                    || notification.action.as_deref().is_some_and(|a| Some(a) != trigger.action)
+                    || notification
+                        .stage
+                        .as_deref()
+                        .is_some_and(|s| Some(s) != trigger.stage)
+                    || notification
+                        .action
+                        .as_deref()
+                        .is_some_and(|a| Some(a) != trigger.action)
                 {
                     continue;
                 }
@@ -94,8 +130,12 @@ pub fn outbox(definition: &Definition, tz: Tz, case: &Case, events: &[Event], we
                     let recipient = match to.as_str() {
                         "applicant" => Some(Recipient::Applicant),
                         "stage_role" => stage.and_then(|s| s.role.clone()).map(Recipient::Role),
-                        "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
-                        "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
+                        "supervisor" if trigger.overall => {
+                            file.sla.overall_supervisor.clone().map(Recipient::Role)
+                        }
+                        "supervisor" => stage
+                            .and_then(|s| s.supervisor.clone())
+                            .map(Recipient::Role),
                         "assignee" => case.assignee.clone().map(Recipient::User),
                         role => match definition.role(role) {
                             Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
@@ -105,7 +145,11 @@ pub fn outbox(definition: &Definition, tz: Tz, case: &Case, events: &[Event], we
                     };
                     // A stage performed by the applicant notifies the applicant.
                     let recipient = match recipient {
-                        Some(Recipient::Role(r)) if definition.role(&r).is_some_and(|r| r.kind == RoleKind::Applicant) => {
+                        Some(Recipient::Role(r))
+                            if definition
+                                .role(&r)
+                                .is_some_and(|r| r.kind == RoleKind::Applicant) =>
+                        {
                             Some(Recipient::Applicant)
                         }
                         other => other,
@@ -148,7 +192,10 @@ pub fn outbox(definition: &Definition, tz: Tz, case: &Case, events: &[Event], we
                 available_at: event.at,
                 attempts: 0,
                 last_error: None,
-                message: OutboxMessage::Webhook { endpoint: endpoint.clone(), body: webhook_body(case, event) },
+                message: OutboxMessage::Webhook {
+                    endpoint: endpoint.clone(),
+                    body: webhook_body(case, event),
+                },
             });
         }
     }
@@ -168,7 +215,9 @@ pub fn webhook_body(case: &Case, event: &Event) -> serde_json::Value {
         "status": case.status,
     });
     match &event.kind {
-        EventKind::ActionPerformed { action, from, to, .. } => {
+        EventKind::ActionPerformed {
+            action, from, to, ..
+        } => {
             body["action"] = action.clone().into();
             body["from"] = from.clone().into();
             body["to"] = to.clone().into();
@@ -195,21 +244,40 @@ fn context(
     values.insert("tracking_code".to_owned(), case.tracking_code.to_string());
     values.insert("workflow".to_owned(), file.label.clone());
     values.insert("organisation".to_owned(), file.organisation.name.clone());
-    values.insert("contact".to_owned(), file.organisation.contact.clone().unwrap_or_default());
+    values.insert(
+        "contact".to_owned(),
+        file.organisation.contact.clone().unwrap_or_default(),
+    );
     let stage_id = trigger.stage.unwrap_or(case.stage.as_str());
     if let Some(stage) = definition.stage(stage_id) {
         let label = match recipient {
-            Recipient::Applicant => stage.public_label.clone().unwrap_or_else(|| stage.label.clone()),
+            Recipient::Applicant => stage
+                .public_label
+                .clone()
+                .unwrap_or_else(|| stage.label.clone()),
             _ => stage.label.clone(),
         };
         values.insert("stage".to_owned(), label);
     }
     let due = trigger.due.or_else(|| {
-        let key = if trigger.overall { ClockKey::Overall } else { ClockKey::Stage(stage_id.to_owned()) };
+        let key = if trigger.overall {
+            ClockKey::Overall
+        } else {
+            ClockKey::Stage(stage_id.to_owned())
+        };
         case.live_clock(&key).and_then(|c| c.due)
     });
-    values.insert("due".to_owned(), due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)));
-    if let EventKind::ActionPerformed { action, inputs, public_inputs, .. } = &event.kind {
+    values.insert(
+        "due".to_owned(),
+        due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)),
+    );
+    if let EventKind::ActionPerformed {
+        action,
+        inputs,
+        public_inputs,
+        ..
+    } = &event.kind
+    {
         if let Some(action) = definition.action(action) {
             values.insert("action".to_owned(), action.label.clone());
         }
@@ -220,7 +288,9 @@ fn context(
         }
     }
     if let Some(answer) = &case.answer {
-        let label = definition.product(&answer.product).map_or_else(|| answer.product.clone(), |p| p.label.clone());
+        let label = definition
+            .product(&answer.product)
+            .map_or_else(|| answer.product.clone(), |p| p.label.clone());
         values.insert("product".to_owned(), label);
     }
     values

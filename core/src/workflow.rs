@@ -7,6 +7,10 @@ use crate::definition::Definition;
 use crate::diag::{Diagnostics, KeyPath};
 use crate::toml_doc::Document;
 
+/// Reads a file named relative to another: `read(base, path)` gives
+/// `(display name, text)` or an error message.
+pub type ReadFile<'a> = dyn FnMut(&str, &str) -> Result<(String, String), String> + 'a;
+
 /// A definition and the calendar its organisation names.
 #[derive(Debug, Clone)]
 pub struct Workflow {
@@ -23,11 +27,7 @@ impl Workflow {
     /// to the workflow file (the calendar), and is passed on to the calendar
     /// for its includes (relative to the calendar). Problems in either file
     /// are reported located in that file.
-    pub fn load(
-        file: &str,
-        text: &str,
-        read: &mut dyn FnMut(&str, &str) -> Result<(String, String), String>,
-    ) -> Result<Self, Diagnostics> {
+    pub fn load(file: &str, text: &str, read: &mut ReadFile<'_>) -> Result<Self, Diagnostics> {
         let doc = Document::parse(file, text)?;
         let definition = Definition::from_document(&doc)?;
         let calendar_ref = definition.file().organisation.calendar.clone();
@@ -40,7 +40,10 @@ impl Workflow {
                 "name a calendar file relative to this workflow file, e.g. `calendar = \"kalender.toml\"`".to_owned(),
             )])
         })?;
-        let calendar = BusinessCalendar::load(&calendar_name, &calendar_text, &mut |include: &str| read(&calendar_name, include))?;
+        let calendar =
+            BusinessCalendar::load(&calendar_name, &calendar_text, &mut |include: &str| {
+                read(&calendar_name, include)
+            })?;
         let workflow_zone = &definition.file().organisation.time_zone;
         if calendar.time_zone().name() != workflow_zone {
             return Err(Diagnostics(vec![doc.error(
@@ -50,7 +53,10 @@ impl Workflow {
                 "use the same IANA time zone in both files".to_owned(),
             )]));
         }
-        Ok(Self { definition: Arc::new(definition), calendar: Arc::new(calendar) })
+        Ok(Self {
+            definition: Arc::new(definition),
+            calendar: Arc::new(calendar),
+        })
     }
 
     /// The organisation (tenant) id.

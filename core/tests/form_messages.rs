@@ -401,40 +401,40 @@ mod form {
     #[test]
     fn nip_messages() {
         insta::assert_snapshot!(render(&nip()), @"
-    nip-characters
-      id: “NIP” hanya boleh berisi angka (boleh dipisah spasi); “-” tidak diizinkan.
-      en: “NIP” may contain only digits (spaces are allowed); “-” is not allowed.
-    nip-length
-      id: “NIP” harus 18 digit; yang diisi 17 digit.
-      en: “NIP” must have 18 digits; 17 digits given.
-    nip-birth-date
-      id: Tanggal lahir pada “NIP” (digit 1–8) tidak valid: 19821345.
-      en: The date of birth in “NIP” (digits 1–8) is not a valid date: 19821345.
-    nip-birth-future
-      id: Tanggal lahir pada “NIP” (digit 1–8) belum terjadi: 1 Januari 2030.
-      en: The date of birth in “NIP” (digits 1–8) is in the future: 1 January 2030.
-    nip-too-young
-      id: Menurut “NIP” (digit 1–8) pemiliknya lahir 14 April 2010 dan baru berusia 16 tahun; ASN paling muda berusia 18 tahun.
-      en: By “NIP” (digits 1–8) its holder was born on 14 April 2010 and is only 16; civil servants are at least 18.
-    nip-too-old
-      id: Menurut “NIP” (digit 1–8) pemiliknya lahir 1 Januari 1940 dan kini berusia 86 tahun, lebih dari 70 tahun; periksa kembali tanggal lahir pada NIP.
-      en: By “NIP” (digits 1–8) its holder was born on 1 January 1940 and is now 86, older than 70; check the date of birth in the NIP.
-    nip-tmt-month
-      id: Bulan TMT pada “NIP” (digit 13–14) tidak valid: 13; bulan harus 01–12.
-      en: The month of appointment (TMT) in “NIP” (digits 13–14) is not valid: 13; a month is 01–12.
-    nip-tmt-too-early
-      id: TMT pada “NIP” (digit 9–14, April 1999) lebih awal daripada ulang tahun ke-18 pemiliknya (14 April 2000).
-      en: The appointment (TMT) in “NIP” (digits 9–14, April 1999) is before its holder's 18th birthday (14 April 2000).
-    nip-tmt-future
-      id: TMT pada “NIP” (digit 9–14) belum terjadi: Januari 2027.
-      en: The appointment (TMT) in “NIP” (digits 9–14) is in the future: January 2027.
-    nip-gender
-      id: Digit jenis kelamin pada “NIP” (digit 15) harus 1 (laki-laki) atau 2 (perempuan); yang diisi 3.
-      en: The gender digit in “NIP” (digit 15) must be 1 (male) or 2 (female); 3 given.
-    nip-sequence
-      id: Nomor urut pada “NIP” (digit 16–18) tidak boleh 000.
-      en: The sequence number in “NIP” (digits 16–18) cannot be 000.
-    ");
+        nip-characters
+          id: “NIP” hanya boleh berisi angka (boleh dipisah spasi); “-” tidak diizinkan.
+          en: “NIP” may contain only digits (spaces are allowed); “-” is not allowed.
+        nip-length
+          id: “NIP” harus 18 digit; yang diisi 17 digit.
+          en: “NIP” must have 18 digits; 17 digits given.
+        nip-birth-date
+          id: Tanggal lahir pada “NIP” (digit 1–8) tidak valid: 19821345.
+          en: The date of birth in “NIP” (digits 1–8) is not a valid date: 19821345.
+        nip-birth-future
+          id: Tanggal lahir pada “NIP” (digit 1–8) belum terjadi: 1 Januari 2030.
+          en: The date of birth in “NIP” (digits 1–8) is in the future: 1 January 2030.
+        nip-too-young
+          id: Menurut “NIP” (digit 1–8) pemiliknya lahir 14 April 2010 dan baru berusia 16 tahun; ASN paling muda berusia 18 tahun.
+          en: By “NIP” (digits 1–8) its holder was born on 14 April 2010 and is only 16; civil servants are at least 18.
+        nip-too-old
+          id: Menurut “NIP” (digit 1–8) pemiliknya lahir 1 Januari 1940 dan kini berusia 86 tahun, lebih dari 70 tahun; periksa kembali tanggal lahir pada NIP.
+          en: By “NIP” (digits 1–8) its holder was born on 1 January 1940 and is now 86, older than 70; check the date of birth in the NIP.
+        nip-tmt-month
+          id: Bulan TMT pada “NIP” (digit 13–14) tidak valid: 13; bulan harus 01–12 (atau 21 untuk NI PPPK).
+          en: The month of appointment (TMT) in “NIP” (digits 13–14) is not valid: 13; a month is 01–12 (or 21 in a PPPK number).
+        nip-tmt-too-early
+          id: TMT pada “NIP” (digit 9–14, April 1999) lebih awal daripada ulang tahun ke-18 pemiliknya (14 April 2000).
+          en: The appointment (TMT) in “NIP” (digits 9–14, April 1999) is before its holder's 18th birthday (14 April 2000).
+        nip-tmt-future
+          id: TMT pada “NIP” (digit 9–14) belum terjadi: Januari 2027.
+          en: The appointment (TMT) in “NIP” (digits 9–14) is in the future: January 2027.
+        nip-gender
+          id: Digit jenis kelamin pada “NIP” (digit 15) harus 1 (laki-laki) atau 2 (perempuan); yang diisi 3.
+          en: The gender digit in “NIP” (digit 15) must be 1 (male) or 2 (female); 3 given.
+        nip-sequence
+          id: Nomor urut pada “NIP” (digit 16–18) tidak boleh 000.
+          en: The sequence number in “NIP” (digits 16–18) cannot be 000.
+        ");
     }
 
     #[test]

@@ -167,11 +167,12 @@ impl Definition {
     }
 
     /// The actions that leave `stage`.
-    pub fn actions_from<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a Action> + 'a {
+    pub fn actions_from<'a>(&'a self, stage: &str) -> impl Iterator<Item = &'a Action> + use<'a> {
+        let stage = stage.to_owned();
         self.file
             .actions
             .iter()
-            .filter(move |a| a.from.contains(stage))
+            .filter(move |a| a.from.contains(&stage))
     }
 
     /// The roles that may perform `action` (its `by`, or the role of the stage it leaves).

@@ -123,7 +123,11 @@ impl fmt::Display for TrackingCode {
 /// A new secret (32 Crockford base32 characters, 160 bits) from 20 random bytes, grouped for reading.
 pub fn generate_secret(random: [u8; 20]) -> String {
     let raw = base32(&random, 32);
-    raw.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("ascii")).collect::<Vec<_>>().join("-")
+    raw.as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).expect("ascii"))
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The stored form of a secret: lowercase hex SHA-256 of its normalised text.
@@ -134,7 +138,12 @@ pub fn hash_secret(secret: &str) -> String {
 /// Whether `secret` matches `hash`, in time independent of where they differ.
 pub fn secret_matches(secret: &str, hash: &str) -> bool {
     let candidate = hash_secret(secret);
-    candidate.len() == hash.len() && candidate.bytes().zip(hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    candidate.len() == hash.len()
+        && candidate
+            .bytes()
+            .zip(hash.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 #[cfg(test)]
@@ -155,9 +164,12 @@ mod tests {
     fn tracking_codes_forgive_how_people_type_them() {
         let code = TrackingCode::generate([0x12, 0x34, 0x56, 0x78, 0x9a]);
         let typed = code.as_str().to_lowercase().replace('-', " ");
-        assert_eq!(TrackingCode::parse(&typed), Some(code.clone()));
+        assert_eq!(TrackingCode::parse(&typed), Some(code));
         assert_eq!(TrackingCode::parse("ABCD-EFG"), None);
-        assert_eq!(TrackingCode::parse("oooo-iiii").unwrap().as_str(), "0000-1111");
+        assert_eq!(
+            TrackingCode::parse("oooo-iiii").unwrap().as_str(),
+            "0000-1111"
+        );
     }
 
     #[test]
@@ -165,7 +177,10 @@ mod tests {
         let secret = generate_secret([7; 20]);
         let hash = hash_secret(&secret);
         assert!(secret_matches(&secret, &hash));
-        assert!(secret_matches(&secret.to_lowercase().replace('-', ""), &hash));
+        assert!(secret_matches(
+            &secret.to_lowercase().replace('-', ""),
+            &hash
+        ));
         assert!(!secret_matches("wrong", &hash));
     }
 }

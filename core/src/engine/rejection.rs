@@ -56,7 +56,9 @@ pub enum Rejection {
         outcome: Outcome,
     },
     /// The case moved on since the person looked at it.
-    #[error("the case changed since you loaded it (you saw version {expected}, it is now at {actual})")]
+    #[error(
+        "the case changed since you loaded it (you saw version {expected}, it is now at {actual})"
+    )]
     StaleVersion {
         /// The version the caller saw.
         expected: u64,

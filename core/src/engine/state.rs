@@ -257,14 +257,20 @@ pub struct FoldError {
 }
 
 fn files_of(values: &Values) -> impl Iterator<Item = (&String, &FileRef)> {
-    values.iter().flat_map(|(field, value)| value.files().iter().map(move |f| (field, f)))
+    values
+        .iter()
+        .flat_map(|(field, value)| value.files().iter().map(move |f| (field, f)))
 }
 
 impl Case {
     /// Folds a whole history into a case.
     pub fn fold(events: &[Event]) -> Result<Case, FoldError> {
         let mut iter = events.iter();
-        let first = iter.next().ok_or_else(|| FoldError { seq: 0, kind: "none", reason: "the history is empty".to_owned() })?;
+        let first = iter.next().ok_or_else(|| FoldError {
+            seq: 0,
+            kind: "none",
+            reason: "the history is empty".to_owned(),
+        })?;
         let mut case = Case::start(first)?;
         for event in iter {
             case.apply(event)?;
@@ -287,10 +293,18 @@ impl Case {
             ..
         } = &event.kind
         else {
-            return Err(FoldError { seq: event.seq, kind: event.kind.name(), reason: "a history starts with a submission".to_owned() });
+            return Err(FoldError {
+                seq: event.seq,
+                kind: event.kind.name(),
+                reason: "a history starts with a submission".to_owned(),
+            });
         };
         if event.seq != 1 {
-            return Err(FoldError { seq: event.seq, kind: "submitted", reason: "a submission is event 1".to_owned() });
+            return Err(FoldError {
+                seq: event.seq,
+                kind: "submitted",
+                reason: "a submission is event 1".to_owned(),
+            });
         }
         let attachments = files_of(form)
             .map(|(field, file)| Attachment {
@@ -323,7 +337,12 @@ impl Case {
             closed_at: None,
             form: form.clone(),
             assignee: None,
-            visits: vec![Visit { stage: stage.clone(), entered_at: event.at, left_at: None, left_by: None }],
+            visits: vec![Visit {
+                stage: stage.clone(),
+                entered_at: event.at,
+                left_at: None,
+                left_by: None,
+            }],
             notes: Vec::new(),
             attachments,
             messages: Vec::new(),
@@ -335,15 +354,22 @@ impl Case {
 
     /// The latest clock with this key that has not stopped.
     pub fn live_clock(&self, key: &ClockKey) -> Option<&Clock> {
-        self.clocks.iter().rev().find(|c| &c.key == key && !c.is_stopped())
+        self.clocks
+            .iter()
+            .rev()
+            .find(|c| &c.key == key && !c.is_stopped())
     }
 
     fn live_clock_mut(&mut self, key: &ClockKey, event: &Event) -> Result<&mut Clock, FoldError> {
-        self.clocks.iter_mut().rev().find(|c| &c.key == key && !c.is_stopped()).ok_or_else(|| FoldError {
-            seq: event.seq,
-            kind: event.kind.name(),
-            reason: format!("no live clock {key:?}"),
-        })
+        self.clocks
+            .iter_mut()
+            .rev()
+            .find(|c| &c.key == key && !c.is_stopped())
+            .ok_or_else(|| FoldError {
+                seq: event.seq,
+                kind: event.kind.name(),
+                reason: format!("no live clock {key:?}"),
+            })
     }
 
     /// The next instant at which a clock of this case has something to record.
@@ -365,10 +391,23 @@ impl Case {
                 reason: format!("expected event {} of case {}", self.version + 1, self.id),
             });
         }
-        let fail = |reason: &str| FoldError { seq: event.seq, kind: event.kind.name(), reason: reason.to_owned() };
+        let fail = |reason: &str| FoldError {
+            seq: event.seq,
+            kind: event.kind.name(),
+            reason: reason.to_owned(),
+        };
         match &event.kind {
             EventKind::Submitted { .. } => return Err(fail("a case is submitted once")),
-            EventKind::ActionPerformed { action, from, to, to_kind, outcome, inputs, public_inputs, form } => {
+            EventKind::ActionPerformed {
+                action,
+                from,
+                to,
+                to_kind,
+                outcome,
+                inputs,
+                public_inputs,
+                form,
+            } => {
                 if from != &self.stage {
                     return Err(fail("the action leaves another stage"));
                 }
@@ -376,7 +415,12 @@ impl Case {
                     visit.left_at = Some(event.at);
                     visit.left_by = Some(action.clone());
                 }
-                self.visits.push(Visit { stage: to.clone(), entered_at: event.at, left_at: None, left_by: None });
+                self.visits.push(Visit {
+                    stage: to.clone(),
+                    entered_at: event.at,
+                    left_at: None,
+                    left_by: None,
+                });
                 self.stage = to.clone();
                 self.assignee = None;
                 self.status = match to_kind {
@@ -412,7 +456,8 @@ impl Case {
                     }
                 }
                 if let Some(form) = form {
-                    let known: Vec<String> = self.attachments.iter().map(|a| a.file.id.clone()).collect();
+                    let known: Vec<String> =
+                        self.attachments.iter().map(|a| a.file.id.clone()).collect();
                     for (field, file) in files_of(form) {
                         if !known.contains(&file.id) {
                             self.attachments.push(Attachment {
@@ -430,10 +475,21 @@ impl Case {
                     self.form = form.clone();
                 }
             }
-            EventKind::Answered { product, documents, message } => {
-                self.answer = Some(Answer { at: event.at, product: product.clone(), documents: documents.clone(), message: message.clone() });
+            EventKind::Answered {
+                product,
+                documents,
+                message,
+            } => {
+                self.answer = Some(Answer {
+                    at: event.at,
+                    product: product.clone(),
+                    documents: documents.clone(),
+                    message: message.clone(),
+                });
             }
-            EventKind::Claimed { user, .. } | EventKind::Assigned { user, .. } => self.assignee = Some(user.clone()),
+            EventKind::Claimed { user, .. } | EventKind::Assigned { user, .. } => {
+                self.assignee = Some(user.clone());
+            }
             EventKind::Released { .. } => self.assignee = None,
             EventKind::NoteAdded { text, obstacle } => self.notes.push(Note {
                 seq: event.seq,
@@ -453,7 +509,12 @@ impl Case {
                 public: event.actor == Actor::Applicant,
             }),
             EventKind::SurveyRecorded { answers } => self.survey = Some(answers.clone()),
-            EventKind::ClockStarted { clock, standard, due, warn } => self.clocks.push(Clock {
+            EventKind::ClockStarted {
+                clock,
+                standard,
+                due,
+                warn,
+            } => self.clocks.push(Clock {
                 key: clock.clone(),
                 standard: *standard,
                 started_at: event.at,
@@ -468,7 +529,12 @@ impl Case {
                 stopped_at: None,
                 within_standard: None,
             }),
-            EventKind::ClockPaused { clock, elapsed, remaining, warn_remaining } => {
+            EventKind::ClockPaused {
+                clock,
+                elapsed,
+                remaining,
+                warn_remaining,
+            } => {
                 let c = self.live_clock_mut(clock, event)?;
                 c.running_since = None;
                 c.elapsed = *elapsed;
@@ -485,7 +551,11 @@ impl Case {
                 c.remaining = None;
                 c.warn_remaining = None;
             }
-            EventKind::ClockStopped { clock, elapsed, within_standard } => {
+            EventKind::ClockStopped {
+                clock,
+                elapsed,
+                within_standard,
+            } => {
                 let c = self.live_clock_mut(clock, event)?;
                 c.running_since = None;
                 c.elapsed = *elapsed;
@@ -494,7 +564,9 @@ impl Case {
                 c.remaining = None;
                 c.warn_remaining = None;
             }
-            EventKind::ClockWarned { clock, .. } => self.live_clock_mut(clock, event)?.warned = true,
+            EventKind::ClockWarned { clock, .. } => {
+                self.live_clock_mut(clock, event)?.warned = true;
+            }
             EventKind::ClockBreached { clock, .. } => {
                 let c = self.live_clock_mut(clock, event)?;
                 c.breached = true;

@@ -351,8 +351,11 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Nip, Vec<NipError>> {
     if (1..=12).contains(&tmt_month) || pppk {
         // A PPPK number records only the year: it is in the future only from
         // next January, and too early only if the whole year is.
-        let (latest, earliest) =
-            if pppk { ((tmt_year, 1), (tmt_year, 12)) } else { ((tmt_year, tmt_month), (tmt_year, tmt_month)) };
+        let (latest, earliest) = if pppk {
+            ((tmt_year, 1), (tmt_year, 12))
+        } else {
+            ((tmt_year, tmt_month), (tmt_year, tmt_month))
+        };
         let tmt = latest;
         if tmt > (today.year(), today.month()) && (!pppk || tmt_year > today.year()) {
             errors.push(NipError::TmtInFuture {
@@ -496,7 +499,13 @@ mod tests {
     fn the_tmt_must_be_a_month_between_the_18th_birthday_and_today() {
         assert_eq!(codes("19820414 200613 1 003"), ["nip-tmt-month"]);
         // A PPPK number: digits 13–14 are 21, the year alone is the TMT.
-        assert!(parse("19900101 202221 1 001", NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).is_ok_and(|n| n.is_pppk()));
+        assert!(
+            parse(
+                "19900101 202221 1 001",
+                NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+            )
+            .is_ok_and(|n| n.is_pppk())
+        );
         assert_eq!(codes("19900101 202721 1 001"), ["nip-tmt-future"]);
         assert_eq!(codes("19820414 200600 1 003"), ["nip-tmt-month"]);
         assert_eq!(codes("19820414 202612 1 003"), ["nip-tmt-future"]);

@@ -122,6 +122,14 @@ pub enum Value {
 }
 
 impl Value {
+    /// The files of a `file` value; none for other values.
+    pub fn files(&self) -> &[FileRef] {
+        match self {
+            Value::Files(files) => files,
+            _ => &[],
+        }
+    }
+
     /// The value for people (in Bahasa Indonesia, as the forms are):
     /// `Ya`/`Tidak`, `28 November 2026`, `surat.pdf (1,2 MiB)`. A choice shows
     /// its id; see [`Value::display_for`] for its label.

@@ -26,7 +26,11 @@ pub(crate) fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         }
     }
     if failed > 0 {
-        eprintln!("{failed} of {} file{} failed the check", files.len(), if files.len() == 1 { "" } else { "s" });
+        eprintln!(
+            "{failed} of {} file{} failed the check",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        );
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)
@@ -42,7 +46,11 @@ fn check_file(path: &Path) -> Result<String, String> {
     match kind {
         FileKind::Workflow => {
             let definition = Definition::from_document(&doc).map_err(render)?;
-            Ok(format!("workflow `{}` version {}", definition.id(), definition.short_version()))
+            Ok(format!(
+                "workflow `{}` version {}",
+                definition.id(),
+                definition.short_version()
+            ))
         }
         FileKind::Calendar | FileKind::Holidays => Ok("not checked by this build".to_owned()),
     }

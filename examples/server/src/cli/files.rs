@@ -16,7 +16,8 @@ pub(crate) enum FileKind {
 
 /// Reads a file as UTF-8 text, with a message naming the file.
 pub(crate) fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
@@ -52,7 +53,9 @@ pub(crate) fn kind_of(doc: &Document<'_>) -> Result<FileKind, Diagnostics> {
                 "missing-key",
                 KeyPath::root(),
                 "the file does not say what it is".to_owned(),
-                format!("start it with `kind = \"workflow\"`, `\"calendar\"` or `\"holidays\"`{guess}"),
+                format!(
+                    "start it with `kind = \"workflow\"`, `\"calendar\"` or `\"holidays\"`{guess}"
+                ),
             )]))
         }
     }
@@ -62,7 +65,8 @@ pub(crate) fn kind_of(doc: &Document<'_>) -> Result<FileKind, Diagnostics> {
 pub(crate) fn load_definition(path: &Path) -> anyhow::Result<Definition> {
     let text = read_text(path).map_err(anyhow::Error::msg)?;
     let name = path.display().to_string();
-    Definition::load(&name, &text).map_err(|errors| anyhow::anyhow!("{name} is not a valid workflow:\n\n{errors}"))
+    Definition::load(&name, &text)
+        .map_err(|errors| anyhow::anyhow!("{name} is not a valid workflow:\n\n{errors}"))
 }
 
 /// Expands folders into the `*.toml` files below them, sorted.
