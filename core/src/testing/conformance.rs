@@ -14,12 +14,31 @@ use crate::form::Input;
 use crate::service::{IdempotencyRequest, Outcome, Service};
 use crate::storage::{Append, CaseQuery, CaseSummary, ErrorKind, OutboxMessage, Store};
 
-/// Emits one test per conformance case for a store factory
-/// (`async fn() -> (Arc<dyn Store>, Guard)`).
+/// Emits one `#[tokio::test]` per conformance case for a store factory
+/// (a closure returning a future of `(Arc<dyn Store>, Guard)`).
 #[macro_export]
 macro_rules! conformance_tests {
     ($factory:expr) => {
-        $crate::conformance_tests!(@cases $factory;
+        $crate::__conformance_cases!(tokio, $factory);
+    };
+}
+
+/// Emits one `#[sqlx::test]` per conformance case (a fresh PostgreSQL
+/// database each) for a function from the test's `sqlx::PgPool` to a future
+/// of `Arc<dyn Store>`. The calling crate depends on sqlx.
+#[macro_export]
+macro_rules! conformance_tests_sqlx {
+    ($make:expr) => {
+        $crate::__conformance_cases!(sqlx, $make);
+    };
+}
+
+/// The one list of conformance cases.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_cases {
+    ($harness:ident, $arg:expr) => {
+        $crate::__conformance_emit!($harness, $arg;
             append_and_read_back,
             stale_version_conflicts_and_writes_nothing,
             creating_an_existing_case_conflicts,
@@ -40,11 +59,26 @@ macro_rules! conformance_tests {
             a_whole_procedure_replays_to_the_stored_state
         );
     };
-    (@cases $factory:expr; $($case:ident),* $(,)?) => {
+}
+
+/// One test per case, for each harness.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_emit {
+    (tokio, $factory:expr; $($case:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
                 let (store, _guard) = ($factory)().await;
+                $crate::testing::conformance::$case(store).await;
+            }
+        )*
+    };
+    (sqlx, $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[sqlx::test(migrations = false)]
+            async fn $case(pool: sqlx::PgPool) {
+                let store = ($make)(pool).await;
                 $crate::testing::conformance::$case(store).await;
             }
         )*
