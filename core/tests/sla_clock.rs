@@ -1,0 +1,165 @@
+//! The SLA clock's event stream for the West Sumatra SOP's scenarios,
+//! snapshot-tested: a verification late on a Friday before a long weekend,
+//! a request returned to the applicant and resubmitted, and a breach.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use sigap_core::engine::{Case, Command, Context, Event, EventKind, NewCase, Principal, decide};
+use sigap_core::form::Input;
+use sigap_core::testing::new_case;
+use sigap_core::workflow::Workflow;
+
+fn sumbar() -> Workflow {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let file = "workflows/sumbar/konsultasi-hukum.toml";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    Workflow::load(file, &text, &mut |base, path| {
+        let full = Path::new(base).parent().unwrap().join(path);
+        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A WIB wall-clock instant.
+fn wib(local: &str) -> DateTime<Utc> {
+    NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap().and_utc() - TimeDelta::hours(7)
+}
+
+fn form() -> BTreeMap<String, Input> {
+    [
+        ("nama", "Siti Rahmawati"),
+        ("nip", "19820414 200604 2 003"),
+        ("jabatan", "Kepala Seksi Pengadaan"),
+        ("unit_kerja", "Dinas Pekerjaan Umum"),
+        ("alamat", "Jl. Sudirman 1, Padang"),
+        ("telepon", "0812 3456 7890"),
+        ("email", "siti@example.go.id"),
+        ("kategori", "pengadaan"),
+        ("pokok_masalah", "Pemeriksaan oleh aparat penegak hukum"),
+        ("uraian", "Saya dipanggil sebagai saksi terkait pengadaan jalan tahun 2024 yang saya tangani."),
+        ("pertanyaan", "Apa hak dan kewajiban saya sebagai saksi?"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), Input::Text(v.to_owned())))
+    .chain([("persetujuan".to_owned(), Input::Bool(true))])
+    .collect()
+}
+
+struct Run {
+    workflow: Workflow,
+    case: Option<Case>,
+    events: Vec<Event>,
+}
+
+impl Run {
+    fn new() -> Self {
+        Self { workflow: sumbar(), case: None, events: Vec::new() }
+    }
+
+    fn step(&mut self, when: &str, who: Principal, command: Command) {
+        let context = Context { definition: &self.workflow.definition, calendar: &self.workflow.calendar, at: wib(when) };
+        let events = decide(&context, self.case.as_ref(), &who, &command, None).unwrap_or_else(|e| panic!("{when}: {e}"));
+        for event in &events {
+            match &mut self.case {
+                None => self.case = Some(Case::start(event).unwrap()),
+                Some(case) => case.apply(event).unwrap(),
+            }
+        }
+        self.events.extend(events);
+    }
+
+    fn submit(&mut self, when: &str) {
+        let NewCase { id, tracking_code, secret_hash } = new_case(1);
+        let new = NewCase { id, tracking_code, secret_hash };
+        self.step(when, Principal::Applicant, Command::Submit { case: new, form: form() });
+    }
+
+    fn perform(&mut self, when: &str, who: Principal, action: &str, inputs: &[(&str, &str)]) {
+        let inputs = inputs.iter().map(|(k, v)| ((*k).to_owned(), Input::Text((*v).to_owned()))).collect();
+        let form = (action == "lengkapi").then(form);
+        self.step(when, who, Command::Perform { action: action.to_owned(), inputs, form });
+    }
+
+    /// The stage moves and clock events, one line each, in WIB.
+    fn clock_stream(&self) -> String {
+        let tz = self.workflow.calendar.time_zone();
+        let t = |at: &DateTime<Utc>| at.with_timezone(&tz).format("%a %Y-%m-%d %H:%M:%S").to_string();
+        let clock = |key: &sigap_core::engine::ClockKey| key.stage().map_or_else(|| "overall".to_owned(), str::to_owned);
+        let mut out = String::new();
+        for event in &self.events {
+            let line = match &event.kind {
+                EventKind::Submitted { stage, .. } => format!("submitted → {stage}"),
+                EventKind::ActionPerformed { action, from, to, .. } => format!("{action}: {from} → {to}"),
+                EventKind::ClockStarted { clock: c, standard, due, warn } => format!(
+                    "clock {} started, standard {}, at risk {}, due {}",
+                    clock(c),
+                    standard.map_or("-".to_owned(), |s| s.to_string()),
+                    warn.as_ref().map_or("-".to_owned(), t),
+                    due.as_ref().map_or("-".to_owned(), t)
+                ),
+                EventKind::ClockPaused { clock: c, elapsed, remaining, .. } => format!(
+                    "clock {} paused after {elapsed}s open time, {} s left",
+                    clock(c),
+                    remaining.map_or("-".to_owned(), |r| r.to_string())
+                ),
+                EventKind::ClockResumed { clock: c, due, warn } => format!(
+                    "clock {} resumed, at risk {}, due {}",
+                    clock(c),
+                    warn.as_ref().map_or("-".to_owned(), t),
+                    due.as_ref().map_or("-".to_owned(), t)
+                ),
+                EventKind::ClockStopped { clock: c, elapsed, within_standard } => format!(
+                    "clock {} stopped after {elapsed}s open time, within standard: {}",
+                    clock(c),
+                    within_standard.map_or("-".to_owned(), |w| w.to_string())
+                ),
+                EventKind::ClockWarned { clock: c, threshold } => format!("clock {} at risk since {}", clock(c), t(threshold)),
+                EventKind::ClockBreached { clock: c, due } => format!("clock {} breached at {}", clock(c), t(due)),
+                _ => continue,
+            };
+            out.push_str(&format!("{}  {line}\n", t(&event.at)));
+        }
+        out
+    }
+}
+
+fn officer() -> Principal {
+    Principal::staff("libertinova", &["pokja_dokumentasi"])
+}
+
+#[test]
+fn verified_late_on_a_friday_before_a_long_weekend() {
+    // Friday 14 August 2026; Monday 17 August is Independence Day.
+    let mut run = Run::new();
+    run.submit("2026-08-14 14:40");
+    run.perform("2026-08-14 14:55", officer(), "teruskan", &[]);
+    // Nothing is due over the long weekend; the drafting stage is at risk on Tuesday afternoon.
+    run.step("2026-08-17 12:00", Principal::System, Command::RecordDeadlines);
+    run.step("2026-08-18 14:00", Principal::System, Command::RecordDeadlines);
+    run.perform("2026-08-18 14:30", Principal::Applicant, "tarik", &[]);
+    insta::assert_snapshot!(run.clock_stream());
+}
+
+#[test]
+fn returned_to_the_applicant_and_resubmitted() {
+    let mut run = Run::new();
+    run.submit("2026-09-07 10:00");
+    run.perform("2026-09-07 10:20", officer(), "minta_kelengkapan", &[("kekurangan", "Lampirkan surat panggilan.")]);
+    run.perform("2026-09-09 09:00", Principal::Applicant, "lengkapi", &[]);
+    run.perform("2026-09-09 09:05", officer(), "teruskan", &[]);
+    insta::assert_snapshot!(run.clock_stream());
+}
+
+#[test]
+fn breached_and_recorded_by_the_deadline_scanner() {
+    let mut run = Run::new();
+    run.submit("2026-09-07 14:00");
+    run.step("2026-09-07 14:25", Principal::System, Command::RecordDeadlines);
+    // The office closes at 15:00: the 30 minutes end at 14:30 the same day.
+    run.step("2026-09-08 08:00", Principal::System, Command::RecordDeadlines);
+    run.perform("2026-09-08 09:00", officer(), "teruskan", &[]);
+    insta::assert_snapshot!(run.clock_stream());
+}
