@@ -7,7 +7,9 @@ use sigap_core::Diagnostics;
 use sigap_core::definition::Definition;
 use sigap_core::toml_doc::Document;
 
-use super::files::{FileKind, expand, kind_of, read_text};
+use sigap_core::calendar::HolidayFile;
+
+use super::files::{FileKind, expand, kind_of, load_calendar, load_workflow, read_text};
 
 pub(crate) fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let files = expand(paths);
@@ -45,13 +47,30 @@ fn check_file(path: &Path) -> Result<String, String> {
     let render = |d: Diagnostics| d.to_string();
     match kind {
         FileKind::Workflow => {
+            // Check the definition alone first, so its own errors are reported even
+            // when the calendar it names is broken too.
             let definition = Definition::from_document(&doc).map_err(render)?;
+            let workflow = load_workflow(path)?;
             Ok(format!(
-                "workflow `{}` version {}",
+                "workflow `{}` version {} (calendar `{}` version {})",
                 definition.id(),
-                definition.short_version()
+                definition.short_version(),
+                workflow.calendar.id(),
+                &workflow.calendar.version()[..12]
             ))
         }
-        FileKind::Calendar | FileKind::Holidays => Ok("not checked by this build".to_owned()),
+        FileKind::Calendar => {
+            let calendar = load_calendar(path)?;
+            Ok(format!(
+                "calendar `{}` version {}, {} holiday days",
+                calendar.id(),
+                &calendar.version()[..12],
+                calendar.holidays().count()
+            ))
+        }
+        FileKind::Holidays => {
+            let holidays = HolidayFile::load(&name, &text).map_err(render)?;
+            Ok(format!("holiday file, {} days", holidays.days().count()))
+        }
     }
 }

@@ -97,3 +97,32 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Reads `path` relative to the folder of `base` (a file already read):
+/// `(display name, text)` or a message. For calendars and their includes.
+pub(crate) fn read_relative(base: &str, path: &str) -> Result<(String, String), String> {
+    let full = Path::new(base)
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join(path);
+    let text = read_text(&full)?;
+    Ok((full.display().to_string(), text))
+}
+
+/// Loads a business calendar file with its includes.
+pub(crate) fn load_calendar(path: &Path) -> Result<sigap_core::calendar::BusinessCalendar, String> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    sigap_core::calendar::BusinessCalendar::load(&name, &text, &mut |include| {
+        read_relative(&name, include)
+    })
+    .map_err(|d| d.to_string())
+}
+
+/// Loads a workflow file with the calendar it names.
+pub(crate) fn load_workflow(path: &Path) -> Result<sigap_core::workflow::Workflow, String> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    sigap_core::workflow::Workflow::load(&name, &text, &mut read_relative)
+        .map_err(|d| d.to_string())
+}

@@ -1,5 +1,6 @@
 //! The command line: one subcommand per administrator task.
 
+mod calendar;
 mod check;
 mod files;
 mod render;
@@ -43,6 +44,30 @@ enum Command {
     },
     /// Print the JSON Schema of workflow files (for editors such as taplo).
     Schema,
+    /// Print the due instant of a duration counted in open time (RFC 3339, the calendar's zone).
+    Due {
+        /// The calendar file.
+        #[arg(long)]
+        calendar: PathBuf,
+        /// The start, RFC 3339 (e.g. 2026-08-14T14:40:00+07:00).
+        #[arg(long, allow_hyphen_values = true)]
+        start: String,
+        /// The duration: N followed by m (working minutes), h (working hours) or wd (working days).
+        #[arg(long, allow_hyphen_values = true)]
+        duration: String,
+    },
+    /// Print the working minutes between two instants.
+    Between {
+        /// The calendar file.
+        #[arg(long)]
+        calendar: PathBuf,
+        /// From, RFC 3339.
+        #[arg(long, allow_hyphen_values = true)]
+        from: String,
+        /// To, RFC 3339.
+        #[arg(long, allow_hyphen_values = true)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -74,5 +99,11 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sop { file, format } => render::sop(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),
         Command::Schema => render::schema(),
+        Command::Due {
+            calendar,
+            start,
+            duration,
+        } => calendar::due(&calendar, &start, &duration),
+        Command::Between { calendar, from, to } => calendar::between(&calendar, &from, &to),
     }
 }
