@@ -34,9 +34,7 @@ fn holiday_file(year: i32) -> String {
             day += 9;
         }
         let date = first + Duration::days(i64::from(day));
-        text.push_str(&format!(
-            "\n[[holidays]]\ndate = {date}\nname = \"Libur {i}\"\ntype = \"national\"\n"
-        ));
+        text.push_str(&format!("\n[[holidays]]\ndate = {date}\nname = \"Libur {i}\"\ntype = \"national\"\n"));
         day += 19;
     }
     text
@@ -49,11 +47,8 @@ fn build_calendar() -> BusinessCalendar {
         includes.join(", ")
     );
     let mut include = |path: &str| {
-        let year: i32 = path
-            .trim_start_matches("libur-")
-            .trim_end_matches(".toml")
-            .parse()
-            .map_err(|_| "bad".to_owned())?;
+        let year: i32 =
+            path.trim_start_matches("libur-").trim_end_matches(".toml").parse().map_err(|_| "bad".to_owned())?;
         Ok((path.to_owned(), holiday_file(year)))
     };
     match BusinessCalendar::load("bench.toml", &text, &mut include) {
@@ -102,12 +97,7 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
-    for (name, days) in [
-        ("1 day", 1),
-        ("1 week", 7),
-        ("1 month", 30),
-        ("1 year", 365),
-    ] {
+    for (name, days) in [("1 day", 1), ("1 week", 7), ("1 month", 30), ("1 year", 365)] {
         let span = Duration::days(days) + Duration::minutes(37);
         group.bench_function(BenchmarkId::new("between", name), |b| {
             let mut i = 0;

@@ -17,16 +17,8 @@ use crate::engine::{Case, ClockKey, ClockState, Event, Principal, Status};
 use crate::form::{FileRef, Values};
 
 /// Whether `principal` may perform `action` on `case` now (stage, role and assignment).
-pub fn may_perform(
-    definition: &Definition,
-    case: &Case,
-    principal: &Principal,
-    action: &Action,
-) -> bool {
-    if case.status == Status::Closed
-        || action.kind == ActionKind::Submit
-        || !action.from.contains(&case.stage)
-    {
+pub fn may_perform(definition: &Definition, case: &Case, principal: &Principal, action: &Action) -> bool {
+    if case.status == Status::Closed || action.kind == ActionKind::Submit || !action.from.contains(&case.stage) {
         return false;
     }
     let performers = definition.performers(action, &case.stage);
@@ -34,9 +26,7 @@ pub fn may_perform(
         Principal::Applicant => performers.contains(&definition.applicant_role().id.as_str()),
         Principal::Staff { user, roles } => {
             let holds = roles.iter().any(|r| performers.contains(&r.as_str()));
-            let supervisor = definition
-                .stage(&case.stage)
-                .and_then(|s| s.supervisor.as_deref());
+            let supervisor = definition.stage(&case.stage).and_then(|s| s.supervisor.as_deref());
             let assignment_ok = case.assignee.as_ref().is_none_or(|a| a == user)
                 || supervisor.is_some_and(|s| roles.iter().any(|r| r == s));
             holds && assignment_ok
@@ -46,34 +36,19 @@ pub fn may_perform(
 }
 
 /// The actions `principal` may perform on `case` now.
-pub fn allowed_actions<'d>(
-    definition: &'d Definition,
-    case: &Case,
-    principal: &Principal,
-) -> Vec<&'d Action> {
-    definition
-        .actions_from(&case.stage)
-        .filter(|a| may_perform(definition, case, principal, a))
-        .collect()
+pub fn allowed_actions<'d>(definition: &'d Definition, case: &Case, principal: &Principal) -> Vec<&'d Action> {
+    definition.actions_from(&case.stage).filter(|a| may_perform(definition, case, principal, a)).collect()
 }
 
 /// Whether a staff member with `roles` may see cases of this workflow at all.
 pub fn may_view(definition: &Definition, roles: &[String]) -> bool {
-    definition
-        .file()
-        .roles
-        .iter()
-        .any(|r| r.kind == RoleKind::Staff && roles.contains(&r.id))
+    definition.file().roles.iter().any(|r| r.kind == RoleKind::Staff && roles.contains(&r.id))
 }
 
 /// Whether a staff member with `roles` may read the evaluation report.
 pub fn may_read_report(definition: &Definition, roles: &[String]) -> bool {
     let readers = &definition.file().report.readers;
-    if readers.is_empty() {
-        may_view(definition, roles)
-    } else {
-        roles.iter().any(|r| readers.contains(r))
-    }
+    if readers.is_empty() { may_view(definition, roles) } else { roles.iter().any(|r| readers.contains(r)) }
 }
 
 /// A form field as a viewer sees it.
@@ -93,11 +68,7 @@ pub struct FieldView {
     pub redacted: bool,
 }
 
-fn field_views(
-    definition: &Definition,
-    values: &Values,
-    readable: impl Fn(&Field) -> bool,
-) -> Vec<FieldView> {
+fn field_views(definition: &Definition, values: &Values, readable: impl Fn(&Field) -> bool) -> Vec<FieldView> {
     let redacted = &definition.file().visibility.redacted;
     definition
         .file()
@@ -133,11 +104,7 @@ fn field_views(
 pub fn display_value(definition: &Definition, field: &Field, value: &crate::form::Value) -> String {
     let text = value.display();
     match field.kind {
-        FieldKind::Choice => field
-            .options
-            .iter()
-            .find(|o| o.id == text)
-            .map_or(text, |o| o.label.clone()),
+        FieldKind::Choice => field.options.iter().find(|o| o.id == text).map_or(text, |o| o.label.clone()),
         FieldKind::Product => definition.product(&text).map_or(text, |p| p.label.clone()),
         FieldKind::Consent => {
             if text == "true" {
@@ -271,12 +238,9 @@ pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> E
         object.remove("secret_hash");
         if let Some(form) = object.get_mut("form").and_then(|f| f.as_object_mut()) {
             for (id, value) in form.iter_mut() {
-                let readable = definition
-                    .form_field(id)
-                    .is_some_and(|f| staff_reads(definition, roles, f));
+                let readable = definition.form_field(id).is_some_and(|f| staff_reads(definition, roles, f));
                 if !readable {
-                    *value =
-                        serde_json::Value::String(definition.file().visibility.redacted.clone());
+                    *value = serde_json::Value::String(definition.file().visibility.redacted.clone());
                 }
             }
         }
@@ -301,11 +265,7 @@ pub fn staff_view(
 ) -> StaffView {
     let roles: Vec<String> = principal.roles().into_iter().map(str::to_owned).collect();
     let stage = definition.stage(&case.stage);
-    let readable_field = |id: &str| {
-        definition
-            .form_field(id)
-            .is_none_or(|f| staff_reads(definition, &roles, f))
-    };
+    let readable_field = |id: &str| definition.form_field(id).is_none_or(|f| staff_reads(definition, &roles, f));
     StaffView {
         id: case.id.to_string(),
         tracking_code: case.tracking_code.to_string(),
@@ -321,9 +281,7 @@ pub fn staff_view(
         submitted_at: case.submitted_at,
         updated_at: case.updated_at,
         assignee: case.assignee.clone(),
-        form: field_views(definition, &case.form, |f| {
-            staff_reads(definition, &roles, f)
-        }),
+        form: field_views(definition, &case.form, |f| staff_reads(definition, &roles, f)),
         notes: case.notes.clone(),
         attachments: case
             .attachments
@@ -335,14 +293,8 @@ pub fn staff_view(
         answer: case.answer.clone(),
         survey: case.survey.clone(),
         clocks: clock_views(case, now),
-        history: events
-            .iter()
-            .map(|e| event_view(definition, &roles, e))
-            .collect(),
-        actions: allowed_actions(definition, case, principal)
-            .into_iter()
-            .map(|a| a.id.clone())
-            .collect(),
+        history: events.iter().map(|e| event_view(definition, &roles, e)).collect(),
+        actions: allowed_actions(definition, case, principal).into_iter().map(|a| a.id.clone()).collect(),
     }
 }
 
@@ -428,10 +380,9 @@ pub struct ApplicantCaseView {
 pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView {
     let shows = |part: ApplicantView| definition.file().visibility.applicant.contains(&part);
     let public_label = |stage: &str| {
-        definition.stage(stage).map_or_else(
-            || stage.to_owned(),
-            |s| s.public_label.clone().unwrap_or_else(|| s.label.clone()),
-        )
+        definition
+            .stage(stage)
+            .map_or_else(|| stage.to_owned(), |s| s.public_label.clone().unwrap_or_else(|| s.label.clone()))
     };
     let input_label = |action: &str, input: &str| {
         definition
@@ -461,9 +412,7 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
                 .iter()
                 .map(|m| MessageView {
                     at: m.at,
-                    action: definition
-                        .action(&m.action)
-                        .map_or_else(|| m.action.clone(), |a| a.label.clone()),
+                    action: definition.action(&m.action).map_or_else(|| m.action.clone(), |a| a.label.clone()),
                     label: input_label(&m.action, &m.input),
                     text: m.text.clone(),
                 })
@@ -471,91 +420,48 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
         } else {
             Vec::new()
         },
-        answer: case
-            .answer
-            .as_ref()
-            .filter(|_| shows(ApplicantView::Answer))
-            .map(|a| AnswerView {
-                at: a.at,
-                product: definition
-                    .product(&a.product)
-                    .map_or_else(|| a.product.clone(), |p| p.label.clone()),
-                message: a.message.clone(),
-                documents: a.documents.clone(),
-            }),
-        submission: shows(ApplicantView::Submission)
-            .then(|| field_views(definition, &case.form, |_| true)),
+        answer: case.answer.as_ref().filter(|_| shows(ApplicantView::Answer)).map(|a| AnswerView {
+            at: a.at,
+            product: definition.product(&a.product).map_or_else(|| a.product.clone(), |p| p.label.clone()),
+            message: a.message.clone(),
+            documents: a.documents.clone(),
+        }),
+        submission: shows(ApplicantView::Submission).then(|| field_views(definition, &case.form, |_| true)),
         timeline: if shows(ApplicantView::History) {
-            case.visits
-                .iter()
-                .map(|v| StepView {
-                    at: v.entered_at,
-                    stage: public_label(&v.stage),
-                })
-                .collect()
+            case.visits.iter().map(|v| StepView { at: v.entered_at, stage: public_label(&v.stage) }).collect()
         } else {
             Vec::new()
         },
-        attachments: case
-            .attachments
-            .iter()
-            .filter(|a| a.public)
-            .map(|a| a.file.clone())
-            .collect(),
-        survey_open: case.survey.is_none()
-            && definition.survey_stages().contains(&case.stage.as_str()),
+        attachments: case.attachments.iter().filter(|a| a.public).map(|a| a.file.clone()).collect(),
+        survey_open: case.survey.is_none() && definition.survey_stages().contains(&case.stage.as_str()),
         survey_done: case.survey.is_some(),
-        actions: allowed_actions(definition, case, &Principal::Applicant)
-            .into_iter()
-            .map(|a| a.id.clone())
-            .collect(),
+        actions: allowed_actions(definition, case, &Principal::Applicant).into_iter().map(|a| a.id.clone()).collect(),
     }
 }
 
 /// Whether the applicant may download a file of their case.
 pub fn applicant_may_open(case: &Case, file_id: &str) -> bool {
-    case.attachments
-        .iter()
-        .any(|a| a.public && a.file.id == file_id)
+    case.attachments.iter().any(|a| a.public && a.file.id == file_id)
 }
 
 /// Whether a staff member may download a file of a case.
-pub fn staff_may_open(
-    definition: &Definition,
-    case: &Case,
-    roles: &[String],
-    file_id: &str,
-) -> bool {
+pub fn staff_may_open(definition: &Definition, case: &Case, roles: &[String], file_id: &str) -> bool {
     may_view(definition, roles)
         && case.attachments.iter().any(|a| {
             a.file.id == file_id
-                && a.form_field.as_deref().is_none_or(|id| {
-                    definition
-                        .form_field(id)
-                        .is_none_or(|f| staff_reads(definition, roles, f))
-                })
+                && a.form_field
+                    .as_deref()
+                    .is_none_or(|id| definition.form_field(id).is_none_or(|f| staff_reads(definition, roles, f)))
         })
 }
 
 /// Whether the history as shown to staff with `roles` mentions any confidential value they may not read.
-pub fn history_leaks(
-    definition: &Definition,
-    case: &Case,
-    roles: &[String],
-    views: &[EventView],
-) -> bool {
+pub fn history_leaks(definition: &Definition, case: &Case, roles: &[String], views: &[EventView]) -> bool {
     let text = serde_json::to_string(views).unwrap_or_default();
-    definition
-        .file()
-        .form
-        .fields
-        .iter()
-        .filter(|f| f.confidential && !staff_reads(definition, roles, f))
-        .any(|field| {
-            case.form.get(&field.id).is_some_and(|v| {
-                let shown = v.display();
-                shown.chars().count() >= 4
-                    && text.contains(&serde_json::to_string(&shown).unwrap_or_default())
-            })
+    definition.file().form.fields.iter().filter(|f| f.confidential && !staff_reads(definition, roles, f)).any(|field| {
+        case.form.get(&field.id).is_some_and(|v| {
+            let shown = v.display();
+            shown.chars().count() >= 4 && text.contains(&serde_json::to_string(&shown).unwrap_or_default())
         })
+    })
 }

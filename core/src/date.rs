@@ -50,17 +50,12 @@ impl<'de> Deserialize<'de> for Date {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
                 let datetime = toml::value::Datetime::deserialize(MapAccessDeserializer::new(map))?;
                 match (datetime.date, datetime.time, datetime.offset) {
-                    (Some(d), None, None) => NaiveDate::from_ymd_opt(
-                        i32::from(d.year),
-                        u32::from(d.month),
-                        u32::from(d.day),
-                    )
-                    .map(Date)
-                    .ok_or_else(|| custom_error(format!("`{datetime}` is not a date"), DATE_HELP)),
-                    _ => Err(custom_error(
-                        format!("`{datetime}` has a time; a date is expected"),
-                        DATE_HELP,
-                    )),
+                    (Some(d), None, None) => {
+                        NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                            .map(Date)
+                            .ok_or_else(|| custom_error(format!("`{datetime}` is not a date"), DATE_HELP))
+                    }
+                    _ => Err(custom_error(format!("`{datetime}` has a time; a date is expected"), DATE_HELP)),
                 }
             }
         }
@@ -88,11 +83,7 @@ pub struct TimeOfDay {
 impl TimeOfDay {
     /// The time as a chrono time; `24:00` has none and gives `None`.
     pub fn to_naive(self) -> Option<NaiveTime> {
-        NaiveTime::from_hms_opt(
-            u32::from(self.minutes / 60),
-            u32::from(self.minutes % 60),
-            0,
-        )
+        NaiveTime::from_hms_opt(u32::from(self.minutes / 60), u32::from(self.minutes % 60), 0)
     }
 }
 
@@ -116,8 +107,6 @@ impl std::str::FromStr for TimeOfDay {
         if m >= 60 || h > 24 || (h == 24 && m != 0) {
             return Err(bad());
         }
-        Ok(Self {
-            minutes: h * 60 + m,
-        })
+        Ok(Self { minutes: h * 60 + m })
     }
 }

@@ -66,11 +66,7 @@ impl fmt::Display for KeyPath {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    if key
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                        && !key.is_empty()
-                    {
+                    if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !key.is_empty() {
                         f.write_str(key)?;
                     } else {
                         write!(f, "{key:?}")?;
@@ -118,22 +114,13 @@ pub struct Snippet {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error[{}]: {}", self.code, self.message)?;
-        writeln!(
-            f,
-            "  --> {}:{}:{} (at {})",
-            self.file, self.line, self.column, self.path
-        )?;
+        writeln!(f, "  --> {}:{}:{} (at {})", self.file, self.line, self.column, self.path)?;
         if let Some(snippet) = &self.snippet {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{number} | {}", snippet.text)?;
-            writeln!(
-                f,
-                "{pad} | {}{}",
-                " ".repeat(snippet.start),
-                "^".repeat(snippet.len.max(1))
-            )?;
+            writeln!(f, "{pad} | {}{}", " ".repeat(snippet.start), "^".repeat(snippet.len.max(1)))?;
         }
         write!(f, "  = help: {}", self.help)
     }
@@ -194,11 +181,7 @@ impl<'a> SourceText<'a> {
     pub fn new(file: &'a str, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self {
-            file,
-            text,
-            line_starts,
-        }
+        Self { file, text, line_starts }
     }
 
     /// The file name.
@@ -243,35 +226,19 @@ impl<'a> SourceText<'a> {
             Some(span) => {
                 let (line, column) = self.locate(span.start);
                 let line_start = self.line_starts[line - 1];
-                let line_end = self.text[line_start..]
-                    .find('\n')
-                    .map_or(self.text.len(), |i| line_start + i);
+                let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
                 // Control characters would garble a terminal: show them as U+FFFD.
                 let text: String = self.text[line_start..line_end]
                     .trim_end_matches('\r')
                     .chars()
-                    .map(|c| {
-                        if c.is_control() && c != '\t' {
-                            '\u{fffd}'
-                        } else {
-                            c
-                        }
-                    })
+                    .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
                     .collect();
                 let end = self.floor_char_boundary(span.end.clamp(span.start, line_end));
                 let start = self.floor_char_boundary(span.start.min(line_end));
                 let len = self.text[start..end].chars().count().max(1);
                 let start_col = column - 1;
                 let len = len.min(text.chars().count().saturating_sub(start_col).max(1));
-                (
-                    line,
-                    column,
-                    Some(Snippet {
-                        text,
-                        start: start_col,
-                        len,
-                    }),
-                )
+                (line, column, Some(Snippet { text, start: start_col, len }))
             }
             // About the file as a whole: point at its start.
             None => (1, 1, None),
@@ -290,10 +257,7 @@ impl<'a> SourceText<'a> {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'c>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
+pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let distance = edit_distance(word, candidate);
@@ -312,9 +276,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current[j + 1] = (previous[j] + cost)
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
+            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
         }
         previous = current;
     }
@@ -346,14 +308,8 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("pokja_dok", ["pokja_dokumentasi", "kepala_bagian"]),
-            None
-        );
-        assert_eq!(
-            did_you_mean("kepala_bgian", ["pokja_dokumentasi", "kepala_bagian"]),
-            Some("kepala_bagian")
-        );
+        assert_eq!(did_you_mean("pokja_dok", ["pokja_dokumentasi", "kepala_bagian"]), None);
+        assert_eq!(did_you_mean("kepala_bgian", ["pokja_dokumentasi", "kepala_bagian"]), Some("kepala_bagian"));
         assert_eq!(did_you_mean("rolee", ["role", "label"]), Some("role"));
     }
 
@@ -361,9 +317,6 @@ mod tests {
     fn key_paths_read_like_toml() {
         let path = KeyPath::root().key("stages").index(2).key("role");
         assert_eq!(path.to_string(), "stages[2].role");
-        assert_eq!(
-            KeyPath::root().key("visibility").key("a b").to_string(),
-            "visibility.\"a b\""
-        );
+        assert_eq!(KeyPath::root().key("visibility").key("a b").to_string(), "visibility.\"a b\"");
     }
 }

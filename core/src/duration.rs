@@ -43,26 +43,17 @@ pub struct WorkDuration {
 impl WorkDuration {
     /// `n` working minutes.
     pub const fn minutes(n: u32) -> Self {
-        Self {
-            amount: n,
-            unit: WorkUnit::Minutes,
-        }
+        Self { amount: n, unit: WorkUnit::Minutes }
     }
 
     /// `n` working hours.
     pub const fn hours(n: u32) -> Self {
-        Self {
-            amount: n,
-            unit: WorkUnit::Hours,
-        }
+        Self { amount: n, unit: WorkUnit::Hours }
     }
 
     /// `n` working days.
     pub const fn days(n: u32) -> Self {
-        Self {
-            amount: n,
-            unit: WorkUnit::Days,
-        }
+        Self { amount: n, unit: WorkUnit::Days }
     }
 
     /// The length in working minutes, for `m` and `h`; `None` for `wd`,
@@ -107,32 +98,22 @@ impl FromStr for WorkDuration {
     type Err = DurationError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = |message: String| DurationError {
-            message,
-            help: DURATION_HELP.to_owned(),
-        };
+        let error = |message: String| DurationError { message, help: DURATION_HELP.to_owned() };
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(error("the duration is empty".to_owned()));
         }
         if trimmed.starts_with('-') {
-            return Err(error(format!(
-                "`{text}` is negative; a time standard counts forward"
-            )));
+            return Err(error(format!("`{text}` is negative; a time standard counts forward")));
         }
-        let digits_end = trimmed
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(trimmed.len());
+        let digits_end = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
         let (digits, unit) = trimmed.split_at(digits_end);
         if digits.is_empty() {
             return Err(error(format!("`{text}` does not start with a number")));
         }
-        let amount: u32 = digits.parse().map_err(|_| {
-            error(format!(
-                "`{digits}` is too large for a duration (at most {})",
-                u32::MAX
-            ))
-        })?;
+        let amount: u32 = digits
+            .parse()
+            .map_err(|_| error(format!("`{digits}` is too large for a duration (at most {})", u32::MAX)))?;
         let unit = match unit.trim() {
             "m" => WorkUnit::Minutes,
             "h" => WorkUnit::Hours,
@@ -141,24 +122,17 @@ impl FromStr for WorkDuration {
             "d" => {
                 return Err(DurationError {
                     message: format!("`{text}` uses `d`, which is ambiguous"),
-                    help: "a working day is written `wd` (it is never 24 hours); write e.g. `1wd`"
-                        .to_owned(),
+                    help: "a working day is written `wd` (it is never 24 hours); write e.g. `1wd`".to_owned(),
                 });
             }
             other => return Err(error(format!("`{other}` in `{text}` is not a unit"))),
         };
         // Keep minute arithmetic far from overflow: 10 years of minutes.
-        if unit != WorkUnit::Days
-            && u64::from(amount) * if unit == WorkUnit::Hours { 60 } else { 1 } > 5_256_000
-        {
-            return Err(error(format!(
-                "`{text}` is longer than ten years of open time"
-            )));
+        if unit != WorkUnit::Days && u64::from(amount) * if unit == WorkUnit::Hours { 60 } else { 1 } > 5_256_000 {
+            return Err(error(format!("`{text}` is longer than ten years of open time")));
         }
         if unit == WorkUnit::Days && amount > 2_600 {
-            return Err(error(format!(
-                "`{text}` is longer than ten years of working days"
-            )));
+            return Err(error(format!("`{text}` is longer than ten years of working days")));
         }
         Ok(Self { amount, unit })
     }
@@ -179,8 +153,7 @@ impl<'de> Deserialize<'de> for WorkDuration {
                 f.write_str("a duration such as \"30m\", \"2h\" or \"1wd\"")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WorkDuration, E> {
-                v.parse()
-                    .map_err(|e: DurationError| crate::toml_doc::custom_error(e.message, e.help))
+                v.parse().map_err(|e: DurationError| crate::toml_doc::custom_error(e.message, e.help))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<WorkDuration, E> {
                 Err(crate::toml_doc::custom_error(

@@ -25,23 +25,13 @@ struct Trigger<'e> {
 }
 
 fn triggers(event: &Event) -> Vec<Trigger<'_>> {
-    let t = |on, stage, action| Trigger {
-        on,
-        stage,
-        action,
-        due: None,
-        overall: false,
-    };
+    let t = |on, stage, action| Trigger { on, stage, action, due: None, overall: false };
     match &event.kind {
-        EventKind::Submitted { stage, .. } => vec![
-            t(NotifyOn::Submitted, Some(stage), None),
-            t(NotifyOn::Entered, Some(stage), None),
-        ],
+        EventKind::Submitted { stage, .. } => {
+            vec![t(NotifyOn::Submitted, Some(stage), None), t(NotifyOn::Entered, Some(stage), None)]
+        }
         EventKind::ActionPerformed { action, to, .. } => {
-            vec![
-                t(NotifyOn::Action, None, Some(action)),
-                t(NotifyOn::Entered, Some(to), Some(action)),
-            ]
+            vec![t(NotifyOn::Action, None, Some(action)), t(NotifyOn::Entered, Some(to), Some(action))]
         }
         EventKind::Answered { .. } => vec![t(NotifyOn::Answered, None, None)],
         EventKind::Assigned { stage, .. } => vec![t(NotifyOn::Assigned, Some(stage), None)],
@@ -96,31 +86,62 @@ pub fn render(template: &str, values: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The outbox items caused by `events`, given the case after them.
+/// The outbox items caused by `events`, appended to the case as it was
+/// `before` them (`None` for a new case). Each event's texts are rendered
+/// with the case as it stood right after that event, so the same history
+/// always renders the same texts (see [`applicant_messages`]).
 ///
 /// `webhooks` names the organisation's configured webhook endpoints: each
 /// gets every event.
 pub fn outbox(
     definition: &Definition,
     tz: Tz,
-    case: &Case,
+    before: Option<&Case>,
     events: &[Event],
     webhooks: &[String],
 ) -> Vec<OutboxItem> {
-    let file = definition.file();
+    let mut case = before.cloned();
     let mut items = Vec::new();
     for event in events {
+        let next = match case.take() {
+            None => Case::start(event),
+            Some(mut c) => c.apply(event).map(|()| c),
+        };
+        let Ok(next) = next else { break };
+        items.extend(event_outbox(definition, tz, &next, event, webhooks));
+        case = Some(next);
+    }
+    items
+}
+
+/// The notifications the applicant was sent, recomputed from the history:
+/// `(seq, at, subject, body)`, with `{link}` left in place. The tracking
+/// page shows them, so a message is kept even when no e-mail could be sent.
+pub fn applicant_messages(
+    definition: &Definition,
+    tz: Tz,
+    events: &[Event],
+) -> Vec<(u64, DateTime<Utc>, String, String)> {
+    outbox(definition, tz, None, events, &[])
+        .into_iter()
+        .filter_map(|item| match item.message {
+            OutboxMessage::Notify { recipient: Recipient::Applicant, subject, body, .. } => {
+                Some((item.seq, item.created_at, subject, body))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn event_outbox(definition: &Definition, tz: Tz, case: &Case, event: &Event, webhooks: &[String]) -> Vec<OutboxItem> {
+    let file = definition.file();
+    let mut items = Vec::new();
+    {
         for trigger in triggers(event) {
             for notification in &file.notifications {
                 if notification.on != trigger.on
-                    || notification
-                        .stage
-                        .as_deref()
-                        .is_some_and(|s| Some(s) != trigger.stage)
-                    || notification
-                        .action
-                        .as_deref()
-                        .is_some_and(|a| Some(a) != trigger.action)
+                    || notification.stage.as_deref().is_some_and(|s| Some(s) != trigger.stage)
+                    || notification.action.as_deref().is_some_and(|a| Some(a) != trigger.action)
                 {
                     continue;
                 }
@@ -130,12 +151,8 @@ pub fn outbox(
                     let recipient = match to.as_str() {
                         "applicant" => Some(Recipient::Applicant),
                         "stage_role" => stage.and_then(|s| s.role.clone()).map(Recipient::Role),
-                        "supervisor" if trigger.overall => {
-                            file.sla.overall_supervisor.clone().map(Recipient::Role)
-                        }
-                        "supervisor" => stage
-                            .and_then(|s| s.supervisor.clone())
-                            .map(Recipient::Role),
+                        "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
+                        "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
                         "assignee" => case.assignee.clone().map(Recipient::User),
                         role => match definition.role(role) {
                             Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
@@ -146,9 +163,7 @@ pub fn outbox(
                     // A stage performed by the applicant notifies the applicant.
                     let recipient = match recipient {
                         Some(Recipient::Role(r))
-                            if definition
-                                .role(&r)
-                                .is_some_and(|r| r.kind == RoleKind::Applicant) =>
+                            if definition.role(&r).is_some_and(|r| r.kind == RoleKind::Applicant) =>
                         {
                             Some(Recipient::Applicant)
                         }
@@ -192,10 +207,7 @@ pub fn outbox(
                 available_at: event.at,
                 attempts: 0,
                 last_error: None,
-                message: OutboxMessage::Webhook {
-                    endpoint: endpoint.clone(),
-                    body: webhook_body(case, event),
-                },
+                message: OutboxMessage::Webhook { endpoint: endpoint.clone(), body: webhook_body(case, event) },
             });
         }
     }
@@ -215,9 +227,7 @@ pub fn webhook_body(case: &Case, event: &Event) -> serde_json::Value {
         "status": case.status,
     });
     match &event.kind {
-        EventKind::ActionPerformed {
-            action, from, to, ..
-        } => {
+        EventKind::ActionPerformed { action, from, to, .. } => {
             body["action"] = action.clone().into();
             body["from"] = from.clone().into();
             body["to"] = to.clone().into();
@@ -244,40 +254,21 @@ fn context(
     values.insert("tracking_code".to_owned(), case.tracking_code.to_string());
     values.insert("workflow".to_owned(), file.label.clone());
     values.insert("organisation".to_owned(), file.organisation.name.clone());
-    values.insert(
-        "contact".to_owned(),
-        file.organisation.contact.clone().unwrap_or_default(),
-    );
+    values.insert("contact".to_owned(), file.organisation.contact.clone().unwrap_or_default());
     let stage_id = trigger.stage.unwrap_or(case.stage.as_str());
     if let Some(stage) = definition.stage(stage_id) {
         let label = match recipient {
-            Recipient::Applicant => stage
-                .public_label
-                .clone()
-                .unwrap_or_else(|| stage.label.clone()),
+            Recipient::Applicant => stage.public_label.clone().unwrap_or_else(|| stage.label.clone()),
             _ => stage.label.clone(),
         };
         values.insert("stage".to_owned(), label);
     }
     let due = trigger.due.or_else(|| {
-        let key = if trigger.overall {
-            ClockKey::Overall
-        } else {
-            ClockKey::Stage(stage_id.to_owned())
-        };
+        let key = if trigger.overall { ClockKey::Overall } else { ClockKey::Stage(stage_id.to_owned()) };
         case.live_clock(&key).and_then(|c| c.due)
     });
-    values.insert(
-        "due".to_owned(),
-        due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)),
-    );
-    if let EventKind::ActionPerformed {
-        action,
-        inputs,
-        public_inputs,
-        ..
-    } = &event.kind
-    {
+    values.insert("due".to_owned(), due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)));
+    if let EventKind::ActionPerformed { action, inputs, public_inputs, .. } = &event.kind {
         if let Some(action) = definition.action(action) {
             values.insert("action".to_owned(), action.label.clone());
         }
@@ -288,9 +279,7 @@ fn context(
         }
     }
     if let Some(answer) = &case.answer {
-        let label = definition
-            .product(&answer.product)
-            .map_or_else(|| answer.product.clone(), |p| p.label.clone());
+        let label = definition.product(&answer.product).map_or_else(|| answer.product.clone(), |p| p.label.clone());
         values.insert("product".to_owned(), label);
     }
     values

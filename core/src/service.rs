@@ -17,9 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::calendar::BusinessCalendar;
 use crate::definition::{Definition, WorkflowFile};
 use crate::effects;
-use crate::engine::{
-    Case, CaseId, Command, Context, Event, FoldError, NewCase, Principal, Rejection, decide,
-};
+use crate::engine::{Case, CaseId, Command, Context, Event, FoldError, NewCase, Principal, Rejection, decide};
 use crate::form::Input;
 use crate::storage::{Append, CaseSummary, ErrorKind, Idempotency, StorageError, Store};
 use crate::workflow::Workflow;
@@ -137,29 +135,13 @@ impl Service {
         let definition = &workflow.definition;
         let calendar = &workflow.calendar;
         let body = serde_json::to_string(definition.file()).expect("definitions serialise");
-        self.store
-            .put_definition(&org, definition.id(), definition.version(), &body)
-            .await?;
+        self.store.put_definition(&org, definition.id(), definition.version(), &body).await?;
         let body = serde_json::to_string(calendar.as_ref()).expect("calendars serialise");
-        self.store
-            .put_calendar(&org, calendar.id(), calendar.version(), &body)
-            .await?;
-        write(&self.definitions).insert(
-            (
-                org.clone(),
-                definition.id().to_owned(),
-                definition.version().to_owned(),
-            ),
-            definition.clone(),
-        );
-        write(&self.calendars).insert(
-            (
-                org.clone(),
-                calendar.id().to_owned(),
-                calendar.version().to_owned(),
-            ),
-            calendar.clone(),
-        );
+        self.store.put_calendar(&org, calendar.id(), calendar.version(), &body).await?;
+        write(&self.definitions)
+            .insert((org.clone(), definition.id().to_owned(), definition.version().to_owned()), definition.clone());
+        write(&self.calendars)
+            .insert((org.clone(), calendar.id().to_owned(), calendar.version().to_owned()), calendar.clone());
         write(&self.current).insert((org, definition.id().to_owned()), workflow);
         Ok(())
     }
@@ -176,38 +158,26 @@ impl Service {
 
     /// The current version of a workflow.
     pub fn workflow(&self, organisation: &str, id: &str) -> Option<Workflow> {
-        read(&self.current)
-            .get(&(organisation.to_owned(), id.to_owned()))
-            .cloned()
+        read(&self.current).get(&(organisation.to_owned(), id.to_owned())).cloned()
     }
 
     /// The definition and calendar a case is pinned to.
     pub async fn pinned(&self, case: &Case) -> Result<Workflow, ServiceError> {
         let org = &case.organisation;
-        let def_key = (
-            org.clone(),
-            case.workflow.clone(),
-            case.workflow_version.clone(),
-        );
+        let def_key = (org.clone(), case.workflow.clone(), case.workflow_version.clone());
         let cached = read(&self.definitions).get(&def_key).cloned();
         let definition = match cached {
             Some(definition) => definition,
             None => {
-                let body = self
-                    .store
-                    .definition(org, &case.workflow, &case.workflow_version)
-                    .await?
-                    .ok_or_else(|| {
+                let body =
+                    self.store.definition(org, &case.workflow, &case.workflow_version).await?.ok_or_else(|| {
                         StorageError::corrupt(format!(
                             "definition {} version {} is not stored",
                             case.workflow, case.workflow_version
                         ))
                     })?;
                 let file: WorkflowFile = serde_json::from_str(&body).map_err(|e| {
-                    StorageError::corrupt(format!(
-                        "stored definition {} does not read back: {e}",
-                        case.workflow
-                    ))
+                    StorageError::corrupt(format!("stored definition {} does not read back: {e}", case.workflow))
                 })?;
                 let definition = Definition::from_checked(file);
                 if definition.version() != case.workflow_version {
@@ -222,30 +192,20 @@ impl Service {
                 definition
             }
         };
-        let cal_key = (
-            org.clone(),
-            case.calendar.clone(),
-            case.calendar_version.clone(),
-        );
+        let cal_key = (org.clone(), case.calendar.clone(), case.calendar_version.clone());
         let cached = read(&self.calendars).get(&cal_key).cloned();
         let calendar = match cached {
             Some(calendar) => calendar,
             None => {
-                let body = self
-                    .store
-                    .calendar(org, &case.calendar, &case.calendar_version)
-                    .await?
-                    .ok_or_else(|| {
+                let body =
+                    self.store.calendar(org, &case.calendar, &case.calendar_version).await?.ok_or_else(|| {
                         StorageError::corrupt(format!(
                             "calendar {} version {} is not stored",
                             case.calendar, case.calendar_version
                         ))
                     })?;
                 let calendar: BusinessCalendar = serde_json::from_str(&body).map_err(|e| {
-                    StorageError::corrupt(format!(
-                        "stored calendar {} does not read back: {e}",
-                        case.calendar
-                    ))
+                    StorageError::corrupt(format!("stored calendar {} does not read back: {e}", case.calendar))
                 })?;
                 if calendar.version() != case.calendar_version {
                     return Err(StorageError::corrupt(format!(
@@ -259,23 +219,12 @@ impl Service {
                 calendar
             }
         };
-        Ok(Workflow {
-            definition,
-            calendar,
-        })
+        Ok(Workflow { definition, calendar })
     }
 
     /// A case, its history and its pinned workflow.
-    pub async fn load(
-        &self,
-        organisation: &str,
-        id: &CaseId,
-    ) -> Result<(Case, Vec<Event>, Workflow), ServiceError> {
-        let case = self
-            .store
-            .case(organisation, id)
-            .await?
-            .ok_or(Rejection::UnknownCase)?;
+    pub async fn load(&self, organisation: &str, id: &CaseId) -> Result<(Case, Vec<Event>, Workflow), ServiceError> {
+        let case = self.store.case(organisation, id).await?.ok_or(Rejection::UnknownCase)?;
         let events = self.store.events(organisation, id).await?;
         let workflow = self.pinned(&case).await?;
         Ok((case, events, workflow))
@@ -290,9 +239,7 @@ impl Service {
             return Ok(None);
         };
         match self.store.idempotency(organisation, &request.key).await? {
-            Some(record) if record.fingerprint == request.fingerprint => {
-                Ok(Some(Outcome::Replayed(record)))
-            }
+            Some(record) if record.fingerprint == request.fingerprint => Ok(Some(Outcome::Replayed(record))),
             Some(_) => Err(ServiceError::KeyReused),
             None => Ok(None),
         }
@@ -311,44 +258,20 @@ impl Service {
         if let Some(replayed) = self.replay(organisation, idempotency.as_ref()).await? {
             return Ok(replayed);
         }
-        let wf =
-            self.workflow(organisation, workflow)
-                .ok_or_else(|| ServiceError::UnknownWorkflow {
-                    organisation: organisation.to_owned(),
-                    workflow: workflow.to_owned(),
-                })?;
-        let id = new_case.id.clone();
-        let command = Command::Submit {
-            case: new_case,
-            form,
-        };
-        let context = Context {
-            definition: &wf.definition,
-            calendar: &wf.calendar,
-            at,
-        };
+        let wf = self.workflow(organisation, workflow).ok_or_else(|| ServiceError::UnknownWorkflow {
+            organisation: organisation.to_owned(),
+            workflow: workflow.to_owned(),
+        })?;
+        let command = Command::Submit { case: new_case, form };
+        let context = Context { definition: &wf.definition, calendar: &wf.calendar, at };
         let events = decide(&context, None, &Principal::Applicant, &command, None)?;
         let case = Case::fold(&events)?;
-        match self
-            .append(
-                &wf,
-                0,
-                case.clone(),
-                events.clone(),
-                idempotency.as_ref(),
-                at,
-            )
-            .await
-        {
-            Ok(()) => Ok(Outcome::Applied {
-                case: Box::new(case),
-                events,
-            }),
+        match self.append(&wf, None, 0, case.clone(), events.clone(), idempotency.as_ref(), at).await {
+            Ok(()) => Ok(Outcome::Applied { case: Box::new(case), events }),
             Err(e) if e.kind() == ErrorKind::Conflict => {
                 if let Some(replayed) = self.replay(organisation, idempotency.as_ref()).await? {
                     return Ok(replayed);
                 }
-                let _ = id;
                 Err(e.into())
             }
             Err(e) => Err(e.into()),
@@ -377,60 +300,32 @@ impl Service {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let case = self
-                .store
-                .case(organisation, id)
-                .await?
-                .ok_or(Rejection::UnknownCase)?;
+            let case = self.store.case(organisation, id).await?.ok_or(Rejection::UnknownCase)?;
             let wf = self.pinned(&case).await?;
-            let context = Context {
-                definition: &wf.definition,
-                calendar: &wf.calendar,
-                at,
-            };
+            let context = Context { definition: &wf.definition, calendar: &wf.calendar, at };
             let events = decide(&context, Some(&case), principal, command, expected_version)?;
             if events.is_empty() {
-                return Ok(Outcome::Unchanged {
-                    case: Box::new(case),
-                });
+                return Ok(Outcome::Unchanged { case: Box::new(case) });
             }
             let expected = case.version;
-            let mut after = case;
+            let mut after = case.clone();
             for event in &events {
                 after.apply(event)?;
             }
-            match self
-                .append(
-                    &wf,
-                    expected,
-                    after.clone(),
-                    events.clone(),
-                    idempotency.as_ref(),
-                    at,
-                )
-                .await
+            match self.append(&wf, Some(&case), expected, after.clone(), events.clone(), idempotency.as_ref(), at).await
             {
                 Ok(()) => {
-                    return Ok(Outcome::Applied {
-                        case: Box::new(after),
-                        events,
-                    });
+                    return Ok(Outcome::Applied { case: Box::new(after), events });
                 }
                 Err(e) if e.kind() == ErrorKind::Conflict => {
                     if let Some(replayed) = self.replay(organisation, idempotency.as_ref()).await? {
                         return Ok(replayed);
                     }
                     if expected_version.is_some() {
-                        let actual = self
-                            .store
-                            .case(organisation, id)
-                            .await?
-                            .map_or(expected, |c| c.version);
-                        return Err(Rejection::StaleVersion {
-                            expected: expected_version.unwrap_or(expected),
-                            actual,
-                        }
-                        .into());
+                        let actual = self.store.case(organisation, id).await?.map_or(expected, |c| c.version);
+                        return Err(
+                            Rejection::StaleVersion { expected: expected_version.unwrap_or(expected), actual }.into()
+                        );
                     }
                     if attempt >= RETRIES {
                         return Err(e.into());
@@ -441,26 +336,19 @@ impl Service {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn append(
         &self,
         wf: &Workflow,
+        before: Option<&Case>,
         expected_version: u64,
         case: Case,
         events: Vec<Event>,
         idempotency: Option<&IdempotencyRequest>,
         at: DateTime<Utc>,
     ) -> Result<(), StorageError> {
-        let webhooks = read(&self.webhooks)
-            .get(&case.organisation)
-            .cloned()
-            .unwrap_or_default();
-        let outbox = effects::outbox(
-            &wf.definition,
-            wf.calendar.time_zone(),
-            &case,
-            &events,
-            &webhooks,
-        );
+        let webhooks = read(&self.webhooks).get(&case.organisation).cloned().unwrap_or_default();
+        let outbox = effects::outbox(&wf.definition, wf.calendar.time_zone(), before, &events, &webhooks);
         let idempotency = idempotency.map(|request| {
             let mut response = request.response.clone();
             if let Some(object) = response.as_object_mut() {
@@ -493,11 +381,7 @@ impl Service {
     /// Records every warn and breach due at `now`, across organisations.
     /// Returns how many cases got new clock events. Safe to run in several
     /// processes at once: each event is recorded once.
-    pub async fn scan_deadlines(
-        &self,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<usize, ServiceError> {
+    pub async fn scan_deadlines(&self, now: DateTime<Utc>, limit: usize) -> Result<usize, ServiceError> {
         let mut recorded = 0;
         for summary in self.store.due(now, limit).await? {
             let outcome = self
@@ -523,11 +407,9 @@ impl Service {
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    lock.read().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -3,9 +3,7 @@
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 
-const DAYS: [&str; 7] = [
-    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-];
+const DAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
 const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
@@ -39,12 +37,7 @@ pub fn datetime(at: DateTime<Utc>, tz: Tz) -> String {
 /// `3 Desember 2025`.
 pub fn date(at: DateTime<Utc>, tz: Tz) -> String {
     let local = at.with_timezone(&tz);
-    format!(
-        "{} {} {}",
-        local.day(),
-        MONTHS[local.month0() as usize],
-        local.year()
-    )
+    format!("{} {} {}", local.day(), MONTHS[local.month0() as usize], local.year())
 }
 
 /// The month's name, 1-based.
@@ -68,17 +61,9 @@ mod tests {
 
     #[test]
     fn formats_in_the_organisations_zone() {
-        let at = DateTime::parse_from_rfc3339("2025-12-03T03:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(
-            datetime(at, chrono_tz::Asia::Jakarta),
-            "Rabu, 3 Desember 2025 pukul 10.00 WIB"
-        );
-        assert_eq!(
-            datetime(at, chrono_tz::Asia::Makassar),
-            "Rabu, 3 Desember 2025 pukul 11.00 WITA"
-        );
+        let at = DateTime::parse_from_rfc3339("2025-12-03T03:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(datetime(at, chrono_tz::Asia::Jakarta), "Rabu, 3 Desember 2025 pukul 10.00 WIB");
+        assert_eq!(datetime(at, chrono_tz::Asia::Makassar), "Rabu, 3 Desember 2025 pukul 11.00 WITA");
         assert_eq!(working_time(8100), "2 jam 15 menit");
     }
 }

@@ -22,10 +22,7 @@ use crate::diag::{Diagnostic, Diagnostics, KeyPath, Segment, SourceText, did_you
 pub(crate) const HELP_SEPARATOR: char = '\u{1f}';
 
 /// A custom serde error carrying a message and a help text.
-pub(crate) fn custom_error<E: serde::de::Error>(
-    message: impl std::fmt::Display,
-    help: impl std::fmt::Display,
-) -> E {
+pub(crate) fn custom_error<E: serde::de::Error>(message: impl std::fmt::Display, help: impl std::fmt::Display) -> E {
     E::custom(format!("{message}{HELP_SEPARATOR}{help}"))
 }
 
@@ -71,10 +68,7 @@ impl<'a> Document<'a> {
 
     /// A string value at the top level, if present.
     pub fn top_level_str(&self, key: &str) -> Option<&str> {
-        self.root
-            .get_ref()
-            .get(key)
-            .and_then(|v| v.get_ref().as_str())
+        self.root.get_ref().get(key).and_then(|v| v.get_ref().as_str())
     }
 
     /// Whether the top level has this key.
@@ -98,18 +92,12 @@ impl<'a> Document<'a> {
             let message = error.message().to_owned();
             // A required key we cut out ourselves is not a new problem.
             let cascade = missing_field(&message).is_some_and(|field| {
-                span.as_ref().is_some_and(|s| {
-                    cut_keys
-                        .iter()
-                        .any(|(table, key)| table == s && key == field)
-                })
+                span.as_ref().is_some_and(|s| cut_keys.iter().any(|(table, key)| table == s && key == field))
             });
             if !cascade {
                 let diagnostic = self.translate(&message, span.clone());
                 if diagnostics.iter().any(|d| {
-                    d.line == diagnostic.line
-                        && d.column == diagnostic.column
-                        && d.message == diagnostic.message
+                    d.line == diagnostic.line && d.column == diagnostic.column && d.message == diagnostic.message
                 }) {
                     break;
                 }
@@ -223,15 +211,13 @@ impl<'a> Document<'a> {
                                 table = t;
                                 continue 'outer;
                             }
-                            DeValue::Array(a) => {
-                                match a.iter().position(|item| contains(&extent(item), span)) {
-                                    Some(i) => {
-                                        segments.push(Segment::Index(i));
-                                        current = &a[i];
-                                    }
-                                    None => break 'outer,
+                            DeValue::Array(a) => match a.iter().position(|item| contains(&extent(item), span)) {
+                                Some(i) => {
+                                    segments.push(Segment::Index(i));
+                                    current = &a[i];
                                 }
-                            }
+                                None => break 'outer,
+                            },
                             _ => break 'outer,
                         }
                     }
@@ -283,11 +269,7 @@ fn extent(value: &Spanned<DeValue<'_>>) -> Range<usize> {
 }
 
 /// Whether `span` lies in the key or anywhere in the value of an entry.
-fn entry_contains(
-    key: &Spanned<toml::de::DeString<'_>>,
-    value: &Spanned<DeValue<'_>>,
-    span: &Range<usize>,
-) -> bool {
+fn entry_contains(key: &Spanned<toml::de::DeString<'_>>, value: &Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
     contains(&key.span(), span) || contains(&extent(value), span)
 }
 
@@ -298,11 +280,7 @@ fn missing_field(message: &str) -> Option<&str> {
 /// Turns a serde/toml error message into a code, a message and a help text.
 fn explain(raw: &str, path: &KeyPath) -> (&'static str, String, String) {
     if let Some((message, help)) = raw.split_once(HELP_SEPARATOR) {
-        return (
-            "invalid-value",
-            format!("`{path}`: {message}"),
-            help.to_owned(),
-        );
+        return ("invalid-value", format!("`{path}`: {message}"), help.to_owned());
     }
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -343,16 +321,11 @@ fn explain(raw: &str, path: &KeyPath) -> (&'static str, String, String) {
         return (
             "unknown-value",
             format!("`{path}` cannot be `{value}`"),
-            format!(
-                "{suggestion}use one of {}",
-                one_of(allowed.iter().map(String::as_str))
-            ),
+            format!("{suggestion}use one of {}", one_of(allowed.iter().map(String::as_str))),
         );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "another type"));
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
         return (
             "wrong-type",
             format!("`{path}` has the wrong type: found {found}, expected {expected}"),
@@ -360,20 +333,10 @@ fn explain(raw: &str, path: &KeyPath) -> (&'static str, String, String) {
         );
     }
     if let Some(rest) = raw.strip_prefix("invalid value: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "another value"));
-        return (
-            "invalid-value",
-            format!("`{path}` has an invalid value: {found}"),
-            format!("write {expected}"),
-        );
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another value"));
+        return ("invalid-value", format!("`{path}` has an invalid value: {found}"), format!("write {expected}"));
     }
-    (
-        "invalid-value",
-        format!("`{path}`: {raw}"),
-        "check this value against the documentation".to_owned(),
-    )
+    ("invalid-value", format!("`{path}`: {raw}"), "check this value against the documentation".to_owned())
 }
 
 fn parent_of(path: &KeyPath) -> KeyPath {
@@ -382,11 +345,7 @@ fn parent_of(path: &KeyPath) -> KeyPath {
 }
 
 fn backticked(text: &str) -> Vec<String> {
-    text.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
+    text.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
 /// Cuts the innermost array element or key containing `span` out of `table`.

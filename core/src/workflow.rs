@@ -41,22 +41,20 @@ impl Workflow {
             )])
         })?;
         let calendar =
-            BusinessCalendar::load(&calendar_name, &calendar_text, &mut |include: &str| {
-                read(&calendar_name, include)
-            })?;
+            BusinessCalendar::load(&calendar_name, &calendar_text, &mut |include: &str| read(&calendar_name, include))?;
         let workflow_zone = &definition.file().organisation.time_zone;
         if calendar.time_zone().name() != workflow_zone {
             return Err(Diagnostics(vec![doc.error(
                 "time-zone-mismatch",
                 KeyPath::root().key("organisation").key("time_zone"),
-                format!("the organisation's time zone is `{workflow_zone}` but its calendar `{calendar_ref}` is in `{}`", calendar.time_zone().name()),
+                format!(
+                    "the organisation's time zone is `{workflow_zone}` but its calendar `{calendar_ref}` is in `{}`",
+                    calendar.time_zone().name()
+                ),
                 "use the same IANA time zone in both files".to_owned(),
             )]));
         }
-        Ok(Self {
-            definition: Arc::new(definition),
-            calendar: Arc::new(calendar),
-        })
+        Ok(Self { definition: Arc::new(definition), calendar: Arc::new(calendar) })
     }
 
     /// The organisation (tenant) id.

@@ -5,9 +5,9 @@ mod calendar_support;
 use calendar_support::{LIBUR_2026, includes};
 use sigap_core::calendar::{BusinessCalendar, HolidayFile};
 
-const HEAD: &str = "kind = \"calendar\"\nid = \"sumbar-biro-hukum\"\nlabel = \"Biro Hukum\"\ntime_zone = \"Asia/Jakarta\"\n";
-const HOURS: &str =
-    "[hours]\nmonday = [\"08:00-15:00\"]\nfriday = [\"08:00-11:30\", \"13:30-15:00\"]\n";
+const HEAD: &str =
+    "kind = \"calendar\"\nid = \"sumbar-biro-hukum\"\nlabel = \"Biro Hukum\"\ntime_zone = \"Asia/Jakarta\"\n";
+const HOURS: &str = "[hours]\nmonday = [\"08:00-15:00\"]\nfriday = [\"08:00-11:30\", \"13:30-15:00\"]\n";
 
 /// The diagnostics of loading `text` as a calendar, with `libur-2026.toml`
 /// (the 2026 fixture) and `other.toml` available to include.
@@ -165,9 +165,8 @@ fn wrong_type() {
 
 #[test]
 fn bad_id_and_empty_label() {
-    let text = format!(
-        "kind = \"calendar\"\nid = \"Biro Hukum\"\nlabel = \" \"\ntime_zone = \"Asia/Jakarta\"\n{HOURS}"
-    );
+    let text =
+        format!("kind = \"calendar\"\nid = \"Biro Hukum\"\nlabel = \" \"\ntime_zone = \"Asia/Jakarta\"\n{HOURS}");
     insta::assert_snapshot!(errors(&text), @r#"
     error[bad-id]: `Biro Hukum` is not a valid id
       --> biro-hukum.toml:2:6 (at id)
@@ -487,9 +486,8 @@ fn date_listed_twice() {
 
 #[test]
 fn local_holiday_already_in_an_included_file() {
-    let text = format!(
-        "{HEAD}include = [\"libur-2026.toml\"]\n{HOURS}\n[[holidays]]\ndate = 2026-08-17\nname = \"HUT RI\"\n"
-    );
+    let text =
+        format!("{HEAD}include = [\"libur-2026.toml\"]\n{HOURS}\n[[holidays]]\ndate = 2026-08-17\nname = \"HUT RI\"\n");
     insta::assert_snapshot!(errors(&text), @"
     error[duplicate-date]: 2026-08-17 is already a holiday in `indonesia/libur-2026.toml` (“Hari Proklamasi Kemerdekaan Republik Indonesia”)
       --> biro-hukum.toml:11:8 (at holidays[0].date)
@@ -573,8 +571,7 @@ fn include_is_not_a_holiday_file() {
 
 #[test]
 fn errors_inside_an_included_file_point_into_it() {
-    let other =
-        format!("{HOLIDAY_HEAD}\n[[holidays]]\ndate = 2025-12-31\nname = \"Malam tahun baru\"\n");
+    let other = format!("{HOLIDAY_HEAD}\n[[holidays]]\ndate = 2025-12-31\nname = \"Malam tahun baru\"\n");
     insta::assert_snapshot!(calendar(&format!("{HEAD}include = [\"other.toml\"]\n{HOURS}"), &other), @"
     error[outside-year]: 2025-12-31 is outside this file's year, 2026
       --> indonesia/other.toml:8:8 (at holidays[0].date)

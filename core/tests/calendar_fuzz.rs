@@ -11,10 +11,7 @@ use sigap_core::{Diagnostics, WorkDuration};
 fn assert_located(errors: &Diagnostics) {
     assert!(!errors.is_empty());
     for d in errors.iter() {
-        assert!(
-            d.line >= 1 || !d.path.is_root(),
-            "unlocated diagnostic:\n{d}"
-        );
+        assert!(d.line >= 1 || !d.path.is_root(), "unlocated diagnostic:\n{d}");
     }
     let _ = errors.to_string();
 }
@@ -44,10 +41,7 @@ fn exercise(calendar: &BusinessCalendar) {
         if let Ok(u) = calendar.add(t, d) {
             assert!(u >= t);
             if d.as_minutes().is_some() {
-                assert_eq!(
-                    calendar.working_time_between(t, u),
-                    TimeDelta::minutes(d.as_minutes().unwrap() as i64)
-                );
+                assert_eq!(calendar.working_time_between(t, u), TimeDelta::minutes(d.as_minutes().unwrap() as i64));
             }
         }
     }
@@ -126,13 +120,9 @@ fn value() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5)
-                .prop_map(|items| format!("[{}]", items.join(", "))),
+            prop::collection::vec(inner.clone(), 0..5).prop_map(|items| format!("[{}]", items.join(", "))),
             prop::collection::vec((word(), inner), 0..4).prop_map(|pairs| {
-                let body: Vec<String> = pairs
-                    .iter()
-                    .map(|(k, v)| format!("{} = {v}", key(k)))
-                    .collect();
+                let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{} = {v}", key(k))).collect();
                 format!("{{{}}}", body.join(", "))
             }),
         ]
@@ -140,13 +130,7 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn key(k: &str) -> String {
-    if k.chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        k.to_owned()
-    } else {
-        format!("{k:?}")
-    }
+    if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') { k.to_owned() } else { format!("{k:?}") }
 }
 
 fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
@@ -154,36 +138,22 @@ fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 fn body(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{} = {v}\n", key(k)))
-        .collect()
+    pairs.iter().map(|(k, v)| format!("{} = {v}\n", key(k))).collect()
 }
 
 /// A structurally random TOML document, usually starting with a real `kind`.
 fn document() -> impl Strategy<Value = String> {
     (
-        prop_oneof![
-            Just("kind = \"calendar\"\n"),
-            Just("kind = \"holidays\"\n"),
-            Just("")
-        ],
+        prop_oneof![Just("kind = \"calendar\"\n"), Just("kind = \"holidays\"\n"), Just("")],
         pairs(),
         prop::collection::btree_map(word(), pairs(), 0..3),
         prop::collection::btree_map(word(), prop::collection::vec(pairs(), 0..3), 0..3),
     )
         .prop_map(|(kind, top, tables, arrays)| {
             let mut top = top;
-            top.retain(|(k, _)| {
-                !tables.contains_key(k)
-                    && !arrays.contains_key(k)
-                    && (kind.is_empty() || k != "kind")
-            });
+            top.retain(|(k, _)| !tables.contains_key(k) && !arrays.contains_key(k) && (kind.is_empty() || k != "kind"));
             let mut text = format!("{kind}{}", body(&top));
-            for (name, table) in tables
-                .iter()
-                .filter(|(name, _)| !arrays.contains_key(*name))
-            {
+            for (name, table) in tables.iter().filter(|(name, _)| !arrays.contains_key(*name)) {
                 text.push_str(&format!("\n[{}]\n{}", key(name), body(table)));
             }
             for (name, entries) in arrays {
@@ -255,19 +225,12 @@ fn entry(keys: &'static [&'static str]) -> impl Strategy<Value = String> {
     let field = |k: &'static str| -> BoxedStrategy<Option<String>> {
         let v: BoxedStrategy<String> = match k {
             "date" | "from" | "to" => date_literal().boxed(),
-            "hours" => prop::collection::vec(window(), 0..3)
-                .prop_map(|w| format!("{w:?}"))
-                .boxed(),
+            "hours" => prop::collection::vec(window(), 0..3).prop_map(|w| format!("{w:?}")).boxed(),
             _ => value().boxed(),
         };
-        prop::option::weighted(0.7, v)
-            .prop_map(move |v| v.map(|v| format!("{k} = {v}\n")))
-            .boxed()
+        prop::option::weighted(0.7, v).prop_map(move |v| v.map(|v| format!("{k} = {v}\n"))).boxed()
     };
-    keys.iter()
-        .map(|k| field(k))
-        .collect::<Vec<_>>()
-        .prop_map(|fields| fields.into_iter().flatten().collect())
+    keys.iter().map(|k| field(k)).collect::<Vec<_>>().prop_map(|fields| fields.into_iter().flatten().collect())
 }
 
 /// A calendar-shaped document: each part valid or random.
@@ -294,7 +257,8 @@ fn calendar_like() -> impl Strategy<Value = String> {
         prop::collection::vec(working_day_entry(), 0..3),
     )
         .prop_map(|(zone, include, days, holidays, working_days)| {
-            let mut text = format!("kind = \"calendar\"\nid = \"c\"\nlabel = \"C\"\ntime_zone = \"{zone}\"\n{include}\n[hours]\n");
+            let mut text =
+                format!("kind = \"calendar\"\nid = \"c\"\nlabel = \"C\"\ntime_zone = \"{zone}\"\n{include}\n[hours]\n");
             let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
             for (name, day) in names.iter().zip(days) {
                 if let Some(windows) = day {
@@ -313,19 +277,15 @@ fn calendar_like() -> impl Strategy<Value = String> {
 
 /// A holiday-file-shaped document.
 fn holidays_like() -> impl Strategy<Value = String> {
-    (
-        prop_oneof![3 => Just("2026".to_owned()), 1 => value()],
-        prop::collection::vec(holiday_entry(), 0..5),
-    )
-        .prop_map(|(year, holidays)| {
-            let mut text = format!(
-                "kind = \"holidays\"\nid = \"h\"\nlabel = \"H\"\nyear = {year}\nsource = \"SKB\"\n"
-            );
+    (prop_oneof![3 => Just("2026".to_owned()), 1 => value()], prop::collection::vec(holiday_entry(), 0..5)).prop_map(
+        |(year, holidays)| {
+            let mut text = format!("kind = \"holidays\"\nid = \"h\"\nlabel = \"H\"\nyear = {year}\nsource = \"SKB\"\n");
             for h in holidays {
                 text.push_str(&format!("\n[[holidays]]\n{h}"));
             }
             text
-        })
+        },
+    )
 }
 
 /// A nearly valid calendar with one line changed, to reach the deeper checks.

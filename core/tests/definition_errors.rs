@@ -12,10 +12,7 @@ use sigap_core::definition::Definition;
 fn load(path: &Path) -> Result<Definition, sigap_core::Diagnostics> {
     let bytes = std::fs::read(path).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    let name = format!(
-        "fixtures/definitions/{}",
-        path.file_name().unwrap().to_string_lossy()
-    );
+    let name = format!("fixtures/definitions/{}", path.file_name().unwrap().to_string_lossy());
     Definition::load(&name, &text)
 }
 
@@ -29,10 +26,7 @@ fn every_broken_fixture_is_reported_with_place_and_fix() {
         }
         let errors = result.expect_err("a broken fixture must not load");
         for diagnostic in errors.iter() {
-            assert!(
-                diagnostic.line >= 1 && diagnostic.column >= 1,
-                "{diagnostic}"
-            );
+            assert!(diagnostic.line >= 1 && diagnostic.column >= 1, "{diagnostic}");
             assert!(!diagnostic.help.is_empty(), "{diagnostic}");
             assert!(!diagnostic.message.is_empty(), "{diagnostic}");
         }
@@ -46,11 +40,7 @@ fn each_fixture_is_named_after_the_code_it_shows() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if stem.starts_with('_')
-            || stem == "many-errors-at-once"
-            || stem == "not-toml-at-all"
-            || stem == "empty-file"
-        {
+        if stem.starts_with('_') || stem == "many-errors-at-once" || stem == "not-toml-at-all" || stem == "empty-file" {
             continue;
         }
         let codes = load(&path).unwrap_err().codes();
@@ -64,11 +54,7 @@ fn each_fixture_is_named_after_the_code_it_shows() {
 fn every_diagnostic_code_has_a_fixture() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut emitted = BTreeSet::new();
-    for source in [
-        "src/definition/validate.rs",
-        "src/definition/mod.rs",
-        "src/toml_doc.rs",
-    ] {
+    for source in ["src/definition/validate.rs", "src/definition/mod.rs", "src/toml_doc.rs"] {
         let text = std::fs::read_to_string(root.join(source)).unwrap();
         let mut rest = text.as_str();
         // A code is the first string argument after `error(`, `key_error(` or an `explain` arm.
@@ -79,9 +65,7 @@ fn every_diagnostic_code_has_a_fixture() {
             rest = &rest[end + 1..];
             let is_code = candidate.len() > 3
                 && candidate.contains('-')
-                && candidate
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-')
+                && candidate.chars().all(|c| c.is_ascii_lowercase() || c == '-')
                 && rest.trim_start().starts_with(',');
             if is_code {
                 emitted.insert(candidate.to_owned());
@@ -90,21 +74,8 @@ fn every_diagnostic_code_has_a_fixture() {
     }
     let fixtures: BTreeSet<String> = std::fs::read_dir(root.join("tests/fixtures/definitions"))
         .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
-    let missing: Vec<&String> = emitted
-        .iter()
-        .filter(|code| !fixtures.contains(*code))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "codes without a fixture: {missing:?} (found {emitted:?})"
-    );
+    let missing: Vec<&String> = emitted.iter().filter(|code| !fixtures.contains(*code)).collect();
+    assert!(missing.is_empty(), "codes without a fixture: {missing:?} (found {emitted:?})");
 }

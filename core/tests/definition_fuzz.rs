@@ -72,9 +72,8 @@ fn toml_value() -> impl Strategy<Value = toml::Value> {
         ]);
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(toml::Value::Array),
-            prop::collection::btree_map(keys, inner, 0..6).prop_map(|m| toml::Value::Table(
-                m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-            )),
+            prop::collection::btree_map(keys, inner, 0..6)
+                .prop_map(|m| toml::Value::Table(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
         ]
     })
 }

@@ -25,15 +25,7 @@ fn the_second_organisation_loads_with_other_roles_and_a_revision_loop() {
     assert_eq!(definition.organisation_id(), "kab-contoh-bagian-hukum");
     let loop_back = definition.action("revisi_telaah").unwrap();
     assert_eq!(loop_back.to, "telaah");
-    assert!(
-        definition
-            .file()
-            .stages
-            .iter()
-            .filter(|s| s.kind == StageKind::Task)
-            .count()
-            > 5
-    );
+    assert!(definition.file().stages.iter().filter(|s| s.kind == StageKind::Task).count() > 5);
 }
 
 #[test]
@@ -57,13 +49,7 @@ fn the_sop_table_shows_the_six_activities_as_in_the_source() {
     assert_eq!(
         rows,
         vec![
-            (
-                1,
-                "pemohon",
-                "5 menit",
-                "Permintaan masuk",
-                "Akun aktif dan koneksi internet"
-            ),
+            (1, "pemohon", "5 menit", "Permintaan masuk", "Akun aktif dan koneksi internet"),
             (
                 2,
                 "pemohon",
@@ -71,34 +57,10 @@ fn the_sop_table_shows_the_six_activities_as_in_the_source() {
                 "Permohonan konsultasi",
                 "Formulir lengkap, identitas, pokok masalah dan pertanyaan"
             ),
-            (
-                3,
-                "pokja_dokumentasi",
-                "30 menit",
-                "Pertanyaan terverifikasi",
-                "Formulir dan dokumen pendukung"
-            ),
-            (
-                4,
-                "pokja_layanan",
-                "1 hari kerja",
-                "Draft jawaban hukum",
-                "Dokumen kajian"
-            ),
-            (
-                5,
-                "kepala_bagian",
-                "1 hari kerja",
-                "Draft jawaban hukum yang disetujui",
-                "Dokumen kajian"
-            ),
-            (
-                6,
-                "pokja_dokumentasi",
-                "15 menit",
-                "Jawaban hukum yang akan dikirim ke pemohon",
-                "Dokumen kajian"
-            ),
+            (3, "pokja_dokumentasi", "30 menit", "Pertanyaan terverifikasi", "Formulir dan dokumen pendukung"),
+            (4, "pokja_layanan", "1 hari kerja", "Draft jawaban hukum", "Dokumen kajian"),
+            (5, "kepala_bagian", "1 hari kerja", "Draft jawaban hukum yang disetujui", "Dokumen kajian"),
+            (6, "pokja_dokumentasi", "15 menit", "Jawaban hukum yang akan dikirim ke pemohon", "Dokumen kajian"),
         ]
     );
     insta::assert_snapshot!("sumbar_sop_markdown", table.to_markdown());
@@ -115,8 +77,7 @@ fn the_stage_diagram_renders_as_mermaid_and_dot() {
 #[test]
 fn the_version_is_a_content_hash_that_ignores_comments_but_not_labels() {
     let path = "workflows/sumbar/konsultasi-hukum.toml";
-    let text =
-        std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let original = Definition::load(path, &text).unwrap();
     let commented = Definition::load(path, &format!("# a new comment\n{text}")).unwrap();
     assert_eq!(original.version(), commented.version());

@@ -44,18 +44,9 @@ fn render(errors: &[FieldError]) -> String {
 
 fn general() -> Vec<FieldError> {
     let nama = field("nama", "Nama lengkap", "text", &json!({"required": true}));
-    let kategori = field(
-        "kategori",
-        "Kategori",
-        "choice",
-        &json!({"required": true, "options": [{"id": "a", "label": "A"}]}),
-    );
-    let dokumen = field(
-        "dokumen",
-        "Dokumen pendukung",
-        "file",
-        &json!({"required": true}),
-    );
+    let kategori =
+        field("kategori", "Kategori", "choice", &json!({"required": true, "options": [{"id": "a", "label": "A"}]}));
+    let dokumen = field("dokumen", "Dokumen pendukung", "file", &json!({"required": true}));
     let inputs = BTreeMap::from([("nama_lengkap".to_owned(), Input::from("Andi"))]);
     let mut all = validate(&[nama.clone(), kategori, dokumen], &[], &inputs, today()).unwrap_err();
     all.extend(errors(&nama, Some(&Input::Bool(true))));
@@ -64,12 +55,7 @@ fn general() -> Vec<FieldError> {
 
 fn text() -> Vec<FieldError> {
     let pokok = field("pokok", "Pokok masalah", "text", &json!({"max_length": 10}));
-    let uraian = field(
-        "uraian",
-        "Uraian permasalahan hukum",
-        "long_text",
-        &json!({"min_length": 30}),
-    );
+    let uraian = field("uraian", "Uraian permasalahan hukum", "long_text", &json!({"min_length": 30}));
     let mut all = errors(&pokok, Some(&"Pemutusan kontrak".into()));
     all.extend(errors(&pokok, Some(&"Baris 1\nBaris 2".into())));
     all.extend(errors(&uraian, Some(&"Kontrak\u{7} diputus.".into())));
@@ -97,14 +83,8 @@ fn email() -> Vec<FieldError> {
     ]
     .iter()
     .flat_map(|typed| errors(&email, Some(&(*typed).into())))
-    .chain(errors(
-        &email,
-        Some(&format!("{}@b.id", "a".repeat(260)).into()),
-    ))
-    .chain(errors(
-        &long,
-        Some(&format!("{}@{}.id", "a".repeat(60), "b.".repeat(100)).into()),
-    ))
+    .chain(errors(&email, Some(&format!("{}@b.id", "a".repeat(260)).into())))
+    .chain(errors(&long, Some(&format!("{}@{}.id", "a".repeat(60), "b.".repeat(100)).into())))
     .collect()
 }
 
@@ -168,18 +148,8 @@ fn choices_and_dates() -> Vec<FieldError> {
 }
 
 fn consents_and_scales() -> Vec<FieldError> {
-    let persetujuan = field(
-        "persetujuan",
-        "Syarat dan ketentuan layanan",
-        "consent",
-        &json!({"required": true}),
-    );
-    let kemudahan = field(
-        "kemudahan",
-        "Kemudahan mengakses layanan",
-        "scale",
-        &json!({}),
-    );
+    let persetujuan = field("persetujuan", "Syarat dan ketentuan layanan", "consent", &json!({"required": true}));
+    let kemudahan = field("kemudahan", "Kemudahan mengakses layanan", "scale", &json!({}));
     let mut all = errors(&persetujuan, None);
     all.extend(errors(&persetujuan, Some(&"ditolak".into())));
     all.extend(errors(&persetujuan, Some(&"mungkin".into())));
@@ -189,21 +159,11 @@ fn consents_and_scales() -> Vec<FieldError> {
 }
 
 fn file(name: &str, byte: &str, file_type: FileType, size: u64) -> FileRef {
-    FileRef {
-        id: byte.repeat(32),
-        name: name.to_owned(),
-        file_type,
-        size,
-    }
+    FileRef { id: byte.repeat(32), name: name.to_owned(), file_type, size }
 }
 
 fn files() -> Vec<FieldError> {
-    let dokumen = field(
-        "dokumen",
-        "Dokumen pendukung",
-        "file",
-        &json!({"max_files": 2, "max_size": "10MiB"}),
-    );
+    let dokumen = field("dokumen", "Dokumen pendukung", "file", &json!({"max_files": 2, "max_size": "10MiB"}));
     let mut bad_id = file("kontrak.pdf", "3f", FileType::Pdf, 1000);
     bad_id.id = "kontrak".into();
     errors(
@@ -211,12 +171,7 @@ fn files() -> Vec<FieldError> {
         Some(&Input::Files(vec![
             file("kontrak.pdf", "3f", FileType::Pdf, 482_133),
             file("kontrak (1).pdf", "3f", FileType::Pdf, 482_133),
-            file(
-                "rekaman.pdf",
-                "4e",
-                FileType::Pdf,
-                15 * 1024 * 1024 + 300_000,
-            ),
+            file("rekaman.pdf", "4e", FileType::Pdf, 15 * 1024 * 1024 + 300_000),
             file("tabel.xlsx", "5d", FileType::Xlsx, 20_480),
             bad_id,
         ])),
@@ -224,12 +179,7 @@ fn files() -> Vec<FieldError> {
 }
 
 fn uploads() -> Vec<FieldError> {
-    let dokumen = field(
-        "dokumen",
-        "Dokumen jawaban hukum",
-        "file",
-        &json!({"max_size": "1MiB", "accept": ["pdf"]}),
-    );
+    let dokumen = field("dokumen", "Dokumen jawaban hukum", "file", &json!({"max_size": "1MiB", "accept": ["pdf"]}));
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     [
         ("jawaban.pdf", &b""[..]),

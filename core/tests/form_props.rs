@@ -7,8 +7,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use proptest::prelude::*;
 use sigap_core::definition::{ByteSize, ChoiceOption, Field, FieldKind, FileType, Product};
 use sigap_core::form::{
-    CODES, FileRef, Input, MAX_NAME_CHARS, check_upload, date, email, nip, phone,
-    sanitize_file_name, sniff, validate,
+    CODES, FileRef, Input, MAX_NAME_CHARS, check_upload, date, email, nip, phone, sanitize_file_name, sniff, validate,
 };
 
 const KINDS: [FieldKind; 11] = [
@@ -41,58 +40,35 @@ fn field() -> impl Strategy<Value = Field> {
         prop::collection::vec(("[a-z]{0,3}", ".{0,6}"), 0..4),
         (prop::option::of(0..4_u32), prop::option::of(any::<u64>())),
         prop::collection::vec(prop::sample::select(FileType::ALL.to_vec()), 0..3),
-        (
-            prop::option::of(any::<i64>()),
-            prop::option::of(any::<i64>()),
-        ),
+        (prop::option::of(any::<i64>()), prop::option::of(any::<i64>())),
     )
         .prop_map(
-            |(
-                id,
-                kind,
-                required,
-                (min_length, max_length),
-                options,
-                (max_files, max_size),
-                accept,
-                (min, max),
-            )| Field {
-                id: id.to_owned(),
-                label: format!("Isian {id}"),
-                kind,
-                required,
-                confidential: false,
-                public: false,
-                help: None,
-                min_length,
-                max_length,
-                options: options
-                    .into_iter()
-                    .map(|(id, label)| ChoiceOption { id, label })
-                    .collect(),
-                max_files,
-                max_size: max_size.map(ByteSize),
-                accept,
-                min,
-                max,
-                text: None,
+            |(id, kind, required, (min_length, max_length), options, (max_files, max_size), accept, (min, max))| {
+                Field {
+                    id: id.to_owned(),
+                    label: format!("Isian {id}"),
+                    kind,
+                    required,
+                    confidential: false,
+                    public: false,
+                    help: None,
+                    min_length,
+                    max_length,
+                    options: options.into_iter().map(|(id, label)| ChoiceOption { id, label }).collect(),
+                    max_files,
+                    max_size: max_size.map(ByteSize),
+                    accept,
+                    min,
+                    max,
+                    text: None,
+                }
             },
         )
 }
 
 fn file_ref() -> impl Strategy<Value = FileRef> {
-    (
-        prop_oneof!["[0-9a-f]{64}", ".{0,70}"],
-        ".{0,20}",
-        prop::sample::select(FileType::ALL.to_vec()),
-        any::<u64>(),
-    )
-        .prop_map(|(id, name, file_type, size)| FileRef {
-            id,
-            name,
-            file_type,
-            size,
-        })
+    (prop_oneof!["[0-9a-f]{64}", ".{0,70}"], ".{0,20}", prop::sample::select(FileType::ALL.to_vec()), any::<u64>())
+        .prop_map(|(id, name, file_type, size)| FileRef { id, name, file_type, size })
 }
 
 fn input() -> impl Strategy<Value = Input> {
@@ -102,8 +78,7 @@ fn input() -> impl Strategy<Value = Input> {
         "[0-9 ]{0,24}".prop_map(Input::Text),
         "[0-9]{1,4}[-/][0-9]{1,4}[-/][0-9]{1,4}".prop_map(Input::Text),
         "[a-zA-Z0-9.@_-]{0,30}".prop_map(Input::Text),
-        prop::sample::select(vec!["on", "ya", "ditolak", "", " ", "\r\n"])
-            .prop_map(|s| Input::Text(s.to_owned())),
+        prop::sample::select(vec!["on", "ya", "ditolak", "", " ", "\r\n"]).prop_map(|s| Input::Text(s.to_owned())),
         any::<bool>().prop_map(Input::Bool),
         any::<i64>().prop_map(Input::Number),
         prop::collection::vec(file_ref(), 0..4).prop_map(Input::Files),
@@ -111,10 +86,7 @@ fn input() -> impl Strategy<Value = Input> {
 }
 
 fn inputs() -> impl Strategy<Value = BTreeMap<String, Input>> {
-    let key = prop_oneof![
-        prop::sample::select(IDS.to_vec()).prop_map(str::to_owned),
-        ".{0,8}",
-    ];
+    let key = prop_oneof![prop::sample::select(IDS.to_vec()).prop_map(str::to_owned), ".{0,8}",];
     prop::collection::btree_map(key, input(), 0..8)
 }
 
@@ -193,12 +165,7 @@ fn valid_nip() -> impl Strategy<Value = (NaiveDate, String, NaiveDate)> {
             let first = adult.year() * 12 + adult.month0() as i32;
             let last = today.year() * 12 + today.month0() as i32;
             let tmt = first + (tmt_pick % (last - first + 1) as u32) as i32;
-            let digits = format!(
-                "{}{:04}{:02}{gender}{sequence:03}",
-                birth.format("%Y%m%d"),
-                tmt / 12,
-                tmt % 12 + 1
-            );
+            let digits = format!("{}{:04}{:02}{gender}{sequence:03}", birth.format("%Y%m%d"), tmt / 12, tmt % 12 + 1);
             (today, digits, birth)
         })
 }
@@ -387,10 +354,7 @@ mod form {
 
     fn assert_safe_name(name: &str, file_type: FileType) {
         assert!(name.chars().count() <= MAX_NAME_CHARS, "{name}");
-        assert!(
-            !name.contains(['/', '\\', '"', '\'', '`', '<', '>', ':', '|', '?', '*']),
-            "{name}"
-        );
+        assert!(!name.contains(['/', '\\', '"', '\'', '`', '<', '>', ':', '|', '?', '*']), "{name}");
         assert!(!name.chars().any(char::is_control), "{name:?}");
         assert!(!name.starts_with(['.', ' ']), "{name:?}");
         let (stem, ext) = name.rsplit_once('.').unwrap();

@@ -11,8 +11,7 @@ use sigap_core::form::{FileRef, Input, Value, validate, validate_field};
 
 fn definition() -> Definition {
     let path = "workflows/sumbar/konsultasi-hukum.toml";
-    let text =
-        std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     Definition::load(path, &text).unwrap()
 }
 
@@ -21,19 +20,11 @@ fn today() -> NaiveDate {
 }
 
 fn inputs(pairs: &[(&str, Input)]) -> BTreeMap<String, Input> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect()
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
 }
 
 fn pdf(name: &str) -> FileRef {
-    FileRef {
-        id: "3f".repeat(32),
-        name: name.to_owned(),
-        file_type: FileType::Pdf,
-        size: 482_133,
-    }
+    FileRef { id: "3f".repeat(32), name: name.to_owned(), file_type: FileType::Pdf, size: 482_133 }
 }
 
 fn good_request() -> BTreeMap<String, Input> {
@@ -41,28 +32,16 @@ fn good_request() -> BTreeMap<String, Input> {
         ("nama", "  Andi Saputra, S.H.  ".into()),
         ("nip", "19820414 200604 1 003".into()),
         ("jabatan", "Analis Hukum Ahli Muda".into()),
-        (
-            "unit_kerja",
-            "Dinas Pendidikan Provinsi Sumatera Barat".into(),
-        ),
+        ("unit_kerja", "Dinas Pendidikan Provinsi Sumatera Barat".into()),
         ("alamat", "Jl. Sudirman No. 51\r\nPadang".into()),
         ("telepon", "0812-3456-7890".into()),
         ("email", "Andi.Saputra@SumbarProv.go.id".into()),
         ("kategori", "Pengadaan barang/jasa".into()),
         ("produk_diharapkan", "".into()),
-        (
-            "pokok_masalah",
-            "Pemutusan kontrak penyedia yang wanprestasi".into(),
-        ),
-        (
-            "uraian",
-            "Penyedia terlambat 60 hari.\nKami telah memberi dua kali teguran tertulis.".into(),
-        ),
+        ("pokok_masalah", "Pemutusan kontrak penyedia yang wanprestasi".into()),
+        ("uraian", "Penyedia terlambat 60 hari.\nKami telah memberi dua kali teguran tertulis.".into()),
         ("pertanyaan", "Apakah kontrak dapat diputus sepihak?".into()),
-        (
-            "dokumen",
-            Input::Files(vec![pdf("kontrak.pdf"), pdf("teguran.pdf")]),
-        ),
+        ("dokumen", Input::Files(vec![pdf("kontrak.pdf"), pdf("teguran.pdf")])),
         ("persetujuan", "on".into()),
     ])
 }
@@ -92,21 +71,12 @@ mod form {
         assert_eq!(text("email"), "Andi.Saputra@sumbarprov.go.id");
         assert_eq!(values["kategori"], Value::Choice("pengadaan".into()));
         assert_eq!(values["persetujuan"], Value::Bool(true));
-        assert!(
-            !values.contains_key("produk_diharapkan"),
-            "optional and empty"
-        );
+        assert!(!values.contains_key("produk_diharapkan"), "optional and empty");
         assert_eq!(values.len(), 13);
         let kategori = definition.form_field("kategori").unwrap();
-        assert_eq!(
-            values["kategori"].display_for(kategori, &file.products),
-            "Pengadaan barang/jasa"
-        );
+        assert_eq!(values["kategori"].display_for(kategori, &file.products), "Pengadaan barang/jasa");
         let nip = definition.form_field("nip").unwrap();
-        assert_eq!(
-            values["nip"].display_for(nip, &file.products),
-            "19820414 200604 1 003"
-        );
+        assert_eq!(values["nip"].display_for(nip, &file.products), "19820414 200604 1 003");
     }
 
     #[test]
@@ -163,27 +133,13 @@ mod form {
     fn an_empty_submission_names_every_required_field() {
         let definition = definition();
         let file = definition.file();
-        let errors =
-            validate(&file.form.fields, &file.products, &BTreeMap::new(), today()).unwrap_err();
-        let required: Vec<&str> = file
-            .form
-            .fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| f.id.as_str())
-            .collect();
+        let errors = validate(&file.form.fields, &file.products, &BTreeMap::new(), today()).unwrap_err();
+        let required: Vec<&str> = file.form.fields.iter().filter(|f| f.required).map(|f| f.id.as_str()).collect();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, required);
-        assert!(
-            errors
-                .iter()
-                .all(|e| e.code == "required" || e.code == "consent-required")
-        );
+        assert!(errors.iter().all(|e| e.code == "required" || e.code == "consent-required"));
         assert_eq!(errors[0].message, "“Nama lengkap” wajib diisi.");
-        assert_eq!(
-            errors[0].to_string(),
-            "“Nama lengkap” is required: fill it in."
-        );
+        assert_eq!(errors[0].to_string(), "“Nama lengkap” is required: fill it in.");
     }
 
     #[test]
@@ -206,19 +162,12 @@ mod form {
             "dokumen": [],
             "persetujuan": true
         });
-        let request: BTreeMap<String, Input> = body
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), Input::from_json(v).unwrap()))
-            .collect();
+        let request: BTreeMap<String, Input> =
+            body.as_object().unwrap().iter().map(|(k, v)| (k.clone(), Input::from_json(v).unwrap())).collect();
         let values = validate(&file.form.fields, &file.products, &request, today()).unwrap();
         assert_eq!(values["nip"], Value::Text("199002152015032012".into()));
         assert_eq!(values["telepon"], Value::Text("+6275131458".into()));
-        assert_eq!(
-            values["produk_diharapkan"],
-            Value::Choice("pendapat_hukum".into())
-        );
+        assert_eq!(values["produk_diharapkan"], Value::Choice("pendapat_hukum".into()));
         assert!(!values.contains_key("dokumen"));
     }
 
@@ -243,11 +192,7 @@ mod form {
         let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
         assert_eq!(
             found,
-            [
-                ("kejelasan", "scale-range"),
-                ("manfaat", "scale-not-number"),
-                ("kerahasiaan", "wrong-type"),
-            ]
+            [("kejelasan", "scale-range"), ("manfaat", "scale-not-number"), ("kerahasiaan", "wrong-type"),]
         );
     }
 
@@ -261,64 +206,28 @@ mod form {
         let check = |f: &Field, input: Input| validate_field(f, &[], Some(&input), today());
         let d = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
         for typed in ["2026-03-17", "17-03-2026", "17/03/2026", "17/3/2026"] {
-            assert_eq!(
-                check(&date, typed.into()),
-                Ok(Some(Value::Date(d))),
-                "{typed}"
-            );
+            assert_eq!(check(&date, typed.into()), Ok(Some(Value::Date(d))), "{typed}");
         }
-        assert_eq!(
-            check(&date, Input::Number(20260317)).unwrap_err()[0].code,
-            "wrong-type"
-        );
+        assert_eq!(check(&date, Input::Number(20260317)).unwrap_err()[0].code, "wrong-type");
 
-        let optional =
-            field(json!({"id": "setuju", "label": "Bersedia dihubungi", "type": "consent"}));
+        let optional = field(json!({"id": "setuju", "label": "Bersedia dihubungi", "type": "consent"}));
         for yes in ["on", "true", "Ya", "1", " YES "] {
-            assert_eq!(
-                check(&optional, yes.into()),
-                Ok(Some(Value::Bool(true))),
-                "{yes}"
-            );
+            assert_eq!(check(&optional, yes.into()), Ok(Some(Value::Bool(true))), "{yes}");
         }
-        assert_eq!(
-            check(&optional, "tidak".into()),
-            Ok(Some(Value::Bool(false)))
-        );
-        assert_eq!(
-            check(&optional, Input::Bool(false)),
-            Ok(Some(Value::Bool(false)))
-        );
-        assert_eq!(
-            check(&optional, "mungkin".into()).unwrap_err()[0].code,
-            "consent-invalid"
-        );
+        assert_eq!(check(&optional, "tidak".into()), Ok(Some(Value::Bool(false))));
+        assert_eq!(check(&optional, Input::Bool(false)), Ok(Some(Value::Bool(false))));
+        assert_eq!(check(&optional, "mungkin".into()).unwrap_err()[0].code, "consent-invalid");
         assert_eq!(validate_field(&optional, &[], None, today()), Ok(None));
 
         let choice = field(json!({
             "id": "jenis", "label": "Jenis", "type": "choice",
             "options": [{"id": "1", "label": "Satu"}, {"id": "dua", "label": "Dua"}]
         }));
-        assert_eq!(
-            check(&choice, Input::Number(1)),
-            Ok(Some(Value::Choice("1".into())))
-        );
-        assert_eq!(
-            check(&choice, " Dua ".into()),
-            Ok(Some(Value::Choice("dua".into())))
-        );
-        assert_eq!(
-            check(&choice, "dua ".into()),
-            Ok(Some(Value::Choice("dua".into())))
-        );
-        assert_eq!(
-            check(&choice, "DUA".into()).unwrap_err()[0].code,
-            "choice-unknown"
-        );
-        assert_eq!(
-            check(&choice, Input::Bool(true)).unwrap_err()[0].code,
-            "wrong-type"
-        );
+        assert_eq!(check(&choice, Input::Number(1)), Ok(Some(Value::Choice("1".into()))));
+        assert_eq!(check(&choice, " Dua ".into()), Ok(Some(Value::Choice("dua".into()))));
+        assert_eq!(check(&choice, "dua ".into()), Ok(Some(Value::Choice("dua".into()))));
+        assert_eq!(check(&choice, "DUA".into()).unwrap_err()[0].code, "choice-unknown");
+        assert_eq!(check(&choice, Input::Bool(true)).unwrap_err()[0].code, "wrong-type");
     }
 
     #[test]
@@ -329,16 +238,11 @@ mod form {
         assert_eq!(check("Ñañáéa").unwrap_err()[0].code, "too-long");
         assert_eq!(check("a\u{7}b").unwrap_err()[0].code, "control-character");
         assert_eq!(check("a\tb").unwrap_err()[0].code, "control-character");
-        let long =
-            field(json!({"id": "uraian", "label": "Uraian", "type": "long_text", "min_length": 3}));
+        let long = field(json!({"id": "uraian", "label": "Uraian", "type": "long_text", "min_length": 3}));
         let check = |input: &str| validate_field(&long, &[], Some(&input.into()), today());
         assert_eq!(check("a\r\n\tb"), Ok(Some(Value::Text("a\n\tb".into()))));
         assert_eq!(check("ab").unwrap_err()[0].code, "too-short");
-        let codes: Vec<_> = check("a\u{0}")
-            .unwrap_err()
-            .iter()
-            .map(|e| e.code)
-            .collect();
+        let codes: Vec<_> = check("a\u{0}").unwrap_err().iter().map(|e| e.code).collect();
         assert_eq!(codes, ["too-short", "control-character"]);
     }
 
@@ -358,22 +262,11 @@ mod form {
         let mut traversal = pdf("../../etc/passwd.pdf");
         traversal.id = "6c".repeat(32);
         let files = vec![big, photo, broken, traversal];
-        let errors =
-            validate_field(&documents, &[], Some(&Input::Files(files)), today()).unwrap_err();
+        let errors = validate_field(&documents, &[], Some(&Input::Files(files)), today()).unwrap_err();
         let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["file-count", "file-too-large", "file-type", "file-invalid", "file-invalid"]);
         assert_eq!(
-            codes,
-            [
-                "file-count",
-                "file-too-large",
-                "file-type",
-                "file-invalid",
-                "file-invalid"
-            ]
-        );
-        assert_eq!(
-            validate_field(&documents, &[], Some(&"surat.pdf".into()), today()).unwrap_err()[0]
-                .code,
+            validate_field(&documents, &[], Some(&"surat.pdf".into()), today()).unwrap_err()[0].code,
             "wrong-type"
         );
     }

@@ -25,10 +25,7 @@ fn sumbar() -> Workflow {
 
 /// A WIB wall-clock instant.
 fn wib(local: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M")
-        .unwrap()
-        .and_utc()
-        - TimeDelta::hours(7)
+    NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap().and_utc() - TimeDelta::hours(7)
 }
 
 fn form() -> BTreeMap<String, Input> {
@@ -42,10 +39,7 @@ fn form() -> BTreeMap<String, Input> {
         ("email", "siti@example.go.id"),
         ("kategori", "pengadaan"),
         ("pokok_masalah", "Pemeriksaan oleh aparat penegak hukum"),
-        (
-            "uraian",
-            "Saya dipanggil sebagai saksi terkait pengadaan jalan tahun 2024 yang saya tangani.",
-        ),
+        ("uraian", "Saya dipanggil sebagai saksi terkait pengadaan jalan tahun 2024 yang saya tangani."),
         ("pertanyaan", "Apa hak dan kewajiban saya sebagai saksi?"),
     ]
     .into_iter()
@@ -62,21 +56,14 @@ struct Run {
 
 impl Run {
     fn new() -> Self {
-        Self {
-            workflow: sumbar(),
-            case: None,
-            events: Vec::new(),
-        }
+        Self { workflow: sumbar(), case: None, events: Vec::new() }
     }
 
     fn step(&mut self, when: &str, who: Principal, command: Command) {
-        let context = Context {
-            definition: &self.workflow.definition,
-            calendar: &self.workflow.calendar,
-            at: wib(when),
-        };
-        let events = decide(&context, self.case.as_ref(), &who, &command, None)
-            .unwrap_or_else(|e| panic!("{when}: {e}"));
+        let context =
+            Context { definition: &self.workflow.definition, calendar: &self.workflow.calendar, at: wib(when) };
+        let events =
+            decide(&context, self.case.as_ref(), &who, &command, None).unwrap_or_else(|e| panic!("{when}: {e}"));
         for event in &events {
             match &mut self.case {
                 None => self.case = Some(Case::start(event).unwrap()),
@@ -87,107 +74,54 @@ impl Run {
     }
 
     fn submit(&mut self, when: &str) {
-        let NewCase {
-            id,
-            tracking_code,
-            secret_hash,
-        } = new_case(1);
-        let new = NewCase {
-            id,
-            tracking_code,
-            secret_hash,
-        };
-        self.step(
-            when,
-            Principal::Applicant,
-            Command::Submit {
-                case: new,
-                form: form(),
-            },
-        );
+        let NewCase { id, tracking_code, secret_hash } = new_case(1);
+        let new = NewCase { id, tracking_code, secret_hash };
+        self.step(when, Principal::Applicant, Command::Submit { case: new, form: form() });
     }
 
     fn perform(&mut self, when: &str, who: Principal, action: &str, inputs: &[(&str, &str)]) {
-        let inputs = inputs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), Input::Text((*v).to_owned())))
-            .collect();
+        let inputs = inputs.iter().map(|(k, v)| ((*k).to_owned(), Input::Text((*v).to_owned()))).collect();
         let form = (action == "lengkapi").then(form);
-        self.step(
-            when,
-            who,
-            Command::Perform {
-                action: action.to_owned(),
-                inputs,
-                form,
-            },
-        );
+        self.step(when, who, Command::Perform { action: action.to_owned(), inputs, form });
     }
 
     /// The stage moves and clock events, one line each, in WIB.
     fn clock_stream(&self) -> String {
         let tz = self.workflow.calendar.time_zone();
-        let t = |at: &DateTime<Utc>| {
-            at.with_timezone(&tz)
-                .format("%a %Y-%m-%d %H:%M:%S")
-                .to_string()
-        };
-        let clock = |key: &sigap_core::engine::ClockKey| {
-            key.stage()
-                .map_or_else(|| "overall".to_owned(), str::to_owned)
-        };
+        let t = |at: &DateTime<Utc>| at.with_timezone(&tz).format("%a %Y-%m-%d %H:%M:%S").to_string();
+        let clock =
+            |key: &sigap_core::engine::ClockKey| key.stage().map_or_else(|| "overall".to_owned(), str::to_owned);
         let mut out = String::new();
         for event in &self.events {
             let line = match &event.kind {
                 EventKind::Submitted { stage, .. } => format!("submitted → {stage}"),
-                EventKind::ActionPerformed {
-                    action, from, to, ..
-                } => format!("{action}: {from} → {to}"),
-                EventKind::ClockStarted {
-                    clock: c,
-                    standard,
-                    due,
-                    warn,
-                } => format!(
+                EventKind::ActionPerformed { action, from, to, .. } => format!("{action}: {from} → {to}"),
+                EventKind::ClockStarted { clock: c, standard, due, warn } => format!(
                     "clock {} started, standard {}, at risk {}, due {}",
                     clock(c),
                     standard.map_or("-".to_owned(), |s| s.to_string()),
                     warn.as_ref().map_or("-".to_owned(), t),
                     due.as_ref().map_or("-".to_owned(), t)
                 ),
-                EventKind::ClockPaused {
-                    clock: c,
-                    elapsed,
-                    remaining,
-                    ..
-                } => format!(
+                EventKind::ClockPaused { clock: c, elapsed, remaining, .. } => format!(
                     "clock {} paused after {elapsed}s open time, {} s left",
                     clock(c),
                     remaining.map_or("-".to_owned(), |r| r.to_string())
                 ),
-                EventKind::ClockResumed {
-                    clock: c,
-                    due,
-                    warn,
-                } => format!(
+                EventKind::ClockResumed { clock: c, due, warn } => format!(
                     "clock {} resumed, at risk {}, due {}",
                     clock(c),
                     warn.as_ref().map_or("-".to_owned(), t),
                     due.as_ref().map_or("-".to_owned(), t)
                 ),
-                EventKind::ClockStopped {
-                    clock: c,
-                    elapsed,
-                    within_standard,
-                } => format!(
+                EventKind::ClockStopped { clock: c, elapsed, within_standard } => format!(
                     "clock {} stopped after {elapsed}s open time, within standard: {}",
                     clock(c),
                     within_standard.map_or("-".to_owned(), |w| w.to_string())
                 ),
-                EventKind::ClockWarned {
-                    clock: c,
-                    threshold,
-                } => format!("clock {} at risk since {}", clock(c), t(threshold)),
+                EventKind::ClockWarned { clock: c, threshold } => {
+                    format!("clock {} at risk since {}", clock(c), t(threshold))
+                }
                 EventKind::ClockBreached { clock: c, due } => {
                     format!("clock {} breached at {}", clock(c), t(due))
                 }
@@ -210,16 +144,8 @@ fn verified_late_on_a_friday_before_a_long_weekend() {
     run.submit("2026-08-14 14:40");
     run.perform("2026-08-14 14:55", officer(), "teruskan", &[]);
     // Nothing is due over the long weekend; the drafting stage is at risk on Tuesday afternoon.
-    run.step(
-        "2026-08-17 12:00",
-        Principal::System,
-        Command::RecordDeadlines,
-    );
-    run.step(
-        "2026-08-18 14:00",
-        Principal::System,
-        Command::RecordDeadlines,
-    );
+    run.step("2026-08-17 12:00", Principal::System, Command::RecordDeadlines);
+    run.step("2026-08-18 14:00", Principal::System, Command::RecordDeadlines);
     run.perform("2026-08-18 14:30", Principal::Applicant, "tarik", &[]);
     insta::assert_snapshot!(run.clock_stream());
 }
@@ -228,12 +154,7 @@ fn verified_late_on_a_friday_before_a_long_weekend() {
 fn returned_to_the_applicant_and_resubmitted() {
     let mut run = Run::new();
     run.submit("2026-09-07 10:00");
-    run.perform(
-        "2026-09-07 10:20",
-        officer(),
-        "minta_kelengkapan",
-        &[("kekurangan", "Lampirkan surat panggilan.")],
-    );
+    run.perform("2026-09-07 10:20", officer(), "minta_kelengkapan", &[("kekurangan", "Lampirkan surat panggilan.")]);
     run.perform("2026-09-09 09:00", Principal::Applicant, "lengkapi", &[]);
     run.perform("2026-09-09 09:05", officer(), "teruskan", &[]);
     insta::assert_snapshot!(run.clock_stream());
@@ -243,17 +164,9 @@ fn returned_to_the_applicant_and_resubmitted() {
 fn breached_and_recorded_by_the_deadline_scanner() {
     let mut run = Run::new();
     run.submit("2026-09-07 14:00");
-    run.step(
-        "2026-09-07 14:25",
-        Principal::System,
-        Command::RecordDeadlines,
-    );
+    run.step("2026-09-07 14:25", Principal::System, Command::RecordDeadlines);
     // The office closes at 15:00: the 30 minutes end at 14:30 the same day.
-    run.step(
-        "2026-09-08 08:00",
-        Principal::System,
-        Command::RecordDeadlines,
-    );
+    run.step("2026-09-08 08:00", Principal::System, Command::RecordDeadlines);
     run.perform("2026-09-08 09:00", officer(), "teruskan", &[]);
     insta::assert_snapshot!(run.clock_stream());
 }

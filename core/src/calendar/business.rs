@@ -74,59 +74,28 @@ impl BusinessCalendar {
             return Err("the calendar has no opening hours on any weekday".to_owned());
         }
         if let Some(day) = content.hours.iter().position(|w| !well_formed(w)) {
-            return Err(format!(
-                "the windows of weekday {} are not sorted, non-empty and apart",
-                day + 1
-            ));
+            return Err(format!("the windows of weekday {} are not sorted, non-empty and apart", day + 1));
         }
         let covered = |d: &NaiveDate| (FIRST_DAY..END_DAY).contains(&day_number(*d));
-        if let Some(date) = content
-            .holidays
-            .keys()
-            .chain(content.working_days.keys())
-            .find(|d| !covered(d))
-        {
+        if let Some(date) = content.holidays.keys().chain(content.working_days.keys()).find(|d| !covered(d)) {
             return Err(format!("{date} is outside the years a calendar covers"));
         }
-        if let Some(date) = content
-            .working_days
-            .keys()
-            .find(|d| content.holidays.contains_key(d))
-        {
+        if let Some(date) = content.working_days.keys().find(|d| content.holidays.contains_key(d)) {
             return Err(format!("{date} is both a holiday and a working day"));
         }
-        if let Some((date, _)) = content
-            .working_days
-            .iter()
-            .find(|(_, w)| w.hours.is_empty() || !well_formed(&w.hours))
+        if let Some((date, _)) = content.working_days.iter().find(|(_, w)| w.hours.is_empty() || !well_formed(&w.hours))
         {
             return Err(format!("the working day {date} has no valid hours"));
         }
         let seconds = |windows: &[Window]| windows.iter().map(|w| w.seconds()).collect::<Vec<_>>();
         let weekly: [Vec<(i64, i64)>; 7] = std::array::from_fn(|i| seconds(&content.hours[i]));
-        let mut overrides: BTreeMap<i64, Vec<(i64, i64)>> = content
-            .holidays
-            .keys()
-            .map(|d| (day_number(*d), Vec::new()))
-            .collect();
-        overrides.extend(
-            content
-                .working_days
-                .iter()
-                .map(|(d, w)| (day_number(*d), seconds(&w.hours))),
-        );
-        let zone = zone::table(
-            content.time_zone,
-            (FIRST_DAY - 2) * DAY,
-            (END_DAY + 2) * DAY,
-        );
+        let mut overrides: BTreeMap<i64, Vec<(i64, i64)>> =
+            content.holidays.keys().map(|d| (day_number(*d), Vec::new())).collect();
+        overrides.extend(content.working_days.iter().map(|(d, w)| (day_number(*d), seconds(&w.hours))));
+        let zone = zone::table(content.time_zone, (FIRST_DAY - 2) * DAY, (END_DAY + 2) * DAY);
         let timeline = Timeline::new(zone, weekly, &overrides);
         let version = super::stored::version(&content);
-        Ok(Self {
-            content,
-            version,
-            timeline,
-        })
+        Ok(Self { content, version, timeline })
     }
 
     /// The calendar's id, e.g. `sumbar-biro-hukum`.
@@ -183,12 +152,7 @@ impl BusinessCalendar {
     pub fn windows_on(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         self.timeline
             .day_windows(day_number(date))
-            .filter_map(|(a, b)| {
-                Some((
-                    DateTime::from_timestamp(a, 0)?,
-                    DateTime::from_timestamp(b, 0)?,
-                ))
-            })
+            .filter_map(|(a, b)| Some((DateTime::from_timestamp(a, 0)?, DateTime::from_timestamp(b, 0)?)))
             .collect()
     }
 }

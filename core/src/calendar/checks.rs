@@ -79,9 +79,7 @@ pub(crate) fn required<T>(
 /// Checks an `id`: `[a-z0-9][a-z0-9-]*`.
 pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) {
     let mut chars = id.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if !first_ok || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         let suggestion: String = id
             .to_lowercase()
@@ -90,11 +88,7 @@ pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) 
             .collect::<String>()
             .trim_matches('-')
             .to_owned();
-        let example = if suggestion.is_empty() {
-            "sumbar-biro-hukum".to_owned()
-        } else {
-            suggestion
-        };
+        let example = if suggestion.is_empty() { "sumbar-biro-hukum".to_owned() } else { suggestion };
         out.push(doc.error(
             "bad-id",
             KeyPath::root().key("id"),
@@ -105,13 +99,7 @@ pub(crate) fn check_id(doc: &Document<'_>, id: &str, out: &mut Vec<Diagnostic>) 
 }
 
 /// Checks that a required text is not blank.
-pub(crate) fn check_text(
-    doc: &Document<'_>,
-    path: KeyPath,
-    text: &str,
-    example: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn check_text(doc: &Document<'_>, path: KeyPath, text: &str, example: &str, out: &mut Vec<Diagnostic>) {
     if text.trim().is_empty() {
         let message = format!("`{path}` is empty");
         out.push(doc.error(
@@ -124,23 +112,14 @@ pub(crate) fn check_text(
 }
 
 /// Checks that a date lies in the years a calendar covers.
-pub(crate) fn check_covered(
-    doc: &Document<'_>,
-    path: KeyPath,
-    date: NaiveDate,
-    out: &mut Vec<Diagnostic>,
-) -> bool {
+pub(crate) fn check_covered(doc: &Document<'_>, path: KeyPath, date: NaiveDate, out: &mut Vec<Diagnostic>) -> bool {
     if COVERED_YEARS.contains(&date.year()) {
         return true;
     }
     out.push(doc.error(
         "date-out-of-range",
         path,
-        format!(
-            "{date} is outside the years a calendar covers ({}–{})",
-            COVERED_YEARS.start(),
-            COVERED_YEARS.end()
-        ),
+        format!("{date} is outside the years a calendar covers ({}–{})", COVERED_YEARS.start(), COVERED_YEARS.end()),
         "check the year: dates from 1900 to 2199 are supported",
     ));
     false
@@ -159,12 +138,7 @@ pub(crate) fn check_windows(
         match text.parse::<Window>() {
             Ok(window) => windows.push((i, window)),
             Err(e) => {
-                out.push(doc.error(
-                    e.code,
-                    path.index(i),
-                    format!("`{}`: {}", path.index(i), e.message),
-                    e.help,
-                ));
+                out.push(doc.error(e.code, path.index(i), format!("`{}`: {}", path.index(i), e.message), e.help));
                 ok = false;
             }
         }

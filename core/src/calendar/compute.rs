@@ -14,10 +14,7 @@ use crate::duration::WorkDuration;
 
 /// `(seconds, nanoseconds)`; a leap second's extra nanoseconds are dropped.
 fn split(t: DateTime<Utc>) -> (i64, i64) {
-    (
-        t.timestamp(),
-        i64::from(t.timestamp_subsec_nanos().min(999_999_999)),
-    )
+    (t.timestamp(), i64::from(t.timestamp_subsec_nanos().min(999_999_999)))
 }
 
 fn instant(seconds: i64, nanos: i64) -> Option<DateTime<Utc>> {
@@ -70,11 +67,7 @@ impl BusinessCalendar {
     /// earliest instant by which that much open time has passed since `t`
     /// (the `m`/`h` rule with any amount; zero or less is `t`). Used to
     /// resume a paused clock with the open time it had left.
-    pub fn add_working_time(
-        &self,
-        t: DateTime<Utc>,
-        open: TimeDelta,
-    ) -> Result<DateTime<Utc>, CalendarError> {
+    pub fn add_working_time(&self, t: DateTime<Utc>, open: TimeDelta) -> Result<DateTime<Utc>, CalendarError> {
         let (s, f) = split(t);
         if !(FIRST_DAY..END_DAY).contains(&self.timeline.local_day(s)) {
             return Err(CalendarError::OutOfRange { instant: t });
@@ -84,10 +77,8 @@ impl BusinessCalendar {
             return Ok(t);
         }
         let minutes = u32::try_from(seconds / 60).unwrap_or(u32::MAX);
-        add_open_time(&self.timeline, s, f, seconds).ok_or(CalendarError::NoOpenTime {
-            start: t,
-            duration: WorkDuration::minutes(minutes),
-        })
+        add_open_time(&self.timeline, s, f, seconds)
+            .ok_or(CalendarError::NoOpenTime { start: t, duration: WorkDuration::minutes(minutes) })
     }
 
     /// The instant `d` of open time after `t`; see the [module
@@ -100,17 +91,9 @@ impl BusinessCalendar {
         if d.amount == 0 {
             return Ok(t);
         }
-        let none = CalendarError::NoOpenTime {
-            start: t,
-            duration: d,
-        };
+        let none = CalendarError::NoOpenTime { start: t, duration: d };
         let result = match d.as_minutes() {
-            Some(minutes) => add_open_time(
-                &self.timeline,
-                s,
-                f,
-                i64::try_from(minutes).unwrap_or(i64::MAX / 2) * 60,
-            ),
+            Some(minutes) => add_open_time(&self.timeline, s, f, i64::try_from(minutes).unwrap_or(i64::MAX / 2) * 60),
             None => add_working_days(&self.timeline, s, f, i64::from(d.amount)),
         };
         result.ok_or(none)
@@ -124,10 +107,7 @@ fn add_open_time(timeline: &Timeline, s: i64, f: i64, seconds: i64) -> Option<Da
     if f > 0 && open {
         // Counting starts f into an open second: it ends f into the open
         // second after `seconds` more, whose end is reach(before + seconds + 1).
-        instant(
-            timeline.reach(before.checked_add(seconds)?.checked_add(1)?)? - 1,
-            f,
-        )
+        instant(timeline.reach(before.checked_add(seconds)?.checked_add(1)?)? - 1, f)
     } else {
         instant(timeline.reach(before.checked_add(seconds)?)?, 0)
     }
@@ -137,20 +117,11 @@ fn add_open_time(timeline: &Timeline, s: i64, f: i64, seconds: i64) -> Option<Da
 fn add_working_days(timeline: &Timeline, s: i64, f: i64, n: i64) -> Option<DateTime<Utc>> {
     let (before, open) = timeline.probe(s);
     let today = timeline.local_day(s);
-    let counts_today = timeline
-        .last_close(today)
-        .is_some_and(|close| s < close || (s == close && f == 0));
-    let first = if counts_today {
-        today
-    } else {
-        next_working_day(timeline, today)?
-    };
+    let counts_today = timeline.last_close(today).is_some_and(|close| s < close || (s == close && f == 0));
+    let first = if counts_today { today } else { next_working_day(timeline, today)? };
     // Open time of `first` already elapsed at t (none if `first` is later).
     let (elapsed, nanos) = if first == today {
-        (
-            before - timeline.before_day(Measure::Seconds, first),
-            if open { f } else { 0 },
-        )
+        (before - timeline.before_day(Measure::Seconds, first), if open { f } else { 0 })
     } else {
         (0, 0)
     };
@@ -185,6 +156,5 @@ fn add_working_days(timeline: &Timeline, s: i64, f: i64, n: i64) -> Option<DateT
 /// The first working day after local `day`.
 fn next_working_day(timeline: &Timeline, day: i64) -> Option<i64> {
     let target = timeline.before_day(Measure::WorkingDays, day + 1) + 1;
-    (target <= timeline.total(Measure::WorkingDays))
-        .then(|| timeline.day_reaching(Measure::WorkingDays, target))
+    (target <= timeline.total(Measure::WorkingDays)).then(|| timeline.day_reaching(Measure::WorkingDays, target))
 }

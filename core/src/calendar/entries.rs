@@ -44,13 +44,7 @@ pub(crate) fn check_holidays(
     let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for (index, holiday) in raw.into_iter().enumerate() {
         let path = KeyPath::root().key("holidays").index(index);
-        check_text(
-            doc,
-            path.key("name"),
-            &holiday.name,
-            "`name = \"Hari Raya Idulfitri 1447 H\"`",
-            out,
-        );
+        check_text(doc, path.key("name"), &holiday.name, "`name = \"Hari Raya Idulfitri 1447 H\"`", out);
         let (from, to, first_key) = match (holiday.date, holiday.from, holiday.to) {
             (Some(date), None, None) => (date.0, date.0, "date"),
             (None, Some(from), Some(to)) => (from.0, to.0, "from"),
@@ -64,11 +58,7 @@ pub(crate) fn check_holidays(
                 continue;
             }
             (None, Some(_), None) | (None, None, Some(_)) => {
-                let (has, lacks) = if holiday.from.is_some() {
-                    ("from", "to")
-                } else {
-                    ("to", "from")
-                };
+                let (has, lacks) = if holiday.from.is_some() { ("from", "to") } else { ("to", "from") };
                 out.push(doc.error(
                     "half-period",
                     path.key(has),
@@ -88,12 +78,7 @@ pub(crate) fn check_holidays(
             }
         };
         if !check_covered(doc, path.key(first_key), from, out)
-            || !check_covered(
-                doc,
-                path.key(if first_key == "date" { "date" } else { "to" }),
-                to,
-                out,
-            )
+            || !check_covered(doc, path.key(if first_key == "date" { "date" } else { "to" }), to, out)
         {
             continue;
         }
@@ -110,18 +95,13 @@ pub(crate) fn check_holidays(
             out.push(doc.error(
                 "period-too-long",
                 path.key("to"),
-                format!(
-                    "`{path}` spans {} days, from {from} to {to}",
-                    (to - from).num_days() + 1
-                ),
+                format!("`{path}` spans {} days, from {from} to {to}", (to - from).num_days() + 1),
                 format!("a holiday period covers at most {MAX_PERIOD_DAYS} days; check the dates"),
             ));
             continue;
         }
         if let Some(year) = year {
-            let outside = [(first_key, from), ("to", to)]
-                .into_iter()
-                .find(|(_, d)| d.year() != year);
+            let outside = [(first_key, from), ("to", to)].into_iter().find(|(_, d)| d.year() != year);
             if let Some((key, date)) = outside {
                 out.push(doc.error(
                     "outside-year",
@@ -135,10 +115,7 @@ pub(crate) fn check_holidays(
                 continue;
             }
         }
-        let repeated = from
-            .iter_days()
-            .take_while(|d| *d <= to)
-            .find_map(|d| seen.get(&d).map(|&first| (d, first)));
+        let repeated = from.iter_days().take_while(|d| *d <= to).find_map(|d| seen.get(&d).map(|&first| (d, first)));
         if let Some((date, first)) = repeated {
             out.push(doc.error(
                 "duplicate-date",
@@ -151,15 +128,7 @@ pub(crate) fn check_holidays(
         for day in from.iter_days().take_while(|d| *d <= to) {
             seen.insert(day, index);
         }
-        checked.push(Checked {
-            index,
-            entry: HolidayEntry {
-                from,
-                to,
-                name: holiday.name,
-                kind: holiday.kind,
-            },
-        });
+        checked.push(Checked { index, entry: HolidayEntry { from, to, name: holiday.name, kind: holiday.kind } });
     }
     checked
 }

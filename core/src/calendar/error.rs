@@ -15,9 +15,7 @@ pub enum CalendarError {
     },
     /// The calendar has not enough open time after the start, up to the end
     /// of the years it covers (its horizon), to count the duration.
-    #[error(
-        "the calendar has not enough open time after {start} to count {duration} before the end of 2199"
-    )]
+    #[error("the calendar has not enough open time after {start} to count {duration} before the end of 2199")]
     NoOpenTime {
         /// The start.
         start: DateTime<Utc>,

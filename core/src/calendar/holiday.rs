@@ -10,9 +10,7 @@ use crate::diag::{Diagnostics, KeyPath};
 use crate::toml_doc::Document;
 
 /// What kind of day off a holiday is.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayKind {
     /// A national public holiday (hari libur nasional).
@@ -105,13 +103,7 @@ impl HolidayFile {
         let raw: RawHolidayFile = doc.deserialize()?;
         let mut out = Vec::new();
         let root = KeyPath::root();
-        let id = required(
-            doc,
-            raw.id,
-            "id",
-            "`id = \"id-libur-nasional-2026\"`",
-            &mut out,
-        );
+        let id = required(doc, raw.id, "id", "`id = \"id-libur-nasional-2026\"`", &mut out);
         let label = required(
             doc,
             raw.label,
@@ -120,13 +112,8 @@ impl HolidayFile {
             &mut out,
         );
         let raw_year = required(doc, raw.year, "year", "`year = 2026`", &mut out);
-        let source = required(
-            doc,
-            raw.source,
-            "source",
-            "the decree: `source = \"Keputusan Bersama … Nomor …\"`",
-            &mut out,
-        );
+        let source =
+            required(doc, raw.source, "source", "the decree: `source = \"Keputusan Bersama … Nomor …\"`", &mut out);
         if let Some(id) = &id {
             check_id(doc, id, &mut out);
         }
@@ -158,9 +145,7 @@ impl HolidayFile {
                 "write the full address, starting with `https://`, or leave `source_url` out",
             ));
         }
-        let year = raw_year
-            .and_then(|y| i32::try_from(y).ok())
-            .filter(|y| COVERED_YEARS.contains(y));
+        let year = raw_year.and_then(|y| i32::try_from(y).ok()).filter(|y| COVERED_YEARS.contains(y));
         if let (Some(raw_year), None) = (raw_year, year) {
             out.push(doc.error(
                 "year-out-of-range",
@@ -191,11 +176,6 @@ impl HolidayFile {
 
     /// Every day off in the file, in order, with its entry.
     pub fn days(&self) -> impl Iterator<Item = (NaiveDate, &HolidayEntry)> {
-        self.holidays.iter().flat_map(|h| {
-            h.from
-                .iter_days()
-                .take_while(move |d| *d <= h.to)
-                .map(move |d| (d, h))
-        })
+        self.holidays.iter().flat_map(|h| h.from.iter_days().take_while(move |d| *d <= h.to).map(move |d| (d, h)))
     }
 }

@@ -57,10 +57,7 @@ pub(crate) fn read_includes(
                 continue;
             }
             Ok(included_doc) => {
-                if let Some(kind) = included_doc
-                    .top_level_str("kind")
-                    .filter(|k| *k != "holidays")
-                {
+                if let Some(kind) = included_doc.top_level_str("kind").filter(|k| *k != "holidays") {
                     out.push(doc.error(
                         "include-not-holidays",
                         path,
@@ -95,24 +92,11 @@ pub(crate) fn read_includes(
                 clash.get_or_insert((date, first.file.clone()));
                 continue;
             }
-            let holiday = Holiday {
-                name: entry.name.clone(),
-                kind: entry.kind,
-            };
-            included.insert(
-                date,
-                Source {
-                    holiday,
-                    file: name.clone(),
-                },
-            );
+            let holiday = Holiday { name: entry.name.clone(), kind: entry.kind };
+            included.insert(date, Source { holiday, file: name.clone() });
         }
         if let Some((date, first)) = clash {
-            let more = if clashes > 1 {
-                format!(" (and {} more days)", clashes - 1)
-            } else {
-                String::new()
-            };
+            let more = if clashes > 1 { format!(" (and {} more days)", clashes - 1) } else { String::new() };
             out.push(doc.error(
                 "duplicate-date",
                 path,

@@ -65,34 +65,15 @@ pub(crate) fn load(
     let raw: RawCalendar = doc.deserialize()?;
     let root = KeyPath::root();
     let mut out = Vec::new();
-    let id =
-        required(&doc, raw.id, "id", "`id = \"sumbar-biro-hukum\"`", &mut out).unwrap_or_default();
-    let label = required(
-        &doc,
-        raw.label,
-        "label",
-        "`label = \"Hari dan jam layanan Biro Hukum\"`",
-        &mut out,
-    );
-    let zone_name = required(
-        &doc,
-        raw.time_zone,
-        "time_zone",
-        "`time_zone = \"Asia/Jakarta\"`",
-        &mut out,
-    );
+    let id = required(&doc, raw.id, "id", "`id = \"sumbar-biro-hukum\"`", &mut out).unwrap_or_default();
+    let label = required(&doc, raw.label, "label", "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
+    let zone_name = required(&doc, raw.time_zone, "time_zone", "`time_zone = \"Asia/Jakarta\"`", &mut out);
     if doc.has_top_level("id") {
         check_id(&doc, &id, &mut out);
     }
     let label = label.unwrap_or_default();
     if doc.has_top_level("label") {
-        check_text(
-            &doc,
-            root.key("label"),
-            &label,
-            "`label = \"Hari dan jam layanan Biro Hukum\"`",
-            &mut out,
-        );
+        check_text(&doc, root.key("label"), &label, "`label = \"Hari dan jam layanan Biro Hukum\"`", &mut out);
     }
     let time_zone = zone_name.and_then(|name| {
         parse_time_zone(&name)
@@ -103,17 +84,7 @@ pub(crate) fn load(
     });
 
     // Weekly hours.
-    let days = raw.hours.map(|h| {
-        [
-            h.monday,
-            h.tuesday,
-            h.wednesday,
-            h.thursday,
-            h.friday,
-            h.saturday,
-            h.sunday,
-        ]
-    });
+    let days = raw.hours.map(|h| [h.monday, h.tuesday, h.wednesday, h.thursday, h.friday, h.saturday, h.sunday]);
     let mut hours: [Vec<Window>; 7] = Default::default();
     let mut hours_ok = [true; 7];
     for (i, list) in days.iter().flatten().enumerate() {
@@ -145,11 +116,7 @@ pub(crate) fn load(
         let entry = checked.entry;
         let days = entry.from.iter_days().take_while(|d| *d <= entry.to);
         if let Some((date, source)) = days.clone().find_map(|d| included.get(&d).map(|s| (d, s))) {
-            let key = if entry.from == entry.to {
-                "date"
-            } else {
-                "from"
-            };
+            let key = if entry.from == entry.to { "date" } else { "from" };
             out.push(doc.error(
                 "duplicate-date",
                 root.key("holidays").index(checked.index).key(key),
@@ -159,16 +126,7 @@ pub(crate) fn load(
             continue;
         }
         for date in days {
-            local.insert(
-                date,
-                (
-                    checked.index,
-                    Holiday {
-                        name: entry.name.clone(),
-                        kind: entry.kind,
-                    },
-                ),
-            );
+            local.insert(date, (checked.index, Holiday { name: entry.name.clone(), kind: entry.kind }));
         }
     }
 
@@ -178,13 +136,7 @@ pub(crate) fn load(
     for (i, day) in raw.working_days.into_iter().enumerate() {
         let path = root.key("working_days").index(i);
         let date = day.date.0;
-        check_text(
-            &doc,
-            path.key("name"),
-            &day.name,
-            "`name = \"Hari kerja pengganti\"`",
-            &mut out,
-        );
+        check_text(&doc, path.key("name"), &day.name, "`name = \"Hari kerja pengganti\"`", &mut out);
         if !check_covered(&doc, path.key("date"), date, &mut out) {
             continue;
         }
@@ -236,13 +188,7 @@ pub(crate) fn load(
                 continue;
             }
         };
-        working_days.insert(
-            date,
-            WorkingDay {
-                name: day.name,
-                hours: windows,
-            },
-        );
+        working_days.insert(date, WorkingDay { name: day.name, hours: windows });
     }
 
     if !out.is_empty() || !foreign.is_empty() {
@@ -251,18 +197,10 @@ pub(crate) fn load(
         return Err(Diagnostics(out));
     }
     // An extra working day overrides a holiday from an included file.
-    let mut holidays: BTreeMap<NaiveDate, Holiday> =
-        included.into_iter().map(|(d, s)| (d, s.holiday)).collect();
+    let mut holidays: BTreeMap<NaiveDate, Holiday> = included.into_iter().map(|(d, s)| (d, s.holiday)).collect();
     holidays.extend(local.into_iter().map(|(d, (_, h))| (d, h)));
     holidays.retain(|date, _| !working_days.contains_key(date));
-    let resolved = Resolved {
-        id,
-        label,
-        time_zone: time_zone.unwrap_or_default(),
-        hours,
-        holidays,
-        working_days,
-    };
+    let resolved = Resolved { id, label, time_zone: time_zone.unwrap_or_default(), hours, holidays, working_days };
     BusinessCalendar::from_resolved(resolved).map_err(|message| {
         Diagnostics(vec![doc.error(
             "invalid-calendar",

@@ -66,45 +66,21 @@ struct StoredWorkingDay {
 }
 
 fn stored(content: &Resolved) -> Stored {
-    let [
-        monday,
-        tuesday,
-        wednesday,
-        thursday,
-        friday,
-        saturday,
-        sunday,
-    ] = content.hours.clone();
+    let [monday, tuesday, wednesday, thursday, friday, saturday, sunday] = content.hours.clone();
     Stored {
         id: content.id.clone(),
         label: content.label.clone(),
         time_zone: content.time_zone.name().to_owned(),
-        hours: StoredHours {
-            monday,
-            tuesday,
-            wednesday,
-            thursday,
-            friday,
-            saturday,
-            sunday,
-        },
+        hours: StoredHours { monday, tuesday, wednesday, thursday, friday, saturday, sunday },
         holidays: content
             .holidays
             .iter()
-            .map(|(date, h)| StoredHoliday {
-                date: Date(*date),
-                name: h.name.clone(),
-                kind: h.kind,
-            })
+            .map(|(date, h)| StoredHoliday { date: Date(*date), name: h.name.clone(), kind: h.kind })
             .collect(),
         working_days: content
             .working_days
             .iter()
-            .map(|(date, w)| StoredWorkingDay {
-                date: Date(*date),
-                name: w.name.clone(),
-                hours: w.hours.clone(),
-            })
+            .map(|(date, w)| StoredWorkingDay { date: Date(*date), name: w.name.clone(), hours: w.hours.clone() })
             .collect(),
         version: None,
     }
@@ -130,11 +106,7 @@ pub(crate) fn version(content: &Resolved) -> String {
         format: "sigap-calendar/1",
         time_zone: content.time_zone.name(),
         hours: content.hours.iter().map(|w| texts(w)).collect(),
-        holidays: content
-            .holidays
-            .iter()
-            .map(|(d, h)| (d.to_string(), h.kind.as_str(), h.name.as_str()))
-            .collect(),
+        holidays: content.holidays.iter().map(|(d, h)| (d.to_string(), h.kind.as_str(), h.name.as_str())).collect(),
         working_days: content
             .working_days
             .iter()
@@ -143,10 +115,7 @@ pub(crate) fn version(content: &Resolved) -> String {
     };
     // Serializing strings and vectors cannot fail.
     let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-    Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Serialize for BusinessCalendar {
@@ -161,43 +130,26 @@ impl<'de> Deserialize<'de> for BusinessCalendar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let form = Stored::deserialize(deserializer)?;
-        let time_zone = form
-            .time_zone
-            .parse()
-            .map_err(|_| D::Error::custom(format!("`{}` is not a time zone", form.time_zone)))?;
+        let time_zone =
+            form.time_zone.parse().map_err(|_| D::Error::custom(format!("`{}` is not a time zone", form.time_zone)))?;
         let h = form.hours;
         let mut holidays = std::collections::BTreeMap::new();
         for StoredHoliday { date, name, kind } in form.holidays {
             if holidays.insert(date.0, Holiday { name, kind }).is_some() {
-                return Err(D::Error::custom(format!(
-                    "the holiday {date} is listed twice"
-                )));
+                return Err(D::Error::custom(format!("the holiday {date} is listed twice")));
             }
         }
         let mut working_days = std::collections::BTreeMap::<NaiveDate, WorkingDay>::new();
         for StoredWorkingDay { date, name, hours } in form.working_days {
-            if working_days
-                .insert(date.0, WorkingDay { name, hours })
-                .is_some()
-            {
-                return Err(D::Error::custom(format!(
-                    "the working day {date} is listed twice"
-                )));
+            if working_days.insert(date.0, WorkingDay { name, hours }).is_some() {
+                return Err(D::Error::custom(format!("the working day {date} is listed twice")));
             }
         }
         let content = Resolved {
             id: form.id,
             label: form.label,
             time_zone,
-            hours: [
-                h.monday,
-                h.tuesday,
-                h.wednesday,
-                h.thursday,
-                h.friday,
-                h.saturday,
-                h.sunday,
-            ],
+            hours: [h.monday, h.tuesday, h.wednesday, h.thursday, h.friday, h.saturday, h.sunday],
             holidays,
             working_days,
         };

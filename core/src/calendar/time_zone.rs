@@ -4,7 +4,8 @@ use chrono_tz::{TZ_VARIANTS, Tz};
 
 use crate::diag::did_you_mean;
 
-const EXAMPLES: &str = "write an IANA time zone name such as `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA) or `Asia/Jayapura` (WIT)";
+const EXAMPLES: &str =
+    "write an IANA time zone name such as `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA) or `Asia/Jayapura` (WIT)";
 
 /// The zone called `name`, or a message and a help text.
 pub(crate) fn parse_time_zone(name: &str) -> Result<Tz, (String, String)> {
@@ -35,11 +36,8 @@ fn suggest(name: &str) -> Option<&'static str> {
     }
     // A city without its region: `Jakarta`.
     if !lower.contains('/')
-        && let Some(city) = names().find(|n| {
-            n.rsplit('/')
-                .next()
-                .is_some_and(|c| c.to_lowercase() == lower.replace(' ', "_"))
-        })
+        && let Some(city) =
+            names().find(|n| n.rsplit('/').next().is_some_and(|c| c.to_lowercase() == lower.replace(' ', "_")))
     {
         return Some(city);
     }

@@ -59,10 +59,7 @@ pub(crate) struct Timeline {
 
 /// The UTC windows of one day.
 pub(crate) enum DayWindows<'a> {
-    Regular {
-        base: i64,
-        list: std::slice::Iter<'a, (i64, i64)>,
-    },
+    Regular { base: i64, list: std::slice::Iter<'a, (i64, i64)> },
     Explicit(std::slice::Iter<'a, (i64, i64)>),
 }
 
@@ -133,12 +130,8 @@ impl Timeline {
             let w = weekday(day);
             let regular_seconds = week_seconds[w + 1] - week_seconds[w];
             let regular_days = week_days[w + 1] - week_days[w];
-            timeline
-                .seconds_fix
-                .push(timeline.seconds_fix[k] + total - regular_seconds);
-            timeline
-                .days_fix
-                .push(timeline.days_fix[k] + i64::from(total > 0) - regular_days);
+            timeline.seconds_fix.push(timeline.seconds_fix[k] + total - regular_seconds);
+            timeline.days_fix.push(timeline.days_fix[k] + i64::from(total > 0) - regular_days);
             timeline.seconds_before.push(seconds_before);
             timeline.days_before.push(days_before);
             timeline.days.push(day);
@@ -188,9 +181,7 @@ impl Timeline {
     /// exception days, if it is one.
     fn windows_at(&self, day: i64, k: Option<usize>) -> DayWindows<'_> {
         match k {
-            Some(k) => {
-                DayWindows::Explicit(self.windows[self.starts[k]..self.starts[k + 1]].iter())
-            }
+            Some(k) => DayWindows::Explicit(self.windows[self.starts[k]..self.starts[k + 1]].iter()),
             None => DayWindows::Regular {
                 base: day * DAY - i64::from(self.zone.regular_offset(day)),
                 list: self.weekly[weekday(day)].iter(),
@@ -275,10 +266,7 @@ impl Timeline {
             return first;
         }
         let weeks = (goal - 1).div_euclid(week);
-        let within = (0..7)
-            .rev()
-            .find(|&r| weeks * week + prefix[r] < goal)
-            .unwrap_or(0);
+        let within = (0..7).rev().find(|&r| weeks * week + prefix[r] < goal).unwrap_or(0);
         (FIRST_DAY + 7 * weeks + within as i64).max(first)
     }
 
@@ -301,9 +289,6 @@ impl Timeline {
 
     /// The last close of local `day`, if it has open time.
     pub(crate) fn last_close(&self, day: i64) -> Option<i64> {
-        self.day_windows(day)
-            .filter(|(a, b)| b > a)
-            .last()
-            .map(|(_, b)| b)
+        self.day_windows(day).filter(|(a, b)| b > a).last().map(|(_, b)| b)
     }
 }

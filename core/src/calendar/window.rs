@@ -8,15 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::date::TimeOfDay;
 
 /// The weekdays as written in `[hours]`, Monday first.
-pub const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// One opening window on a day, `[open, close)` in local wall-clock time.
 ///
@@ -34,10 +26,8 @@ impl Window {
     /// The window from `open` to `close`, given as minutes since midnight,
     /// if it is a valid window (`open < close <= 24:00`).
     pub fn from_minutes(open: u16, close: u16) -> Option<Self> {
-        (open < close && close <= 1440).then_some(Self {
-            open: TimeOfDay { minutes: open },
-            close: TimeOfDay { minutes: close },
-        })
+        (open < close && close <= 1440)
+            .then_some(Self { open: TimeOfDay { minutes: open }, close: TimeOfDay { minutes: close } })
     }
 
     /// Its length in minutes.
@@ -47,10 +37,7 @@ impl Window {
 
     /// `(open, close)` in seconds since local midnight.
     pub(crate) fn seconds(self) -> (i64, i64) {
-        (
-            i64::from(self.open.minutes) * 60,
-            i64::from(self.close.minutes) * 60,
-        )
+        (i64::from(self.open.minutes) * 60, i64::from(self.close.minutes) * 60)
     }
 }
 
@@ -84,9 +71,7 @@ impl FromStr for Window {
         }
         };
         let Some((open, close)) = text.split_once('-') else {
-            return Err(bad_format(format!(
-                "`{text}` is not a window (HH:MM-HH:MM)"
-            )));
+            return Err(bad_format(format!("`{text}` is not a window (HH:MM-HH:MM)")));
         };
         let open: TimeOfDay = open.trim().parse().map_err(bad_format)?;
         let close: TimeOfDay = close.trim().parse().map_err(bad_format)?;
@@ -94,15 +79,15 @@ impl FromStr for Window {
             return Err(WindowError {
                 code: "empty-window",
                 message: format!("the window `{text}` closes when it opens"),
-                help: "a window's end must be after its start, e.g. \"08:00-15:00\"; leave a closed day out of `[hours]`".to_owned(),
+                help:
+                    "a window's end must be after its start, e.g. \"08:00-15:00\"; leave a closed day out of `[hours]`"
+                        .to_owned(),
             });
         }
         if close.minutes < open.minutes {
             return Err(WindowError {
                 code: "window-past-midnight",
-                message: format!(
-                    "the window `{text}` ends before it starts, i.e. it runs past midnight"
-                ),
+                message: format!("the window `{text}` ends before it starts, i.e. it runs past midnight"),
                 help: format!(
                     "a window ends on the day it starts: split it into two days, `{open}-24:00` on one day and `00:00-{close}` on the next"
                 ),
@@ -121,8 +106,7 @@ impl Serialize for Window {
 impl<'de> Deserialize<'de> for Window {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        text.parse()
-            .map_err(|e: WindowError| crate::toml_doc::custom_error(e.message, e.help))
+        text.parse().map_err(|e: WindowError| crate::toml_doc::custom_error(e.message, e.help))
     }
 }
 
@@ -152,11 +136,7 @@ pub(crate) fn first_conflict(windows: &[(usize, Window)]) -> Option<(usize, usiz
             continue;
         };
         // Blame the one listed later.
-        return Some(if i < j {
-            (*j, *i, kind)
-        } else {
-            (*i, *j, kind)
-        });
+        return Some(if i < j { (*j, *i, kind) } else { (*i, *j, kind) });
     }
     windows
         .windows(2)
@@ -166,9 +146,7 @@ pub(crate) fn first_conflict(windows: &[(usize, Window)]) -> Option<(usize, usiz
 
 /// Whether windows are sorted, non-empty and separated by closed time.
 pub(crate) fn well_formed(windows: &[Window]) -> bool {
-    windows
-        .iter()
-        .all(|w| w.open < w.close && w.close.minutes <= 1440)
+    windows.iter().all(|w| w.open < w.close && w.close.minutes <= 1440)
         && windows.windows(2).all(|pair| pair[0].close < pair[1].open)
 }
 
@@ -181,27 +159,10 @@ mod tests {
         let w: Window = "08:00-15:00".parse().unwrap();
         assert_eq!(w.to_string(), "08:00-15:00");
         assert_eq!(w.minutes(), 420);
-        assert_eq!(
-            "13:30 - 24:00".parse::<Window>().unwrap().to_string(),
-            "13:30-24:00"
-        );
-        assert_eq!(
-            "22:00-02:00".parse::<Window>().unwrap_err().code,
-            "window-past-midnight"
-        );
-        assert_eq!(
-            "08:00-08:00".parse::<Window>().unwrap_err().code,
-            "empty-window"
-        );
-        for bad in [
-            "8-15",
-            "08:00",
-            "08:00-15:60",
-            "24:01-24:00",
-            "",
-            "-",
-            "08:00--09:00",
-        ] {
+        assert_eq!("13:30 - 24:00".parse::<Window>().unwrap().to_string(), "13:30-24:00");
+        assert_eq!("22:00-02:00".parse::<Window>().unwrap_err().code, "window-past-midnight");
+        assert_eq!("08:00-08:00".parse::<Window>().unwrap_err().code, "empty-window");
+        for bad in ["8-15", "08:00", "08:00-15:60", "24:01-24:00", "", "-", "08:00--09:00"] {
             assert_eq!(bad.parse::<Window>().unwrap_err().code, "bad-time", "{bad}");
         }
     }
@@ -209,28 +170,11 @@ mod tests {
     #[test]
     fn finds_conflicts() {
         let w = |s: &str| s.parse::<Window>().unwrap();
-        let day = |list: &[&str]| {
-            list.iter()
-                .enumerate()
-                .map(|(i, s)| (i, w(s)))
-                .collect::<Vec<_>>()
-        };
+        let day = |list: &[&str]| list.iter().enumerate().map(|(i, s)| (i, w(s))).collect::<Vec<_>>();
         assert_eq!(first_conflict(&day(&["08:00-12:00", "13:00-15:00"])), None);
-        assert_eq!(
-            first_conflict(&day(&["08:00-12:00", "11:00-15:00"])),
-            Some((1, 0, Conflict::Overlap))
-        );
-        assert_eq!(
-            first_conflict(&day(&["08:00-12:00", "12:00-15:00"])),
-            Some((1, 0, Conflict::Touching))
-        );
-        assert_eq!(
-            first_conflict(&day(&["13:00-15:00", "08:00-12:00"])),
-            Some((1, 0, Conflict::OutOfOrder))
-        );
-        assert_eq!(
-            first_conflict(&day(&["09:00-10:00", "08:00-12:00"])),
-            Some((1, 0, Conflict::Overlap))
-        );
+        assert_eq!(first_conflict(&day(&["08:00-12:00", "11:00-15:00"])), Some((1, 0, Conflict::Overlap)));
+        assert_eq!(first_conflict(&day(&["08:00-12:00", "12:00-15:00"])), Some((1, 0, Conflict::Touching)));
+        assert_eq!(first_conflict(&day(&["13:00-15:00", "08:00-12:00"])), Some((1, 0, Conflict::OutOfOrder)));
+        assert_eq!(first_conflict(&day(&["09:00-10:00", "08:00-12:00"])), Some((1, 0, Conflict::Overlap)));
     }
 }

@@ -28,11 +28,7 @@ pub(crate) struct ZoneTable {
 
 /// The offset of `tz` at the UTC instant `utc` (seconds since the epoch).
 pub(crate) fn tz_offset(tz: Tz, utc: i64) -> i32 {
-    DateTime::from_timestamp(utc, 0).map_or(0, |t| {
-        tz.offset_from_utc_datetime(&t.naive_utc())
-            .fix()
-            .local_minus_utc()
-    })
+    DateTime::from_timestamp(utc, 0).map_or(0, |t| tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc())
 }
 
 /// The table of `tz` between the UTC instants `from` and `to`.
@@ -46,17 +42,11 @@ pub(crate) fn table(tz: Tz, from: i64, to: i64) -> Arc<ZoneTable> {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     let tables = TABLES.get_or_init(Tables::default);
     let key = (tz, from, to);
-    if let Some(table) = tables
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .get(&key)
-    {
+    if let Some(table) = tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
         return Arc::clone(table);
     }
     let scanned = Arc::new(ZoneTable::scan(tz, from, to));
-    let mut tables = tables
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut tables = tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     Arc::clone(tables.entry(key).or_insert(scanned))
 }
 
@@ -93,11 +83,7 @@ impl ZoneTable {
             }
             (sample, sample_offset) = (next, next_offset);
         }
-        let mut table = Self {
-            initial,
-            transitions,
-            eras: Vec::new(),
-        };
+        let mut table = Self { initial, transitions, eras: Vec::new() };
         table.eras = table.compute_eras();
         table
     }
@@ -105,11 +91,7 @@ impl ZoneTable {
     /// A zone with one offset for all time (used for UTC and in tests).
     #[cfg(test)]
     pub(crate) fn fixed(offset: i32) -> Self {
-        Self {
-            initial: offset,
-            transitions: Vec::new(),
-            eras: Vec::new(),
-        }
+        Self { initial: offset, transitions: Vec::new(), eras: Vec::new() }
     }
 
     /// The offset in effect at the UTC instant `utc`.
@@ -119,11 +101,7 @@ impl ZoneTable {
             Some(&(last, offset)) if utc >= last => offset,
             Some(_) => {
                 let i = self.transitions.partition_point(|&(t, _)| t <= utc);
-                if i == 0 {
-                    self.initial
-                } else {
-                    self.transitions[i - 1].1
-                }
+                if i == 0 { self.initial } else { self.transitions[i - 1].1 }
             }
         }
     }
@@ -137,13 +115,10 @@ impl ZoneTable {
     /// transition skips or repeats wall-clock time.
     fn affected(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
         let befores = std::iter::once(self.initial).chain(self.transitions.iter().map(|&(_, o)| o));
-        self.transitions
-            .iter()
-            .zip(befores)
-            .map(|(&(at, after), before)| {
-                let (lo, hi) = (before.min(after), before.max(after));
-                (at + i64::from(lo), at + i64::from(hi))
-            })
+        self.transitions.iter().zip(befores).map(|(&(at, after), before)| {
+            let (lo, hi) = (before.min(after), before.max(after));
+            (at + i64::from(lo), at + i64::from(hi))
+        })
     }
 
     /// The local days near a transition, sorted and without repeats.
@@ -152,10 +127,8 @@ impl ZoneTable {
     /// by subtracting [`ZoneTable::regular_offset`]. These days (and the day
     /// either side, for margin) are mapped window by window instead.
     pub(crate) fn irregular_days(&self) -> Vec<i64> {
-        let mut days: Vec<i64> = self
-            .affected()
-            .flat_map(|(start, end)| (start.div_euclid(DAY) - 1)..=(end.div_euclid(DAY) + 1))
-            .collect();
+        let mut days: Vec<i64> =
+            self.affected().flat_map(|(start, end)| (start.div_euclid(DAY) - 1)..=(end.div_euclid(DAY) + 1)).collect();
         days.sort_unstable();
         days.dedup();
         days
@@ -166,9 +139,7 @@ impl ZoneTable {
         for ((_, end), &(_, after)) in self.affected().zip(&self.transitions) {
             let first = end.div_euclid(DAY) + 2;
             // Keep first days increasing even if stretches overlap.
-            let first = eras
-                .last()
-                .map_or(first, |&(previous, _)| first.max(previous));
+            let first = eras.last().map_or(first, |&(previous, _)| first.max(previous));
             eras.push((first, after));
         }
         eras
@@ -181,11 +152,7 @@ impl ZoneTable {
             Some(&(first, offset)) if day >= first => offset,
             Some(_) => {
                 let i = self.eras.partition_point(|&(first, _)| first <= day);
-                if i == 0 {
-                    self.initial
-                } else {
-                    self.eras[i - 1].1
-                }
+                if i == 0 { self.initial } else { self.eras[i - 1].1 }
             }
         }
     }
@@ -198,19 +165,11 @@ impl ZoneTable {
     /// the skipped stretch.
     pub(crate) fn to_utc(&self, local: i64) -> i64 {
         // Only transitions within three days can matter (offsets are < 26 h).
-        let lo = self
-            .transitions
-            .partition_point(|&(t, _)| t < local - 3 * DAY);
-        let hi = self
-            .transitions
-            .partition_point(|&(t, _)| t <= local + 3 * DAY);
+        let lo = self.transitions.partition_point(|&(t, _)| t < local - 3 * DAY);
+        let hi = self.transitions.partition_point(|&(t, _)| t <= local + 3 * DAY);
         // Periods of constant offset: (start, end, offset); start None = -inf.
         let offset_before = |i: usize| {
-            if i == 0 {
-                self.initial
-            } else {
-                self.transitions[i - 1].1
-            }
+            if i == 0 { self.initial } else { self.transitions[i - 1].1 }
         };
         let mut gap_end: Option<i64> = None;
         for i in lo..=hi {
@@ -228,8 +187,7 @@ impl ZoneTable {
                 gap_end = start;
             }
         }
-        gap_end
-            .unwrap_or_else(|| local - i64::from(self.offset_at(local - i64::from(self.initial))))
+        gap_end.unwrap_or_else(|| local - i64::from(self.offset_at(local - i64::from(self.initial))))
     }
 }
 
@@ -247,21 +205,15 @@ mod tests {
         match tz.from_local_datetime(&naive) {
             LocalResult::Single(t) => Some(t.timestamp()),
             LocalResult::Ambiguous(a, b) => Some(a.timestamp().min(b.timestamp())),
-            LocalResult::None => chrono_tz::GapInfo::new(&naive, &tz)?
-                .end
-                .map(|t| t.timestamp()),
+            LocalResult::None => chrono_tz::GapInfo::new(&naive, &tz)?.end.map(|t| t.timestamp()),
         }
     }
 
     #[test]
     fn offsets_agree_with_chrono_tz() {
-        for tz in [
-            Tz::Asia__Jakarta,
-            Tz::Europe__Berlin,
-            Tz::America__New_York,
-            Tz::Australia__Lord_Howe,
-            Tz::Pacific__Apia,
-        ] {
+        for tz in
+            [Tz::Asia__Jakarta, Tz::Europe__Berlin, Tz::America__New_York, Tz::Australia__Lord_Howe, Tz::Pacific__Apia]
+        {
             let table = ZoneTable::scan(tz, FROM, TO);
             let mut t = FROM;
             while t < TO {
@@ -278,13 +230,9 @@ mod tests {
 
     #[test]
     fn local_times_map_like_chrono_tz_earliest_or_gap_end() {
-        for tz in [
-            Tz::Asia__Jakarta,
-            Tz::Europe__Berlin,
-            Tz::America__New_York,
-            Tz::Australia__Lord_Howe,
-            Tz::Pacific__Apia,
-        ] {
+        for tz in
+            [Tz::Asia__Jakarta, Tz::Europe__Berlin, Tz::America__New_York, Tz::Australia__Lord_Howe, Tz::Pacific__Apia]
+        {
             let table = ZoneTable::scan(tz, FROM, TO);
             // Around every transition, minute by minute, and a sparse sweep.
             let mut locals: Vec<i64> = table

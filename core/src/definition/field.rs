@@ -56,21 +56,12 @@ impl FieldKind {
 
     /// Whether values of this kind are text a person typed.
     pub fn is_textual(self) -> bool {
-        matches!(
-            self,
-            FieldKind::Text
-                | FieldKind::LongText
-                | FieldKind::Email
-                | FieldKind::Phone
-                | FieldKind::Nip
-        )
+        matches!(self, FieldKind::Text | FieldKind::LongText | FieldKind::Email | FieldKind::Phone | FieldKind::Nip)
     }
 }
 
 /// A file type accepted by a `file` field, recognised by content, not by name.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FileType {
     /// PDF document.
@@ -94,9 +85,7 @@ impl FileType {
             FileType::Pdf => "application/pdf",
             FileType::Jpeg => "image/jpeg",
             FileType::Png => "image/png",
-            FileType::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
+            FileType::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             FileType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             FileType::Odt => "application/vnd.oasis.opendocument.text",
         }
@@ -115,14 +104,8 @@ impl FileType {
     }
 
     /// All types, in a stable order.
-    pub const ALL: [FileType; 6] = [
-        FileType::Pdf,
-        FileType::Jpeg,
-        FileType::Png,
-        FileType::Docx,
-        FileType::Xlsx,
-        FileType::Odt,
-    ];
+    pub const ALL: [FileType; 6] =
+        [FileType::Pdf, FileType::Jpeg, FileType::Png, FileType::Docx, FileType::Xlsx, FileType::Odt];
 }
 
 /// An option of a `choice` field.
@@ -210,11 +193,7 @@ impl Field {
 
     /// The effective accepted file types.
     pub fn accepted_types(&self) -> Vec<FileType> {
-        if self.accept.is_empty() {
-            vec![FileType::Pdf, FileType::Jpeg, FileType::Png]
-        } else {
-            self.accept.clone()
-        }
+        if self.accept.is_empty() { vec![FileType::Pdf, FileType::Jpeg, FileType::Png] } else { self.accept.clone() }
     }
 
     /// The effective score range of a `scale`.
@@ -248,13 +227,9 @@ impl FromStr for ByteSize {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
-        let end = trimmed
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(trimmed.len());
+        let end = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
         let (digits, unit) = trimmed.split_at(end);
-        let amount: u64 = digits
-            .parse()
-            .map_err(|_| format!("`{text}` is not a size"))?;
+        let amount: u64 = digits.parse().map_err(|_| format!("`{text}` is not a size"))?;
         let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
             "" | "b" => 1,
             "kb" => 1_000,
@@ -265,10 +240,7 @@ impl FromStr for ByteSize {
             "gib" => 1024 * 1024 * 1024,
             other => return Err(format!("`{other}` in `{text}` is not a size unit")),
         };
-        amount
-            .checked_mul(factor)
-            .map(ByteSize)
-            .ok_or_else(|| format!("`{text}` is too large"))
+        amount.checked_mul(factor).map(ByteSize).ok_or_else(|| format!("`{text}` is too large"))
     }
 }
 
@@ -290,9 +262,7 @@ impl<'de> Deserialize<'de> for ByteSize {
                 v.parse().map_err(|m: String| custom_error(m, SIZE_HELP))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ByteSize, E> {
-                u64::try_from(v)
-                    .map(ByteSize)
-                    .map_err(|_| custom_error(format!("`{v}` is negative"), SIZE_HELP))
+                u64::try_from(v).map(ByteSize).map_err(|_| custom_error(format!("`{v}` is negative"), SIZE_HELP))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ByteSize, E> {
                 Ok(ByteSize(v))

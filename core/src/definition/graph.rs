@@ -8,11 +8,7 @@
 use super::{Definition, Stage, StageKind};
 
 fn node_text(definition: &Definition, stage: &Stage) -> (String, Option<String>) {
-    let role = stage
-        .role
-        .as_deref()
-        .and_then(|r| definition.role(r))
-        .map(|r| r.label.clone());
+    let role = stage.role.as_deref().and_then(|r| definition.role(r)).map(|r| r.label.clone());
     let detail = match (role, stage.time_standard) {
         (Some(role), Some(time)) => Some(format!("{role} · {}", time.to_indonesian())),
         (Some(role), None) => Some(role),
@@ -25,12 +21,7 @@ fn node_text(definition: &Definition, stage: &Stage) -> (String, Option<String>)
 /// The diagram in Mermaid's `flowchart` syntax.
 pub fn mermaid(definition: &Definition) -> String {
     let stages = &definition.file().stages;
-    let id = |stage: &str| {
-        stages
-            .iter()
-            .position(|s| s.id == stage)
-            .map(|i| format!("s{i}"))
-    };
+    let id = |stage: &str| stages.iter().position(|s| s.id == stage).map(|i| format!("s{i}"));
     let esc = |text: &str| text.replace('"', "#quot;").replace(['\n', '\r'], " ");
     let mut out = String::from("flowchart TD\n");
     for (i, stage) in stages.iter().enumerate() {
@@ -51,10 +42,7 @@ pub fn mermaid(definition: &Definition) -> String {
         let Some(to) = id(&action.to) else { continue };
         for from in action.from.ids() {
             if let Some(from) = id(from) {
-                out.push_str(&format!(
-                    "    {from} -->|\"{}\"| {to}\n",
-                    esc(&action.label)
-                ));
+                out.push_str(&format!("    {from} -->|\"{}\"| {to}\n", esc(&action.label)));
             }
         }
     }
@@ -64,11 +52,7 @@ pub fn mermaid(definition: &Definition) -> String {
 /// The diagram in Graphviz DOT.
 pub fn dot(definition: &Definition) -> String {
     let stages = &definition.file().stages;
-    let esc = |text: &str| {
-        text.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace(['\n', '\r'], " ")
-    };
+    let esc = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\n', '\r'], " ");
     let mut out = format!(
         "digraph \"{}\" {{\n    rankdir=TB;\n    node [fontname=\"Helvetica\", fontsize=11];\n    edge [fontname=\"Helvetica\", fontsize=9];\n",
         esc(definition.id())
@@ -93,10 +77,7 @@ pub fn dot(definition: &Definition) -> String {
         };
         for from in action.from.ids() {
             if let Some(from) = stages.iter().position(|s| s.id == from) {
-                out.push_str(&format!(
-                    "    s{from} -> s{to} [label=\"{}\"];\n",
-                    esc(&action.label)
-                ));
+                out.push_str(&format!("    s{from} -> s{to} [label=\"{}\"];\n", esc(&action.label)));
             }
         }
     }

@@ -25,9 +25,8 @@ use sha2::{Digest, Sha256};
 
 pub use field::{ByteSize, ChoiceOption, Field, FieldKind, FileType};
 pub use model::{
-    Action, ActionKind, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome,
-    Product, Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey,
-    Visibility, WorkflowFile, WorkflowKind,
+    Action, ActionKind, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome, Product, Report, Role,
+    RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility, WorkflowFile, WorkflowKind,
 };
 pub use validate::{PLACEHOLDERS, is_valid_id, placeholders};
 
@@ -58,15 +57,12 @@ impl Definition {
         if let Some(kind) = doc.top_level_str("kind")
             && kind != "workflow"
         {
-            return Err(Diagnostics(vec![
-                doc.error(
-                    "wrong-kind",
-                    KeyPath::root().key("kind"),
-                    format!("this is a `{kind}` file, not a workflow"),
-                    "workflow files start with `kind = \"workflow\"`; check the file you meant"
-                        .to_owned(),
-                ),
-            ]));
+            return Err(Diagnostics(vec![doc.error(
+                "wrong-kind",
+                KeyPath::root().key("kind"),
+                format!("this is a `{kind}` file, not a workflow"),
+                "workflow files start with `kind = \"workflow\"`; check the file you meant".to_owned(),
+            )]));
         }
         let file: WorkflowFile = doc.deserialize()?;
         let found = validate::check(doc, &file);
@@ -83,24 +79,9 @@ impl Definition {
     pub fn from_checked(file: WorkflowFile) -> Self {
         let canonical = serde_json::to_vec(&file).expect("a workflow file always serialises");
         let version = hex(&Sha256::digest(&canonical));
-        let stage_index = file
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i))
-            .collect();
-        let action_index = file
-            .actions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
-        Self {
-            file,
-            version,
-            stage_index,
-            action_index,
-        }
+        let stage_index = file.stages.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let action_index = file.actions.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        Self { file, version, stage_index, action_index }
     }
 
     /// The file as written (after defaults).
@@ -150,38 +131,24 @@ impl Definition {
 
     /// The applicant role.
     pub fn applicant_role(&self) -> &Role {
-        self.file
-            .roles
-            .iter()
-            .find(|r| r.kind == RoleKind::Applicant)
-            .expect("checked: one applicant role")
+        self.file.roles.iter().find(|r| r.kind == RoleKind::Applicant).expect("checked: one applicant role")
     }
 
     /// The action that submits the intake form.
     pub fn submit_action(&self) -> &Action {
-        self.file
-            .actions
-            .iter()
-            .find(|a| a.kind == ActionKind::Submit)
-            .expect("checked: one submit action")
+        self.file.actions.iter().find(|a| a.kind == ActionKind::Submit).expect("checked: one submit action")
     }
 
     /// The actions that leave `stage`.
     pub fn actions_from<'a>(&'a self, stage: &str) -> impl Iterator<Item = &'a Action> + use<'a> {
         let stage = stage.to_owned();
-        self.file
-            .actions
-            .iter()
-            .filter(move |a| a.from.contains(&stage))
+        self.file.actions.iter().filter(move |a| a.from.contains(&stage))
     }
 
     /// The roles that may perform `action` (its `by`, or the role of the stage it leaves).
     pub fn performers<'a>(&'a self, action: &'a Action, from: &str) -> Vec<&'a str> {
         if action.by.is_empty() {
-            self.stage(from)
-                .and_then(|s| s.role.as_deref())
-                .into_iter()
-                .collect()
+            self.stage(from).and_then(|s| s.role.as_deref()).into_iter().collect()
         } else {
             action.by.iter().map(String::as_str).collect()
         }
@@ -200,12 +167,7 @@ impl Definition {
         } else if field.confidential {
             visibility.confidential.iter().map(String::as_str).collect()
         } else {
-            self.file
-                .roles
-                .iter()
-                .filter(|r| r.kind == RoleKind::Staff)
-                .map(|r| r.id.as_str())
-                .collect()
+            self.file.roles.iter().filter(|r| r.kind == RoleKind::Staff).map(|r| r.id.as_str()).collect()
         }
     }
 
@@ -224,9 +186,7 @@ impl Definition {
     pub fn survey_stages(&self) -> Vec<&str> {
         match &self.file.survey {
             None => Vec::new(),
-            Some(survey) if !survey.after.is_empty() => {
-                survey.after.iter().map(String::as_str).collect()
-            }
+            Some(survey) if !survey.after.is_empty() => survey.after.iter().map(String::as_str).collect(),
             Some(_) => self
                 .file
                 .stages
@@ -246,12 +206,10 @@ impl Definition {
 /// Lowercase hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// The JSON Schema of workflow files, for editors (taplo, Even Better TOML).

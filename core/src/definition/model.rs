@@ -203,9 +203,7 @@ pub enum StageKind {
 }
 
 /// How a closed case ended, for the evaluation report.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Answered (a product was delivered).
@@ -291,10 +289,7 @@ impl<'de> Deserialize<'de> for StageRefs {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StageRefs, E> {
                 Ok(StageRefs::One(v.to_owned()))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<StageRefs, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<StageRefs, A::Error> {
                 let mut ids = Vec::new();
                 while let Some(id) = seq.next_element::<String>()? {
                     ids.push(id);
@@ -364,9 +359,7 @@ pub struct Product {
 }
 
 /// Parts of a case the applicant may see on the tracking page.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantView {
     /// The current stage's public label.
@@ -448,11 +441,7 @@ fn default_warn_at() -> u8 {
 
 impl Default for Sla {
     fn default() -> Self {
-        Self {
-            warn_at: default_warn_at(),
-            overall: None,
-            overall_supervisor: None,
-        }
+        Self { warn_at: default_warn_at(), overall: None, overall_supervisor: None }
     }
 }
 

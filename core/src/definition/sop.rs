@@ -63,26 +63,17 @@ impl SopTable {
     pub fn new(definition: &Definition) -> Self {
         let file = definition.file();
         let sop = file.sop.clone().unwrap_or_default();
-        let activities: Vec<_> = file
-            .stages
-            .iter()
-            .filter(|s| matches!(s.kind, StageKind::Applicant | StageKind::Task))
-            .collect();
+        let activities: Vec<_> =
+            file.stages.iter().filter(|s| matches!(s.kind, StageKind::Applicant | StageKind::Task)).collect();
         let mut performers: Vec<Performer> = Vec::new();
         let applicant = definition.applicant_role();
-        performers.push(Performer {
-            role: applicant.id.clone(),
-            label: applicant.label.clone(),
-        });
+        performers.push(Performer { role: applicant.id.clone(), label: applicant.label.clone() });
         for stage in &activities {
             if let Some(role) = stage.role.as_deref().and_then(|r| definition.role(r))
                 && role.kind == RoleKind::Staff
                 && !performers.iter().any(|p| p.role == role.id)
             {
-                performers.push(Performer {
-                    role: role.id.clone(),
-                    label: role.label.clone(),
-                });
+                performers.push(Performer { role: role.id.clone(), label: role.label.clone() });
             }
         }
         let rows = activities
@@ -92,16 +83,9 @@ impl SopTable {
                 number: i + 1,
                 stage: stage.id.clone(),
                 activity: stage.label.clone(),
-                performer: stage
-                    .role
-                    .as_deref()
-                    .and_then(|r| performers.iter().position(|p| p.role == r))
-                    .unwrap_or(0),
+                performer: stage.role.as_deref().and_then(|r| performers.iter().position(|p| p.role == r)).unwrap_or(0),
                 requirements: stage.requirements.clone().unwrap_or_default(),
-                time: stage
-                    .time_standard
-                    .map(|d| d.to_indonesian())
-                    .unwrap_or_default(),
+                time: stage.time_standard.map(|d| d.to_indonesian()).unwrap_or_default(),
                 output: stage.output.clone().unwrap_or_default(),
                 note: stage.note.clone().unwrap_or_default(),
             })
@@ -141,14 +125,7 @@ impl SopTable {
             Some(unit) => format!("{} — {}", file.organisation.name, unit),
             None => file.organisation.name.clone(),
         };
-        Self {
-            title: sop.title.unwrap_or_else(|| file.label.clone()),
-            organisation,
-            facts,
-            lists,
-            performers,
-            rows,
-        }
+        Self { title: sop.title.unwrap_or_else(|| file.label.clone()), organisation, facts, lists, performers, rows }
     }
 
     /// The table as Markdown (GitHub-flavoured).
@@ -198,7 +175,5 @@ impl SopTable {
 
 /// Escapes text for a Markdown table cell.
 fn md(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    text.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
 }

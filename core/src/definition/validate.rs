@@ -13,17 +13,8 @@ use crate::diag::{Diagnostic, KeyPath, did_you_mean, one_of};
 use crate::toml_doc::Document;
 
 /// Placeholders a notification may use, besides `{input.<id>}`.
-pub const PLACEHOLDERS: [&str; 9] = [
-    "tracking_code",
-    "workflow",
-    "organisation",
-    "stage",
-    "due",
-    "action",
-    "product",
-    "contact",
-    "link",
-];
+pub const PLACEHOLDERS: [&str; 9] =
+    ["tracking_code", "workflow", "organisation", "stage", "due", "action", "product", "contact", "link"];
 
 /// Whether `id` is a valid identifier: lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.
 pub fn is_valid_id(id: &str) -> bool {
@@ -50,13 +41,7 @@ enum FieldPlace {
 }
 
 pub(crate) fn check(doc: &Document<'_>, file: &WorkflowFile) -> Vec<Diagnostic> {
-    let mut checker = Checker {
-        doc,
-        file,
-        found: Vec::new(),
-        roles: BTreeMap::new(),
-        stages: BTreeMap::new(),
-    };
+    let mut checker = Checker { doc, file, found: Vec::new(), roles: BTreeMap::new(), stages: BTreeMap::new() };
     checker.ids();
     checker.organisation();
     checker.roles();
@@ -95,9 +80,7 @@ impl<'d> Checker<'d, '_> {
         for (path, id) in items {
             if let Some(first) = seen.get(id) {
                 let message = format!("the {what} id `{id}` is used twice");
-                let help = format!(
-                    "ids must be unique: rename this one or remove it (the first is at `{first}`)"
-                );
+                let help = format!("ids must be unique: rename this one or remove it (the first is at `{first}`)");
                 self.error("duplicate-id", path, message, help);
             } else {
                 seen.insert(id, path);
@@ -121,59 +104,20 @@ impl<'d> Checker<'d, '_> {
             self.id(root.key("actions").index(i).key("id"), &action.id, "action");
         }
         for (i, product) in file.products.iter().enumerate() {
-            self.id(
-                root.key("products").index(i).key("id"),
-                &product.id,
-                "product",
-            );
+            self.id(root.key("products").index(i).key("id"), &product.id, "product");
         }
         for (i, n) in file.notifications.iter().enumerate() {
-            self.id(
-                root.key("notifications").index(i).key("id"),
-                &n.id,
-                "notification",
-            );
+            self.id(root.key("notifications").index(i).key("id"), &n.id, "notification");
         }
         let indexed = |key: &'static str, ids: Vec<&'d str>| {
-            ids.into_iter()
-                .enumerate()
-                .map(|(i, id)| (root.key(key).index(i).key("id"), id))
-                .collect::<Vec<_>>()
+            ids.into_iter().enumerate().map(|(i, id)| (root.key(key).index(i).key("id"), id)).collect::<Vec<_>>()
         };
+        self.unique(indexed("roles", file.roles.iter().map(|r| r.id.as_str()).collect()).into_iter(), "role");
+        self.unique(indexed("stages", file.stages.iter().map(|r| r.id.as_str()).collect()).into_iter(), "stage");
+        self.unique(indexed("actions", file.actions.iter().map(|r| r.id.as_str()).collect()).into_iter(), "action");
+        self.unique(indexed("products", file.products.iter().map(|r| r.id.as_str()).collect()).into_iter(), "product");
         self.unique(
-            indexed("roles", file.roles.iter().map(|r| r.id.as_str()).collect()).into_iter(),
-            "role",
-        );
-        self.unique(
-            indexed(
-                "stages",
-                file.stages.iter().map(|r| r.id.as_str()).collect(),
-            )
-            .into_iter(),
-            "stage",
-        );
-        self.unique(
-            indexed(
-                "actions",
-                file.actions.iter().map(|r| r.id.as_str()).collect(),
-            )
-            .into_iter(),
-            "action",
-        );
-        self.unique(
-            indexed(
-                "products",
-                file.products.iter().map(|r| r.id.as_str()).collect(),
-            )
-            .into_iter(),
-            "product",
-        );
-        self.unique(
-            indexed(
-                "notifications",
-                file.notifications.iter().map(|r| r.id.as_str()).collect(),
-            )
-            .into_iter(),
+            indexed("notifications", file.notifications.iter().map(|r| r.id.as_str()).collect()).into_iter(),
             "notification",
         );
     }
@@ -183,17 +127,16 @@ impl<'d> Checker<'d, '_> {
         let path = KeyPath::root().key("organisation");
         self.id(path.key("id"), &org.id, "organisation");
         if org.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            let suggestion = did_you_mean(
-                &org.time_zone,
-                chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()),
-            )
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
+            let suggestion = did_you_mean(&org.time_zone, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
             self.error(
                 "unknown-time-zone",
                 path.key("time_zone"),
                 format!("`{}` is not an IANA time zone", org.time_zone),
-                format!("{suggestion}Indonesia uses `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA) and `Asia/Jayapura` (WIT)"),
+                format!(
+                    "{suggestion}Indonesia uses `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA) and `Asia/Jayapura` (WIT)"
+                ),
             );
         }
     }
@@ -210,10 +153,7 @@ impl<'d> Checker<'d, '_> {
                     "unknown-role",
                     path,
                     format!("there is no role `{role}`"),
-                    format!(
-                        "{suggestion}declare it under [[roles]] or use one of {}",
-                        one_of(names)
-                    ),
+                    format!("{suggestion}declare it under [[roles]] or use one of {}", one_of(names)),
                 );
             }
             Some(actual) if kind.is_some_and(|k| k != *actual) => {
@@ -236,38 +176,27 @@ impl<'d> Checker<'d, '_> {
         let found = self.stages.get(stage).copied();
         if found.is_none() {
             let names: Vec<&str> = self.file.stages.iter().map(|s| s.id.as_str()).collect();
-            let suggestion = did_you_mean(stage, names.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
+            let suggestion =
+                did_you_mean(stage, names.iter().copied()).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
             self.error(
                 "unknown-stage",
                 path,
                 format!("there is no stage `{stage}`"),
-                format!(
-                    "{suggestion}declare it under [[stages]] or use one of {}",
-                    one_of(names)
-                ),
+                format!("{suggestion}declare it under [[stages]] or use one of {}", one_of(names)),
             );
         }
         found
     }
 
     fn roles(&mut self) {
-        let applicants: Vec<usize> = self
-            .file
-            .roles
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == RoleKind::Applicant)
-            .map(|(i, _)| i)
-            .collect();
+        let applicants: Vec<usize> =
+            self.file.roles.iter().enumerate().filter(|(_, r)| r.kind == RoleKind::Applicant).map(|(i, _)| i).collect();
         match applicants.as_slice() {
             [] => self.error(
                 "no-applicant-role",
                 KeyPath::root().key("roles"),
                 "no role is the applicant".to_owned(),
-                "mark the role of the person who submits requests with `kind = \"applicant\"`"
-                    .to_owned(),
+                "mark the role of the person who submits requests with `kind = \"applicant\"`".to_owned(),
             ),
             [_] => {}
             [_, rest @ ..] => {
@@ -276,8 +205,7 @@ impl<'d> Checker<'d, '_> {
                         "several-applicant-roles",
                         KeyPath::root().key("roles").index(i).key("kind"),
                         "a second role is marked as the applicant".to_owned(),
-                        "exactly one role has `kind = \"applicant\"`; make this one a staff role"
-                            .to_owned(),
+                        "exactly one role has `kind = \"applicant\"`; make this one a staff role".to_owned(),
                     );
                 }
             }
@@ -285,11 +213,8 @@ impl<'d> Checker<'d, '_> {
     }
 
     fn fields(&mut self, path: &KeyPath, fields: &[Field], place: FieldPlace) {
-        let items: Vec<(KeyPath, &str)> = fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (path.index(i).key("id"), f.id.as_str()))
-            .collect();
+        let items: Vec<(KeyPath, &str)> =
+            fields.iter().enumerate().map(|(i, f)| (path.index(i).key("id"), f.id.as_str())).collect();
         self.unique(items.into_iter(), "field");
         for (i, field) in fields.iter().enumerate() {
             self.field(&path.index(i), field, place);
@@ -309,85 +234,19 @@ impl<'d> Checker<'d, '_> {
                 ));
             }
         };
-        misplaced(
-            self,
-            "options",
-            !field.options.is_empty(),
-            kind == FieldKind::Choice,
-            "`choice` fields",
-        );
+        misplaced(self, "options", !field.options.is_empty(), kind == FieldKind::Choice, "`choice` fields");
         let is_file = kind == FieldKind::File;
-        misplaced(
-            self,
-            "max_files",
-            field.max_files.is_some(),
-            is_file,
-            "`file` fields",
-        );
-        misplaced(
-            self,
-            "max_size",
-            field.max_size.is_some(),
-            is_file,
-            "`file` fields",
-        );
-        misplaced(
-            self,
-            "accept",
-            !field.accept.is_empty(),
-            is_file,
-            "`file` fields",
-        );
-        misplaced(
-            self,
-            "min",
-            field.min.is_some(),
-            kind == FieldKind::Scale,
-            "`scale` fields",
-        );
-        misplaced(
-            self,
-            "max",
-            field.max.is_some(),
-            kind == FieldKind::Scale,
-            "`scale` fields",
-        );
-        misplaced(
-            self,
-            "text",
-            field.text.is_some(),
-            kind == FieldKind::Consent,
-            "`consent` fields",
-        );
+        misplaced(self, "max_files", field.max_files.is_some(), is_file, "`file` fields");
+        misplaced(self, "max_size", field.max_size.is_some(), is_file, "`file` fields");
+        misplaced(self, "accept", !field.accept.is_empty(), is_file, "`file` fields");
+        misplaced(self, "min", field.min.is_some(), kind == FieldKind::Scale, "`scale` fields");
+        misplaced(self, "max", field.max.is_some(), kind == FieldKind::Scale, "`scale` fields");
+        misplaced(self, "text", field.text.is_some(), kind == FieldKind::Consent, "`consent` fields");
         let textual = kind.is_textual();
-        misplaced(
-            self,
-            "min_length",
-            field.min_length.is_some(),
-            textual,
-            "text fields",
-        );
-        misplaced(
-            self,
-            "max_length",
-            field.max_length.is_some(),
-            textual,
-            "text fields",
-        );
-        misplaced(
-            self,
-            "confidential",
-            field.confidential,
-            place == FieldPlace::Form,
-            "fields of the intake form",
-        );
-        misplaced(
-            self,
-            "public",
-            field.public,
-            place == FieldPlace::ActionInput,
-            "action inputs",
-        );
+        misplaced(self, "min_length", field.min_length.is_some(), textual, "text fields");
+        misplaced(self, "max_length", field.max_length.is_some(), textual, "text fields");
+        misplaced(self, "confidential", field.confidential, place == FieldPlace::Form, "fields of the intake form");
+        misplaced(self, "public", field.public, place == FieldPlace::ActionInput, "action inputs");
         if kind == FieldKind::Choice && field.options.is_empty() {
             self.error(
                 "choice-without-options",
@@ -411,18 +270,14 @@ impl<'d> Checker<'d, '_> {
                 "consent-not-required",
                 path.key("type"),
                 format!("the consent field `{}` is optional", field.id),
-                "a consent box means nothing unless it must be ticked: add `required = true`"
-                    .to_owned(),
+                "a consent box means nothing unless it must be ticked: add `required = true`".to_owned(),
             );
         }
         if kind == FieldKind::Product && self.file.products.is_empty() {
             self.error(
                 "no-products",
                 path.key("type"),
-                format!(
-                    "the field `{}` asks for a product, but the workflow declares none",
-                    field.id
-                ),
+                format!("the field `{}` asks for a product, but the workflow declares none", field.id),
                 "declare the products under [[products]]".to_owned(),
             );
         }
@@ -448,14 +303,9 @@ impl<'d> Checker<'d, '_> {
         if field.max_files == Some(0) || field.max_size.is_some_and(|s| s.0 == 0) {
             self.error(
                 "empty-range",
-                path.key(if field.max_files == Some(0) {
-                    "max_files"
-                } else {
-                    "max_size"
-                }),
+                path.key(if field.max_files == Some(0) { "max_files" } else { "max_size" }),
                 "a file field that takes nothing".to_owned(),
-                "give `max_files` at least 1 and `max_size` more than 0, or remove the field"
-                    .to_owned(),
+                "give `max_files` at least 1 and `max_size` more than 0, or remove the field".to_owned(),
             );
         }
     }
@@ -493,19 +343,11 @@ impl<'d> Checker<'d, '_> {
                     format!("the stage `{}` has no role", stage.id),
                     format!(
                         "add `role = \"…\"`: {}",
-                        if kind == StageKind::Task {
-                            "the staff role that performs it"
-                        } else {
-                            "the applicant role"
-                        }
+                        if kind == StageKind::Task { "the staff role that performs it" } else { "the applicant role" }
                     ),
                 ),
                 (kind, Some(role)) => {
-                    let wanted = if kind == StageKind::Task {
-                        RoleKind::Staff
-                    } else {
-                        RoleKind::Applicant
-                    };
+                    let wanted = if kind == StageKind::Task { RoleKind::Staff } else { RoleKind::Applicant };
                     self.role_ref(path.key("role"), role, Some(wanted));
                 }
             }
@@ -528,9 +370,7 @@ impl<'d> Checker<'d, '_> {
                 )),
                 _ => {}
             }
-            if stage.time_standard.is_some()
-                && matches!(stage.kind, StageKind::Terminal | StageKind::Waiting)
-            {
+            if stage.time_standard.is_some() && matches!(stage.kind, StageKind::Terminal | StageKind::Waiting) {
                 self.found.push(self.doc.key_error(
                     "misplaced-key",
                     path.key("time_standard"),
@@ -543,8 +383,7 @@ impl<'d> Checker<'d, '_> {
                     "zero-time-standard",
                     path.key("time_standard"),
                     "a time standard of zero can never be met".to_owned(),
-                    "give the SOP's time, e.g. `30m` or `1wd`, or remove `time_standard`"
-                        .to_owned(),
+                    "give the SOP's time, e.g. `30m` or `1wd`, or remove `time_standard`".to_owned(),
                 );
             }
             if let Some(warn_at) = stage.warn_at {
@@ -567,8 +406,7 @@ impl<'d> Checker<'d, '_> {
                 "bad-start",
                 KeyPath::root().key("start"),
                 format!("the procedure starts at `{start}`, which is not an applicant step"),
-                "start at the stage where the applicant fills in the form (`kind = \"applicant\"`)"
-                    .to_owned(),
+                "start at the stage where the applicant fills in the form (`kind = \"applicant\"`)".to_owned(),
             );
         }
     }
@@ -579,21 +417,15 @@ impl<'d> Checker<'d, '_> {
                 "warn-at-range",
                 path,
                 format!("{warn_at} % is not between 1 and 99"),
-                "give the share of the time standard after which the clock is at risk, e.g. 75"
-                    .to_owned(),
+                "give the share of the time standard after which the clock is at risk, e.g. 75".to_owned(),
             );
         }
     }
 
     fn actions(&mut self) {
         let file = self.file;
-        let submits: Vec<usize> = file
-            .actions
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.kind == ActionKind::Submit)
-            .map(|(i, _)| i)
-            .collect();
+        let submits: Vec<usize> =
+            file.actions.iter().enumerate().filter(|(_, a)| a.kind == ActionKind::Submit).map(|(i, _)| i).collect();
         if submits.is_empty() {
             self.error(
                 "no-submit-action",
@@ -624,11 +456,7 @@ impl<'d> Checker<'d, '_> {
             let many = matches!(action.from, super::model::StageRefs::Many(_));
             let mut from_stages = Vec::new();
             for (j, from) in from_ids.iter().enumerate() {
-                let from_path = if many {
-                    path.key("from").index(j)
-                } else {
-                    path.key("from")
-                };
+                let from_path = if many { path.key("from").index(j) } else { path.key("from") };
                 if let Some(s) = self.stage_ref(from_path.clone(), from) {
                     from_stages.push((from_path, s));
                 }
@@ -648,10 +476,7 @@ impl<'d> Checker<'d, '_> {
                                 "nobody may perform `{}`: it has no `by` and `{}` has no role",
                                 action.id, stage.id
                             ),
-                            format!(
-                                "add `by = [\"…\"]` to the action, or give the stage `{}` a role",
-                                stage.id
-                            ),
+                            format!("add `by = [\"…\"]` to the action, or give the stage `{}` a role", stage.id),
                         );
                     }
                 }
@@ -661,26 +486,15 @@ impl<'d> Checker<'d, '_> {
         }
     }
 
-    fn action_kind(
-        &mut self,
-        path: &KeyPath,
-        i: usize,
-        from: &[(KeyPath, usize)],
-        to: Option<usize>,
-    ) {
+    fn action_kind(&mut self, path: &KeyPath, i: usize, from: &[(KeyPath, usize)], to: Option<usize>) {
         let file = self.file;
         let action = &file.actions[i];
         let applicant_only = |by: &[String], roles: &BTreeMap<&str, RoleKind>| {
-            !by.is_empty()
-                && by
-                    .iter()
-                    .all(|r| roles.get(r.as_str()) == Some(&RoleKind::Applicant))
+            !by.is_empty() && by.iter().all(|r| roles.get(r.as_str()) == Some(&RoleKind::Applicant))
         };
         let by_applicant = applicant_only(&action.by, &self.roles)
             || (action.by.is_empty()
-                && from.iter().all(|(_, s)| {
-                    file.stages[*s].kind != StageKind::Task && file.stages[*s].role.is_some()
-                }));
+                && from.iter().all(|(_, s)| file.stages[*s].kind != StageKind::Task && file.stages[*s].role.is_some()));
         for (from_path, s) in from {
             let from_stage = &file.stages[*s];
             match (from_stage.kind, action.kind) {
@@ -694,50 +508,51 @@ impl<'d> Checker<'d, '_> {
                 (_, ActionKind::Submit) => self.error(
                     "bad-submit",
                     from_path.clone(),
-                    format!("the submit action `{}` leaves `{}`, which is not an applicant step", action.id, from_stage.id),
-                    "the form is submitted from the stage where the applicant fills it in (`kind = \"applicant\"`)".to_owned(),
+                    format!(
+                        "the submit action `{}` leaves `{}`, which is not an applicant step",
+                        action.id, from_stage.id
+                    ),
+                    "the form is submitted from the stage where the applicant fills it in (`kind = \"applicant\"`)"
+                        .to_owned(),
                 ),
                 (StageKind::Applicant, _) => self.error(
                     "bad-applicant-step",
                     path.key("kind"),
-                    format!("`{}` leaves the applicant step `{}` but is not a submit or move", action.id, from_stage.id),
+                    format!(
+                        "`{}` leaves the applicant step `{}` but is not a submit or move",
+                        action.id, from_stage.id
+                    ),
                     "before submission the applicant can only move between steps or submit".to_owned(),
                 ),
                 (StageKind::Waiting, _) | (StageKind::Task, ActionKind::Move | ActionKind::Answer) => {}
                 (StageKind::Task, ActionKind::Amend) => self.error(
                     "bad-amend",
                     from_path.clone(),
-                    format!("the amend action `{}` leaves `{}`, which does not wait on the applicant", action.id, from_stage.id),
+                    format!(
+                        "the amend action `{}` leaves `{}`, which does not wait on the applicant",
+                        action.id, from_stage.id
+                    ),
                     "the applicant amends the form while the case waits on them: leave a `waiting` stage".to_owned(),
                 ),
             }
         }
         let to_stage = to.map(|t| &file.stages[t]);
-        let from_applicant_step = from
-            .iter()
-            .any(|(_, s)| file.stages[*s].kind == StageKind::Applicant);
+        let from_applicant_step = from.iter().any(|(_, s)| file.stages[*s].kind == StageKind::Applicant);
         if let Some(to_stage) = to_stage {
             let enters_case = to_stage.kind != StageKind::Applicant;
             if from_applicant_step && action.kind == ActionKind::Move && enters_case {
                 self.error(
                     "bad-applicant-step",
                     path.key("kind"),
-                    format!(
-                        "`{}` takes the applicant past `{}` without submitting the form",
-                        action.id, to_stage.id
-                    ),
-                    "make it `kind = \"submit\"` (it carries the intake form and creates the case)"
-                        .to_owned(),
+                    format!("`{}` takes the applicant past `{}` without submitting the form", action.id, to_stage.id),
+                    "make it `kind = \"submit\"` (it carries the intake form and creates the case)".to_owned(),
                 );
             }
             if action.kind == ActionKind::Submit && !enters_case {
                 self.error(
                     "bad-submit",
                     path.key("to"),
-                    format!(
-                        "the submit action `{}` leads to another applicant step",
-                        action.id
-                    ),
+                    format!("the submit action `{}` leads to another applicant step", action.id),
                     "after submission staff take over: lead to the first staff task".to_owned(),
                 );
             }
@@ -745,19 +560,12 @@ impl<'d> Checker<'d, '_> {
                 self.error(
                     "bad-applicant-step",
                     path.key("to"),
-                    format!(
-                        "`{}` sends an existing case back to the applicant step `{}`",
-                        action.id, to_stage.id
-                    ),
-                    "to ask the applicant for something, lead to a stage with `kind = \"waiting\"`"
-                        .to_owned(),
+                    format!("`{}` sends an existing case back to the applicant step `{}`", action.id, to_stage.id),
+                    "to ask the applicant for something, lead to a stage with `kind = \"waiting\"`".to_owned(),
                 );
             }
             if to_stage.outcome == Some(Outcome::Rejected)
-                && !action
-                    .inputs
-                    .iter()
-                    .any(|f| f.required && f.public && f.kind.is_textual())
+                && !action.inputs.iter().any(|f| f.required && f.public && f.kind.is_textual())
             {
                 self.error(
                     "rejection-without-reason",
@@ -771,10 +579,7 @@ impl<'d> Checker<'d, '_> {
             self.error(
                 "wrong-role-kind",
                 path.key("by"),
-                format!(
-                    "`{}` carries the intake form but is not performed by the applicant",
-                    action.id
-                ),
+                format!("`{}` carries the intake form but is not performed by the applicant", action.id),
                 "let only the applicant role perform it: `by = [\"<applicant role>\"]`".to_owned(),
             );
         }
@@ -784,8 +589,12 @@ impl<'d> Checker<'d, '_> {
                 self.error(
                     "answer-needs-inputs",
                     path.clone(),
-                    format!("the answer action `{}` does not ask for both the product and the answer document", action.id),
-                    "add a required input with `type = \"product\"` and a required input with `type = \"file\"`".to_owned(),
+                    format!(
+                        "the answer action `{}` does not ask for both the product and the answer document",
+                        action.id
+                    ),
+                    "add a required input with `type = \"product\"` and a required input with `type = \"file\"`"
+                        .to_owned(),
                 );
             }
         }
@@ -812,9 +621,7 @@ impl<'d> Checker<'d, '_> {
             return;
         };
         let reached = walk(start, &edges);
-        let terminals: Vec<usize> = (0..n)
-            .filter(|&i| file.stages[i].kind == StageKind::Terminal)
-            .collect();
+        let terminals: Vec<usize> = (0..n).filter(|&i| file.stages[i].kind == StageKind::Terminal).collect();
         let mut finishing = vec![false; n];
         for &t in &terminals {
             for (i, hit) in walk(t, &reverse).into_iter().enumerate() {
@@ -831,10 +638,7 @@ impl<'d> Checker<'d, '_> {
                 self.error(
                     "unreachable-stage",
                     path.key("id"),
-                    format!(
-                        "no action leads to the stage `{}` from the start `{}`",
-                        stage.id, file.start
-                    ),
+                    format!("no action leads to the stage `{}` from the start `{}`", stage.id, file.start),
                     "add an action with `to` this stage, or remove the stage".to_owned(),
                 );
             } else if !is_terminal && edges[i].is_empty() {
@@ -842,15 +646,15 @@ impl<'d> Checker<'d, '_> {
                     "dead-end",
                     path.key("id"),
                     format!("a case in `{}` can never leave it", stage.id),
-                    "add an action with `from` this stage, or make it `kind = \"terminal\"`"
-                        .to_owned(),
+                    "add an action with `from` this stage, or make it `kind = \"terminal\"`".to_owned(),
                 );
             } else if !is_terminal && !terminals.is_empty() && !finishing[i] {
                 self.error(
                     "no-way-out",
                     path.key("id"),
                     format!("from `{}` no sequence of actions reaches a terminal stage", stage.id),
-                    "the stages here form a cycle with no exit: add an action from one of them to a terminal stage".to_owned(),
+                    "the stages here form a cycle with no exit: add an action from one of them to a terminal stage"
+                        .to_owned(),
                 );
             }
         }
@@ -860,11 +664,7 @@ impl<'d> Checker<'d, '_> {
         let file = self.file;
         let path = KeyPath::root().key("visibility");
         for (i, role) in file.visibility.confidential.iter().enumerate() {
-            self.role_ref(
-                path.key("confidential").index(i),
-                role,
-                Some(RoleKind::Staff),
-            );
+            self.role_ref(path.key("confidential").index(i), role, Some(RoleKind::Staff));
         }
         for (field, roles) in &file.visibility.fields {
             let field_path = path.key("fields").key(field.as_str());
@@ -885,17 +685,14 @@ impl<'d> Checker<'d, '_> {
             }
         }
         for (i, field) in file.form.fields.iter().enumerate() {
-            let readers = file
-                .visibility
-                .fields
-                .get(&field.id)
-                .unwrap_or(&file.visibility.confidential);
+            let readers = file.visibility.fields.get(&field.id).unwrap_or(&file.visibility.confidential);
             if field.confidential && readers.is_empty() {
                 self.error(
                     "confidential-visible-to-nobody",
                     KeyPath::root().key("form").key("fields").index(i).key("confidential"),
                     format!("the confidential field `{}` is visible to no staff role", field.id),
-                    "name the roles that may read it in `[visibility] confidential = [\"…\"]` or `[visibility.fields]`".to_owned(),
+                    "name the roles that may read it in `[visibility] confidential = [\"…\"]` or `[visibility.fields]`"
+                        .to_owned(),
                 );
             }
         }
@@ -922,10 +719,7 @@ impl<'d> Checker<'d, '_> {
         for (i, n) in file.notifications.iter().enumerate() {
             let path = KeyPath::root().key("notifications").index(i);
             if let Some(stage) = &n.stage {
-                if matches!(
-                    n.on,
-                    NotifyOn::Entered | NotifyOn::Warned | NotifyOn::Breached
-                ) {
+                if matches!(n.on, NotifyOn::Entered | NotifyOn::Warned | NotifyOn::Breached) {
                     self.stage_ref(path.key("stage"), stage);
                 } else {
                     self.found.push(self.doc.key_error(
@@ -977,15 +771,10 @@ impl<'d> Checker<'d, '_> {
                     self.role_ref(path.key("to").index(j), to, None);
                 }
             }
-            let to_applicant = n.to.iter().any(|t| {
-                t == "applicant" || self.roles.get(t.as_str()) == Some(&RoleKind::Applicant)
-            });
+            let to_applicant =
+                n.to.iter().any(|t| t == "applicant" || self.roles.get(t.as_str()) == Some(&RoleKind::Applicant));
             for key in ["subject", "body"] {
-                let text = if key == "subject" {
-                    &n.subject
-                } else {
-                    &n.body
-                };
+                let text = if key == "subject" { &n.subject } else { &n.body };
                 for placeholder in placeholders(text) {
                     self.placeholder(path.key(key), &placeholder, action, to_applicant);
                 }
@@ -1024,7 +813,10 @@ impl<'d> Checker<'d, '_> {
                     "leaks-internal-input",
                     path,
                     format!("`{{{placeholder}}}` would show the applicant an internal input"),
-                    format!("mark the input `{input}` of `{}` with `public = true`, or drop it from this message", action.id),
+                    format!(
+                        "mark the input `{input}` of `{}` with `public = true`, or drop it from this message",
+                        action.id
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -1060,11 +852,7 @@ impl<'d> Checker<'d, '_> {
                 "add questions under [[survey.questions]] or remove [survey]".to_owned(),
             );
         }
-        self.fields(
-            &path.key("questions"),
-            &survey.questions,
-            FieldPlace::Survey,
-        );
+        self.fields(&path.key("questions"), &survey.questions, FieldPlace::Survey);
         for (i, stage) in survey.after.iter().enumerate() {
             if let Some(s) = self.stage_ref(path.key("after").index(i), stage)
                 && self.file.stages[s].kind != StageKind::Terminal

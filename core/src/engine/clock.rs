@@ -36,36 +36,21 @@ impl Clocks<'_> {
     }
 
     fn add_seconds(&self, from: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
-        self.calendar
-            .add_working_time(from, TimeDelta::seconds(seconds.max(0)))
-            .ok()
+        self.calendar.add_working_time(from, TimeDelta::seconds(seconds.max(0))).ok()
     }
 
     /// A new clock with `standard`, at-risk after `warn_at` percent.
-    pub(crate) fn start(
-        &self,
-        key: ClockKey,
-        standard: Option<WorkDuration>,
-        warn_at: u8,
-    ) -> EventKind {
+    pub(crate) fn start(&self, key: ClockKey, standard: Option<WorkDuration>, warn_at: u8) -> EventKind {
         let due = standard.and_then(|d| self.calendar.add(self.at, d).ok());
         let warn = due.and_then(|due| {
             let total = self.open_seconds(self.at, due);
             self.add_seconds(self.at, total * i64::from(warn_at) / 100)
         });
-        EventKind::ClockStarted {
-            clock: key,
-            standard,
-            due,
-            warn,
-        }
+        EventKind::ClockStarted { clock: key, standard, due, warn }
     }
 
     fn counted(&self, clock: &Clock) -> i64 {
-        clock.elapsed
-            + clock
-                .running_since
-                .map_or(0, |since| self.open_seconds(since, self.at).max(0))
+        clock.elapsed + clock.running_since.map_or(0, |since| self.open_seconds(since, self.at).max(0))
     }
 
     /// Pauses a running clock.
@@ -74,10 +59,7 @@ impl Clocks<'_> {
             clock: clock.key.clone(),
             elapsed: self.counted(clock),
             remaining: clock.due.map(|due| self.open_seconds(self.at, due)),
-            warn_remaining: clock
-                .warn
-                .filter(|_| !clock.warned)
-                .map(|warn| self.open_seconds(self.at, warn)),
+            warn_remaining: clock.warn.filter(|_| !clock.warned).map(|warn| self.open_seconds(self.at, warn)),
         }
     }
 
@@ -86,51 +68,32 @@ impl Clocks<'_> {
         EventKind::ClockResumed {
             clock: clock.key.clone(),
             due: clock.remaining.and_then(|r| self.add_seconds(self.at, r)),
-            warn: clock
-                .warn_remaining
-                .and_then(|r| self.add_seconds(self.at, r)),
+            warn: clock.warn_remaining.and_then(|r| self.add_seconds(self.at, r)),
         }
     }
 
     /// Stops a clock for good.
     pub(crate) fn stop(&self, clock: &Clock) -> EventKind {
-        let within =
-            clock
-                .standard
-                .map(|_| match (clock.is_running(), clock.due, clock.remaining) {
-                    (true, Some(due), _) => self.at <= due,
-                    (false, _, Some(remaining)) => remaining >= 0,
-                    _ => !clock.breached,
-                });
-        EventKind::ClockStopped {
-            clock: clock.key.clone(),
-            elapsed: self.counted(clock),
-            within_standard: within,
-        }
+        let within = clock.standard.map(|_| match (clock.is_running(), clock.due, clock.remaining) {
+            (true, Some(due), _) => self.at <= due,
+            (false, _, Some(remaining)) => remaining >= 0,
+            _ => !clock.breached,
+        });
+        EventKind::ClockStopped { clock: clock.key.clone(), elapsed: self.counted(clock), within_standard: within }
     }
 
     /// The clock events of a move from `from` to `to`, given the case before the move.
     pub(crate) fn transition(&self, case: &Case, from: &str, to: &str) -> Vec<EventKind> {
         let mut events = Vec::new();
-        let to_stage = self
-            .definition
-            .stage(to)
-            .expect("checked action targets exist");
+        let to_stage = self.definition.stage(to).expect("checked action targets exist");
         let to_kind = to_stage.kind;
         let from_key = ClockKey::Stage(from.to_owned());
         if let Some(clock) = case.live_clock(&from_key).filter(|c| c.is_running()) {
-            events.push(if to_kind == StageKind::Waiting {
-                self.pause(clock)
-            } else {
-                self.stop(clock)
-            });
+            events.push(if to_kind == StageKind::Waiting { self.pause(clock) } else { self.stop(clock) });
         }
         if to_kind != StageKind::Waiting {
             // Paused clocks of other stages will not resume now: the case went elsewhere.
-            for clock in case
-                .clocks
-                .iter()
-                .filter(|c| !c.is_stopped() && !c.is_running() && c.key != ClockKey::Overall)
+            for clock in case.clocks.iter().filter(|c| !c.is_stopped() && !c.is_running() && c.key != ClockKey::Overall)
             {
                 if clock.key.stage() != Some(to) || to_kind == StageKind::Terminal {
                     events.push(self.stop(clock));
@@ -142,11 +105,7 @@ impl Clocks<'_> {
             match case.live_clock(&to_key).filter(|c| !c.is_running()) {
                 Some(paused) => events.push(self.resume(paused)),
                 None if to_stage.time_standard.is_some() => {
-                    events.push(self.start(
-                        to_key,
-                        to_stage.time_standard,
-                        self.definition.warn_at(to_stage),
-                    ));
+                    events.push(self.start(to_key, to_stage.time_standard, self.definition.warn_at(to_stage)));
                 }
                 None => {}
             }
@@ -184,16 +143,10 @@ impl Clocks<'_> {
         let mut events = Vec::new();
         for clock in case.clocks.iter().filter(|c| c.is_running()) {
             if let Some(warn) = clock.warn.filter(|w| !clock.warned && *w <= self.at) {
-                events.push(EventKind::ClockWarned {
-                    clock: clock.key.clone(),
-                    threshold: warn,
-                });
+                events.push(EventKind::ClockWarned { clock: clock.key.clone(), threshold: warn });
             }
             if let Some(due) = clock.due.filter(|d| !clock.breached && *d <= self.at) {
-                events.push(EventKind::ClockBreached {
-                    clock: clock.key.clone(),
-                    due,
-                });
+                events.push(EventKind::ClockBreached { clock: clock.key.clone(), due });
             }
         }
         events

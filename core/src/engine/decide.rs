@@ -35,17 +35,11 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn today(&self) -> NaiveDate {
-        self.at
-            .with_timezone(&self.calendar.time_zone())
-            .date_naive()
+        self.at.with_timezone(&self.calendar.time_zone()).date_naive()
     }
 
     fn clocks(&self) -> Clocks<'_> {
-        Clocks {
-            definition: self.definition,
-            calendar: self.calendar,
-            at: self.at,
-        }
+        Clocks { definition: self.definition, calendar: self.calendar, at: self.at }
     }
 }
 
@@ -58,10 +52,7 @@ pub fn decide(
     command: &Command,
     expected_version: Option<u64>,
 ) -> Result<Vec<Event>, Rejection> {
-    let context = Context {
-        at: context.at.trunc_subsecs(3),
-        ..*context
-    };
+    let context = Context { at: context.at.trunc_subsecs(3), ..*context };
     if let Command::Submit { case: new, form } = command {
         if case.is_some() {
             return Err(Rejection::CaseExists);
@@ -72,44 +63,26 @@ pub fn decide(
     if let Some(expected) = expected_version
         && expected != case.version
     {
-        return Err(Rejection::StaleVersion {
-            expected,
-            actual: case.version,
-        });
+        return Err(Rejection::StaleVersion { expected, actual: case.version });
     }
     let mut draft = Draft::new(case, context.at);
     match command {
         Command::Submit { .. } => unreachable!("handled above"),
-        Command::Perform {
-            action,
-            inputs,
-            form,
-        } => perform(
-            &context,
-            case,
-            actor,
-            action,
-            inputs,
-            form.as_ref(),
-            &mut draft,
-        )?,
+        Command::Perform { action, inputs, form } => {
+            perform(&context, case, actor, action, inputs, form.as_ref(), &mut draft)?;
+        }
         Command::Claim => {
             let (role, _) = task_roles(&context, case)?;
             let user = staff_holding(actor, &[role], "claiming this task")?;
             match &case.assignee {
                 Some(assignee) if assignee == &user => {}
                 Some(assignee) => {
-                    return Err(Rejection::AssignedToOther {
-                        assignee: assignee.clone(),
-                    });
+                    return Err(Rejection::AssignedToOther { assignee: assignee.clone() });
                 }
-                None => draft.push(
-                    staff(&user, role),
-                    EventKind::Claimed {
-                        stage: case.stage.clone(),
-                        user: user.clone(),
-                    },
-                ),
+                None => {
+                    draft
+                        .push(staff(&user, role), EventKind::Claimed { stage: case.stage.clone(), user: user.clone() });
+                }
             }
         }
         Command::Assign { user, user_roles } => {
@@ -118,22 +91,13 @@ pub fn decide(
             allowed.extend(supervisor);
             let by = staff_holding(actor, &allowed, "assigning this task")?;
             if !user_roles.iter().any(|r| r == role) {
-                return Err(Rejection::NotAssignable {
-                    user: user.clone(),
-                    role: role.to_owned(),
-                });
+                return Err(Rejection::NotAssignable { user: user.clone(), role: role.to_owned() });
             }
             if case.assignee.as_ref() != Some(user) {
                 let used = role_used(actor, &allowed);
                 draft.push(
-                    Actor::Staff {
-                        user: by,
-                        role: used,
-                    },
-                    EventKind::Assigned {
-                        stage: case.stage.clone(),
-                        user: user.clone(),
-                    },
+                    Actor::Staff { user: by, role: used },
+                    EventKind::Assigned { stage: case.stage.clone(), user: user.clone() },
                 );
             }
         }
@@ -149,14 +113,8 @@ pub fn decide(
             }
             let used = role_used(actor, &[role]).or_else(|| supervisor.map(str::to_owned));
             draft.push(
-                Actor::Staff {
-                    user: user.clone(),
-                    role: used,
-                },
-                EventKind::Released {
-                    stage: case.stage.clone(),
-                    user: assignee,
-                },
+                Actor::Staff { user: user.clone(), role: used },
+                EventKind::Released { stage: case.stage.clone(), user: assignee },
             );
         }
         Command::AddNote { text, obstacle } => {
@@ -167,27 +125,16 @@ pub fn decide(
                 return Err(Rejection::Invalid {
                     errors: vec![FieldError {
                         field: "text".to_owned(),
-                        code: if text.is_empty() {
-                            "required"
-                        } else {
-                            "too_long"
-                        },
-                        message: format!(
-                            "Catatan wajib diisi, paling banyak {MAX_NOTE_CHARS} karakter."
-                        ),
-                        message_en: format!(
-                            "A note needs text, at most {MAX_NOTE_CHARS} characters."
-                        ),
+                        code: if text.is_empty() { "required" } else { "too_long" },
+                        message: format!("Catatan wajib diisi, paling banyak {MAX_NOTE_CHARS} karakter."),
+                        message_en: format!("A note needs text, at most {MAX_NOTE_CHARS} characters."),
                     }],
                 });
             }
             let used = role_used(actor, &staff_roles);
             draft.push(
                 Actor::Staff { user, role: used },
-                EventKind::NoteAdded {
-                    text: text.to_owned(),
-                    obstacle: *obstacle,
-                },
+                EventKind::NoteAdded { text: text.to_owned(), obstacle: *obstacle },
             );
         }
         Command::AddAttachment { file, description } => {
@@ -197,24 +144,12 @@ pub fn decide(
                 _ => {
                     let staff_roles = workflow_staff_roles(context.definition);
                     let user = staff_holding(actor, &staff_roles, "attaching a file")?;
-                    Actor::Staff {
-                        user,
-                        role: role_used(actor, &staff_roles),
-                    }
+                    Actor::Staff { user, role: role_used(actor, &staff_roles) }
                 }
             };
-            let description = description
-                .as_deref()
-                .map(str::trim)
-                .filter(|d| !d.is_empty())
-                .map(|d| d.chars().take(500).collect());
-            draft.push(
-                recorded,
-                EventKind::AttachmentAdded {
-                    file: file.clone(),
-                    description,
-                },
-            );
+            let description =
+                description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(|d| d.chars().take(500).collect());
+            draft.push(recorded, EventKind::AttachmentAdded { file: file.clone(), description });
         }
         Command::RecordSurvey { answers } => survey(&context, case, actor, answers, &mut draft)?,
         Command::RecordDeadlines => {
@@ -240,13 +175,7 @@ struct Draft {
 
 impl Draft {
     fn new(case: &Case, at: DateTime<Utc>) -> Self {
-        Self {
-            case: case.id.clone(),
-            seq: case.version,
-            prev: case.head.clone(),
-            at,
-            events: Vec::new(),
-        }
+        Self { case: case.id.clone(), seq: case.version, prev: case.head.clone(), at, events: Vec::new() }
     }
 
     fn push(&mut self, actor: Actor, kind: EventKind) {
@@ -258,69 +187,39 @@ impl Draft {
 }
 
 fn staff(user: &str, role: &str) -> Actor {
-    Actor::Staff {
-        user: user.to_owned(),
-        role: Some(role.to_owned()),
-    }
+    Actor::Staff { user: user.to_owned(), role: Some(role.to_owned()) }
 }
 
 fn not_allowed(what: &str, roles: &[&str]) -> Rejection {
-    Rejection::NotAllowed {
-        what: what.to_owned(),
-        roles: crate::diag::one_of(roles.iter().copied()),
-    }
+    Rejection::NotAllowed { what: what.to_owned(), roles: crate::diag::one_of(roles.iter().copied()) }
 }
 
 fn closed(case: &Case) -> Rejection {
-    Rejection::CaseClosed {
-        outcome: case
-            .outcome
-            .unwrap_or(crate::definition::Outcome::Withdrawn),
-    }
+    Rejection::CaseClosed { outcome: case.outcome.unwrap_or(crate::definition::Outcome::Withdrawn) }
 }
 
 /// The acting staff member's name, if they hold one of `roles`.
 fn staff_holding(actor: &Principal, roles: &[&str], what: &str) -> Result<String, Rejection> {
     match actor {
-        Principal::Staff { user, roles: held }
-            if held.iter().any(|r| roles.contains(&r.as_str())) =>
-        {
-            Ok(user.clone())
-        }
+        Principal::Staff { user, roles: held } if held.iter().any(|r| roles.contains(&r.as_str())) => Ok(user.clone()),
         _ => Err(not_allowed(what, roles)),
     }
 }
 
 fn role_used(actor: &Principal, allowed: &[&str]) -> Option<String> {
-    actor
-        .roles()
-        .into_iter()
-        .find(|r| allowed.contains(r))
-        .map(str::to_owned)
+    actor.roles().into_iter().find(|r| allowed.contains(r)).map(str::to_owned)
 }
 
 fn workflow_staff_roles(definition: &Definition) -> Vec<&str> {
-    definition
-        .file()
-        .roles
-        .iter()
-        .filter(|r| r.kind == RoleKind::Staff)
-        .map(|r| r.id.as_str())
-        .collect()
+    definition.file().roles.iter().filter(|r| r.kind == RoleKind::Staff).map(|r| r.id.as_str()).collect()
 }
 
 /// The current stage's role and supervisor, if the case is at a staff task.
-fn task_roles<'d>(
-    context: &Context<'d>,
-    case: &Case,
-) -> Result<(&'d str, Option<&'d str>), Rejection> {
+fn task_roles<'d>(context: &Context<'d>, case: &Case) -> Result<(&'d str, Option<&'d str>), Rejection> {
     if case.status == Status::Closed {
         return Err(closed(case));
     }
-    let stage = context
-        .definition
-        .stage(&case.stage)
-        .ok_or(Rejection::NoTask)?;
+    let stage = context.definition.stage(&case.stage).ok_or(Rejection::NoTask)?;
     match (stage.kind, stage.role.as_deref()) {
         (StageKind::Task, Some(role)) => Ok((role, stage.supervisor.as_deref())),
         _ => Err(Rejection::NoTask),
@@ -339,19 +238,13 @@ fn submit(
 ) -> Result<Vec<Event>, Rejection> {
     let definition = context.definition;
     if !definition.file().open {
-        return Err(Rejection::ServiceClosed {
-            workflow: definition.id().to_owned(),
-        });
+        return Err(Rejection::ServiceClosed { workflow: definition.id().to_owned() });
     }
     if *actor != Principal::Applicant {
-        return Err(not_allowed(
-            "submitting a request",
-            &[definition.applicant_role().id.as_str()],
-        ));
+        return Err(not_allowed("submitting a request", &[definition.applicant_role().id.as_str()]));
     }
     let file = definition.file();
-    let form = form::validate(&file.form.fields, &file.products, form, context.today())
-        .map_err(invalid)?;
+    let form = form::validate(&file.form.fields, &file.products, form, context.today()).map_err(invalid)?;
     let action = definition.submit_action();
     let submitted = EventKind::Submitted {
         organisation: definition.organisation_id().to_owned(),
@@ -369,11 +262,7 @@ fn submit(
     let mut prev = GENESIS.to_owned();
     let kinds = std::iter::once(submitted).chain(context.clocks().submission(&action.to));
     for (i, kind) in kinds.enumerate() {
-        let actor = if i == 0 {
-            Actor::Applicant
-        } else {
-            Actor::System
-        };
+        let actor = if i == 0 { Actor::Applicant } else { Actor::System };
         let event = seal(&new.id, i as u64 + 1, context.at, actor, kind, &prev);
         prev = event.hash.clone();
         events.push(event);
@@ -391,11 +280,8 @@ fn perform(
     draft: &mut Draft,
 ) -> Result<(), Rejection> {
     let definition = context.definition;
-    let action = definition
-        .action(action_id)
-        .ok_or_else(|| Rejection::UnknownAction {
-            action: action_id.to_owned(),
-        })?;
+    let action =
+        definition.action(action_id).ok_or_else(|| Rejection::UnknownAction { action: action_id.to_owned() })?;
     if case.status == Status::Closed {
         return Err(closed(case));
     }
@@ -411,25 +297,19 @@ fn perform(
     let recorded = match actor {
         Principal::Applicant if performers.contains(&applicant_role) => Actor::Applicant,
         Principal::Staff { user, .. } => {
-            let role = role_used(actor, &performers)
-                .ok_or_else(|| not_allowed(&format!("`{}`", action.id), &performers))?;
+            let role =
+                role_used(actor, &performers).ok_or_else(|| not_allowed(&format!("`{}`", action.id), &performers))?;
             check_assignment(definition, case, actor, user)?;
-            Actor::Staff {
-                user: user.clone(),
-                role: Some(role),
-            }
+            Actor::Staff { user: user.clone(), role: Some(role) }
         }
         _ => return Err(not_allowed(&format!("`{}`", action.id), &performers)),
     };
     let file = definition.file();
     let values = form::validate(&action.inputs, &file.products, inputs, context.today());
     let amended = match (action.kind, form) {
-        (ActionKind::Amend, Some(form)) => Some(form::validate(
-            &file.form.fields,
-            &file.products,
-            form,
-            context.today(),
-        )),
+        (ActionKind::Amend, Some(form)) => {
+            Some(form::validate(&file.form.fields, &file.products, form, context.today()))
+        }
         (ActionKind::Amend, None) => Some(Err(vec![FieldError {
             field: "form".to_owned(),
             code: "required",
@@ -447,23 +327,10 @@ fn perform(
         }
         (Err(errors), _) | (_, Some(Err(errors))) => return Err(invalid(errors)),
     };
-    let to = definition
-        .stage(&action.to)
-        .expect("checked: actions lead to stages");
-    let mut public_inputs: Vec<String> = action
-        .inputs
-        .iter()
-        .filter(|f| f.public)
-        .map(|f| f.id.clone())
-        .collect();
+    let to = definition.stage(&action.to).expect("checked: actions lead to stages");
+    let mut public_inputs: Vec<String> = action.inputs.iter().filter(|f| f.public).map(|f| f.id.clone()).collect();
     if action.kind == ActionKind::Answer {
-        public_inputs.extend(
-            action
-                .inputs
-                .iter()
-                .filter(|f| f.kind == FieldKind::File)
-                .map(|f| f.id.clone()),
-        );
+        public_inputs.extend(action.inputs.iter().filter(|f| f.kind == FieldKind::File).map(|f| f.id.clone()));
     }
     public_inputs.retain(|id| values.contains_key(id));
     let clocks = context.clocks().transition(case, &case.stage, &action.to);
@@ -490,23 +357,14 @@ fn perform(
 }
 
 /// A staff member acting on a task assigned to someone else needs the stage's supervisor role.
-fn check_assignment(
-    definition: &Definition,
-    case: &Case,
-    actor: &Principal,
-    user: &str,
-) -> Result<(), Rejection> {
+fn check_assignment(definition: &Definition, case: &Case, actor: &Principal, user: &str) -> Result<(), Rejection> {
     match &case.assignee {
         Some(assignee) if assignee != user => {
-            let supervisor = definition
-                .stage(&case.stage)
-                .and_then(|s| s.supervisor.as_deref());
+            let supervisor = definition.stage(&case.stage).and_then(|s| s.supervisor.as_deref());
             if supervisor.is_some_and(|s| actor.roles().contains(&s)) {
                 Ok(())
             } else {
-                Err(Rejection::AssignedToOther {
-                    assignee: assignee.clone(),
-                })
+                Err(Rejection::AssignedToOther { assignee: assignee.clone() })
             }
         }
         _ => Ok(()),
@@ -514,31 +372,17 @@ fn check_assignment(
 }
 
 fn answered(action: &Action, values: &Values) -> EventKind {
-    let of_kind = |kind: FieldKind| {
-        action
-            .inputs
-            .iter()
-            .filter(move |f| f.kind == kind)
-            .filter_map(|f| values.get(&f.id))
-    };
-    let product = of_kind(FieldKind::Product)
-        .next()
-        .map(|v| v.display())
-        .unwrap_or_default();
-    let documents = of_kind(FieldKind::File)
-        .flat_map(|v| v.files().to_vec())
-        .collect();
+    let of_kind =
+        |kind: FieldKind| action.inputs.iter().filter(move |f| f.kind == kind).filter_map(|f| values.get(&f.id));
+    let product = of_kind(FieldKind::Product).next().map(|v| v.display()).unwrap_or_default();
+    let documents = of_kind(FieldKind::File).flat_map(|v| v.files().to_vec()).collect();
     let message = action
         .inputs
         .iter()
         .filter(|f| f.public && matches!(f.kind, FieldKind::LongText | FieldKind::Text))
         .find_map(|f| values.get(&f.id))
         .map(|v| v.display());
-    EventKind::Answered {
-        product,
-        documents,
-        message,
-    }
+    EventKind::Answered { product, documents, message }
 }
 
 fn survey(
@@ -550,33 +394,19 @@ fn survey(
 ) -> Result<(), Rejection> {
     let definition = context.definition;
     let Some(survey) = &definition.file().survey else {
-        return Err(Rejection::SurveyNotOpen {
-            reason: "this service has no survey".to_owned(),
-        });
+        return Err(Rejection::SurveyNotOpen { reason: "this service has no survey".to_owned() });
     };
     if *actor != Principal::Applicant {
-        return Err(not_allowed(
-            "filling in the survey",
-            &[definition.applicant_role().id.as_str()],
-        ));
+        return Err(not_allowed("filling in the survey", &[definition.applicant_role().id.as_str()]));
     }
     if !definition.survey_stages().contains(&case.stage.as_str()) {
-        return Err(Rejection::SurveyNotOpen {
-            reason: "the survey opens once the case is answered".to_owned(),
-        });
+        return Err(Rejection::SurveyNotOpen { reason: "the survey opens once the case is answered".to_owned() });
     }
     if case.survey.is_some() {
-        return Err(Rejection::SurveyNotOpen {
-            reason: "the survey was filled in already".to_owned(),
-        });
+        return Err(Rejection::SurveyNotOpen { reason: "the survey was filled in already".to_owned() });
     }
-    let answers = form::validate(
-        &survey.questions,
-        &definition.file().products,
-        answers,
-        context.today(),
-    )
-    .map_err(invalid)?;
+    let answers =
+        form::validate(&survey.questions, &definition.file().products, answers, context.today()).map_err(invalid)?;
     draft.push(Actor::Applicant, EventKind::SurveyRecorded { answers });
     Ok(())
 }

@@ -47,39 +47,15 @@ pub fn hash_of(
     kind: &EventKind,
     prev: &str,
 ) -> String {
-    let hashed = Hashed {
-        format,
-        case,
-        seq,
-        at: canonical_at(at),
-        actor,
-        kind,
-        prev,
-    };
+    let hashed = Hashed { format, case, seq, at: canonical_at(at), actor, kind, prev };
     let bytes = serde_json::to_vec(&hashed).expect("events always serialise");
     crate::definition::hex(&Sha256::digest(&bytes))
 }
 
 /// Seals a new event onto a chain whose head is `prev` at version `seq - 1`.
-pub fn seal(
-    case: &CaseId,
-    seq: u64,
-    at: DateTime<Utc>,
-    actor: Actor,
-    kind: EventKind,
-    prev: &str,
-) -> Event {
+pub fn seal(case: &CaseId, seq: u64, at: DateTime<Utc>, actor: Actor, kind: EventKind, prev: &str) -> Event {
     let hash = hash_of(EVENT_FORMAT, case, seq, &at, &actor, &kind, prev);
-    Event {
-        format: EVENT_FORMAT,
-        case: case.clone(),
-        seq,
-        at,
-        actor,
-        kind,
-        prev: prev.to_owned(),
-        hash,
-    }
+    Event { format: EVENT_FORMAT, case: case.clone(), seq, at, actor, kind, prev: prev.to_owned(), hash }
 }
 
 /// What is wrong with a chain.
@@ -106,9 +82,7 @@ pub enum ChainProblem {
     #[error("its content does not match its hash (edited after it was written)")]
     Edited,
     /// It was written in a format this build does not know.
-    #[error(
-        "it is in format {found}, which this build does not read (newest known: {EVENT_FORMAT})"
-    )]
+    #[error("it is in format {found}, which this build does not read (newest known: {EVENT_FORMAT})")]
     UnknownFormat {
         /// The format.
         found: u16,
@@ -144,41 +118,21 @@ pub struct ChainError {
 pub fn verify(case: &CaseId, events: &[Event]) -> Result<String, ChainError> {
     let mut prev = GENESIS.to_owned();
     for (i, event) in events.iter().enumerate() {
-        let fail = |problem| ChainError {
-            case: case.clone(),
-            position: i + 1,
-            seq: event.seq,
-            problem,
-        };
+        let fail = |problem| ChainError { case: case.clone(), position: i + 1, seq: event.seq, problem };
         if event.format == 0 || event.format > EVENT_FORMAT {
-            return Err(fail(ChainProblem::UnknownFormat {
-                found: event.format,
-            }));
+            return Err(fail(ChainProblem::UnknownFormat { found: event.format }));
         }
         if &event.case != case {
-            return Err(fail(ChainProblem::WrongCase {
-                found: event.case.clone(),
-            }));
+            return Err(fail(ChainProblem::WrongCase { found: event.case.clone() }));
         }
         let expected = i as u64 + 1;
         if event.seq != expected {
-            return Err(fail(ChainProblem::OutOfSequence {
-                expected,
-                found: event.seq,
-            }));
+            return Err(fail(ChainProblem::OutOfSequence { expected, found: event.seq }));
         }
         if event.prev != prev {
             return Err(fail(ChainProblem::BrokenLink));
         }
-        let hash = hash_of(
-            event.format,
-            &event.case,
-            event.seq,
-            &event.at,
-            &event.actor,
-            &event.kind,
-            &event.prev,
-        );
+        let hash = hash_of(event.format, &event.case, event.seq, &event.at, &event.actor, &event.kind, &event.prev);
         if hash != event.hash {
             return Err(fail(ChainProblem::Edited));
         }
@@ -188,12 +142,7 @@ pub fn verify(case: &CaseId, events: &[Event]) -> Result<String, ChainError> {
 }
 
 /// Verifies the events and that they end at the version and hash the case's projection records.
-pub fn verify_against(
-    case: &CaseId,
-    events: &[Event],
-    version: u64,
-    head: &str,
-) -> Result<(), ChainError> {
+pub fn verify_against(case: &CaseId, events: &[Event], version: u64, head: &str) -> Result<(), ChainError> {
     let found_head = verify(case, events)?;
     let found = events.len() as u64;
     let at_end = |problem| ChainError {
@@ -203,10 +152,7 @@ pub fn verify_against(
         problem,
     };
     if found != version {
-        return Err(at_end(ChainProblem::Truncated {
-            expected: version,
-            found,
-        }));
+        return Err(at_end(ChainProblem::Truncated { expected: version, found }));
     }
     if found_head != head {
         return Err(at_end(ChainProblem::HeadMismatch));

@@ -123,11 +123,7 @@ impl fmt::Display for TrackingCode {
 /// A new secret (32 Crockford base32 characters, 160 bits) from 20 random bytes, grouped for reading.
 pub fn generate_secret(random: [u8; 20]) -> String {
     let raw = base32(&random, 32);
-    raw.as_bytes()
-        .chunks(4)
-        .map(|c| std::str::from_utf8(c).expect("ascii"))
-        .collect::<Vec<_>>()
-        .join("-")
+    raw.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("ascii")).collect::<Vec<_>>().join("-")
 }
 
 /// The stored form of a secret: lowercase hex SHA-256 of its normalised text.
@@ -138,12 +134,7 @@ pub fn hash_secret(secret: &str) -> String {
 /// Whether `secret` matches `hash`, in time independent of where they differ.
 pub fn secret_matches(secret: &str, hash: &str) -> bool {
     let candidate = hash_secret(secret);
-    candidate.len() == hash.len()
-        && candidate
-            .bytes()
-            .zip(hash.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    candidate.len() == hash.len() && candidate.bytes().zip(hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 #[cfg(test)]
@@ -166,10 +157,7 @@ mod tests {
         let typed = code.as_str().to_lowercase().replace('-', " ");
         assert_eq!(TrackingCode::parse(&typed), Some(code));
         assert_eq!(TrackingCode::parse("ABCD-EFG"), None);
-        assert_eq!(
-            TrackingCode::parse("oooo-iiii").unwrap().as_str(),
-            "0000-1111"
-        );
+        assert_eq!(TrackingCode::parse("oooo-iiii").unwrap().as_str(), "0000-1111");
     }
 
     #[test]
@@ -177,10 +165,7 @@ mod tests {
         let secret = generate_secret([7; 20]);
         let hash = hash_secret(&secret);
         assert!(secret_matches(&secret, &hash));
-        assert!(secret_matches(
-            &secret.to_lowercase().replace('-', ""),
-            &hash
-        ));
+        assert!(secret_matches(&secret.to_lowercase().replace('-', ""), &hash));
         assert!(!secret_matches("wrong", &hash));
     }
 }

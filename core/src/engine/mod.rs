@@ -23,6 +23,4 @@ pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind};
 pub use ids::{CaseId, TrackingCode, generate_secret, hash_secret, secret_matches};
 pub use principal::{Actor, Principal};
 pub use rejection::Rejection;
-pub use state::{
-    Answer, Attachment, Case, Clock, ClockState, FoldError, Note, PublicMessage, Status, Visit,
-};
+pub use state::{Answer, Attachment, Case, Clock, ClockState, FoldError, Note, PublicMessage, Status, Visit};

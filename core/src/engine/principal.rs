@@ -22,10 +22,7 @@ pub enum Principal {
 impl Principal {
     /// A staff principal.
     pub fn staff(user: impl Into<String>, roles: &[&str]) -> Self {
-        Principal::Staff {
-            user: user.into(),
-            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        }
+        Principal::Staff { user: user.into(), roles: roles.iter().map(|r| (*r).to_owned()).collect() }
     }
 
     /// The staff roles held, empty for others.
@@ -69,10 +66,7 @@ impl Actor {
     /// A short description for logs and timelines.
     pub fn describe(&self) -> String {
         match self {
-            Actor::Staff {
-                user,
-                role: Some(role),
-            } => format!("{user} ({role})"),
+            Actor::Staff { user, role: Some(role) } => format!("{user} ({role})"),
             Actor::Staff { user, role: None } => user.clone(),
             Actor::Applicant => "pemohon".to_owned(),
             Actor::System => "sistem".to_owned(),

@@ -56,9 +56,7 @@ pub enum Rejection {
         outcome: Outcome,
     },
     /// The case moved on since the person looked at it.
-    #[error(
-        "the case changed since you loaded it (you saw version {expected}, it is now at {actual})"
-    )]
+    #[error("the case changed since you loaded it (you saw version {expected}, it is now at {actual})")]
     StaleVersion {
         /// The version the caller saw.
         expected: u64,
@@ -128,7 +126,8 @@ impl Rejection {
             Rejection::Invalid { errors } => format!("Ada {} isian yang perlu diperbaiki.", errors.len()),
             Rejection::CaseClosed { .. } => "Permohonan ini sudah selesai/ditutup.".to_owned(),
             Rejection::StaleVersion { .. } => {
-                "Permohonan ini telah berubah sejak halaman dibuka. Muat ulang untuk melihat keadaan terbaru.".to_owned()
+                "Permohonan ini telah berubah sejak halaman dibuka. Muat ulang untuk melihat keadaan terbaru."
+                    .to_owned()
             }
             Rejection::AssignedToOther { assignee } => format!("Tugas ini sedang ditangani oleh {assignee}."),
             Rejection::NotAssignable { user, .. } => format!("{user} tidak memegang peran untuk tahap ini."),

@@ -257,20 +257,15 @@ pub struct FoldError {
 }
 
 fn files_of(values: &Values) -> impl Iterator<Item = (&String, &FileRef)> {
-    values
-        .iter()
-        .flat_map(|(field, value)| value.files().iter().map(move |f| (field, f)))
+    values.iter().flat_map(|(field, value)| value.files().iter().map(move |f| (field, f)))
 }
 
 impl Case {
     /// Folds a whole history into a case.
     pub fn fold(events: &[Event]) -> Result<Case, FoldError> {
         let mut iter = events.iter();
-        let first = iter.next().ok_or_else(|| FoldError {
-            seq: 0,
-            kind: "none",
-            reason: "the history is empty".to_owned(),
-        })?;
+        let first =
+            iter.next().ok_or_else(|| FoldError { seq: 0, kind: "none", reason: "the history is empty".to_owned() })?;
         let mut case = Case::start(first)?;
         for event in iter {
             case.apply(event)?;
@@ -300,11 +295,7 @@ impl Case {
             });
         };
         if event.seq != 1 {
-            return Err(FoldError {
-                seq: event.seq,
-                kind: "submitted",
-                reason: "a submission is event 1".to_owned(),
-            });
+            return Err(FoldError { seq: event.seq, kind: "submitted", reason: "a submission is event 1".to_owned() });
         }
         let attachments = files_of(form)
             .map(|(field, file)| Attachment {
@@ -337,12 +328,7 @@ impl Case {
             closed_at: None,
             form: form.clone(),
             assignee: None,
-            visits: vec![Visit {
-                stage: stage.clone(),
-                entered_at: event.at,
-                left_at: None,
-                left_by: None,
-            }],
+            visits: vec![Visit { stage: stage.clone(), entered_at: event.at, left_at: None, left_by: None }],
             notes: Vec::new(),
             attachments,
             messages: Vec::new(),
@@ -354,22 +340,15 @@ impl Case {
 
     /// The latest clock with this key that has not stopped.
     pub fn live_clock(&self, key: &ClockKey) -> Option<&Clock> {
-        self.clocks
-            .iter()
-            .rev()
-            .find(|c| &c.key == key && !c.is_stopped())
+        self.clocks.iter().rev().find(|c| &c.key == key && !c.is_stopped())
     }
 
     fn live_clock_mut(&mut self, key: &ClockKey, event: &Event) -> Result<&mut Clock, FoldError> {
-        self.clocks
-            .iter_mut()
-            .rev()
-            .find(|c| &c.key == key && !c.is_stopped())
-            .ok_or_else(|| FoldError {
-                seq: event.seq,
-                kind: event.kind.name(),
-                reason: format!("no live clock {key:?}"),
-            })
+        self.clocks.iter_mut().rev().find(|c| &c.key == key && !c.is_stopped()).ok_or_else(|| FoldError {
+            seq: event.seq,
+            kind: event.kind.name(),
+            reason: format!("no live clock {key:?}"),
+        })
     }
 
     /// The next instant at which a clock of this case has something to record.
@@ -391,23 +370,10 @@ impl Case {
                 reason: format!("expected event {} of case {}", self.version + 1, self.id),
             });
         }
-        let fail = |reason: &str| FoldError {
-            seq: event.seq,
-            kind: event.kind.name(),
-            reason: reason.to_owned(),
-        };
+        let fail = |reason: &str| FoldError { seq: event.seq, kind: event.kind.name(), reason: reason.to_owned() };
         match &event.kind {
             EventKind::Submitted { .. } => return Err(fail("a case is submitted once")),
-            EventKind::ActionPerformed {
-                action,
-                from,
-                to,
-                to_kind,
-                outcome,
-                inputs,
-                public_inputs,
-                form,
-            } => {
+            EventKind::ActionPerformed { action, from, to, to_kind, outcome, inputs, public_inputs, form } => {
                 if from != &self.stage {
                     return Err(fail("the action leaves another stage"));
                 }
@@ -415,12 +381,7 @@ impl Case {
                     visit.left_at = Some(event.at);
                     visit.left_by = Some(action.clone());
                 }
-                self.visits.push(Visit {
-                    stage: to.clone(),
-                    entered_at: event.at,
-                    left_at: None,
-                    left_by: None,
-                });
+                self.visits.push(Visit { stage: to.clone(), entered_at: event.at, left_at: None, left_by: None });
                 self.stage = to.clone();
                 self.assignee = None;
                 self.status = match to_kind {
@@ -456,8 +417,7 @@ impl Case {
                     }
                 }
                 if let Some(form) = form {
-                    let known: Vec<String> =
-                        self.attachments.iter().map(|a| a.file.id.clone()).collect();
+                    let known: Vec<String> = self.attachments.iter().map(|a| a.file.id.clone()).collect();
                     for (field, file) in files_of(form) {
                         if !known.contains(&file.id) {
                             self.attachments.push(Attachment {
@@ -475,11 +435,7 @@ impl Case {
                     self.form = form.clone();
                 }
             }
-            EventKind::Answered {
-                product,
-                documents,
-                message,
-            } => {
+            EventKind::Answered { product, documents, message } => {
                 self.answer = Some(Answer {
                     at: event.at,
                     product: product.clone(),
@@ -509,12 +465,7 @@ impl Case {
                 public: event.actor == Actor::Applicant,
             }),
             EventKind::SurveyRecorded { answers } => self.survey = Some(answers.clone()),
-            EventKind::ClockStarted {
-                clock,
-                standard,
-                due,
-                warn,
-            } => self.clocks.push(Clock {
+            EventKind::ClockStarted { clock, standard, due, warn } => self.clocks.push(Clock {
                 key: clock.clone(),
                 standard: *standard,
                 started_at: event.at,
@@ -529,12 +480,7 @@ impl Case {
                 stopped_at: None,
                 within_standard: None,
             }),
-            EventKind::ClockPaused {
-                clock,
-                elapsed,
-                remaining,
-                warn_remaining,
-            } => {
+            EventKind::ClockPaused { clock, elapsed, remaining, warn_remaining } => {
                 let c = self.live_clock_mut(clock, event)?;
                 c.running_since = None;
                 c.elapsed = *elapsed;
@@ -551,11 +497,7 @@ impl Case {
                 c.remaining = None;
                 c.warn_remaining = None;
             }
-            EventKind::ClockStopped {
-                clock,
-                elapsed,
-                within_standard,
-            } => {
+            EventKind::ClockStopped { clock, elapsed, within_standard } => {
                 let c = self.live_clock_mut(clock, event)?;
                 c.running_since = None;
                 c.elapsed = *elapsed;

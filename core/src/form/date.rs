@@ -49,9 +49,9 @@ impl DateError {
     pub(crate) fn describe(&self, label: &str, lang: Lang) -> String {
         let l = human::label(label);
         match (self, lang) {
-            (DateError::Format, Lang::Id) => format!(
-                "{l} harus berupa tanggal, misalnya 28-11-2026, 28/11/2026 atau 2026-11-28."
-            ),
+            (DateError::Format, Lang::Id) => {
+                format!("{l} harus berupa tanggal, misalnya 28-11-2026, 28/11/2026 atau 2026-11-28.")
+            }
             (DateError::Format, Lang::En) => {
                 format!("{l} must be a date, e.g. 28-11-2026, 28/11/2026 or 2026-11-28.")
             }
@@ -145,13 +145,7 @@ mod tests {
 
     #[test]
     fn the_usual_forms_are_read() {
-        for typed in [
-            "2026-11-28",
-            "28-11-2026",
-            "28/11/2026",
-            "2026/11/28",
-            " 28/11/2026 ",
-        ] {
+        for typed in ["2026-11-28", "28-11-2026", "28/11/2026", "2026/11/28", " 28/11/2026 "] {
             assert_eq!(parse(typed), Ok(ymd(2026, 11, 28)), "{typed}");
         }
         assert_eq!(parse("1/2/2026"), Ok(ymd(2026, 2, 1)));

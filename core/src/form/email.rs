@@ -85,9 +85,7 @@ impl EmailError {
             EmailError::Space => "email-space",
             EmailError::TooLong { .. } => "email-too-long",
             EmailError::NoAt | EmailError::ManyAt => "email-at",
-            EmailError::LocalEmpty | EmailError::LocalChar { .. } | EmailError::LocalDot => {
-                "email-local"
-            }
+            EmailError::LocalEmpty | EmailError::LocalChar { .. } | EmailError::LocalDot => "email-local",
             EmailError::LocalTooLong { .. } => "email-local-too-long",
             EmailError::DomainNoDot => "email-domain-dot",
             EmailError::DomainEmpty
@@ -134,10 +132,9 @@ impl EmailError {
             (EmailError::LocalChar { found }, Lang::Id) => {
                 format!("{l}: karakter {} tidak diizinkan sebelum @.", q(found))
             }
-            (EmailError::LocalChar { found }, Lang::En) => format!(
-                "{l}: the character {} is not allowed before the @.",
-                q(found)
-            ),
+            (EmailError::LocalChar { found }, Lang::En) => {
+                format!("{l}: the character {} is not allowed before the @.", q(found))
+            }
             (EmailError::LocalDot, Lang::Id) => format!(
                 "{l}: nama sebelum @ tidak boleh diawali atau diakhiri titik atau memuat dua \
                  titik berurutan."
@@ -186,22 +183,18 @@ impl EmailError {
                  digits, hyphens and dots.",
                 q(found)
             ),
-            (EmailError::DomainHyphen { label }, Lang::Id) => format!(
-                "{l}: bagian domain {} tidak boleh diawali atau diakhiri tanda hubung.",
-                human::quote(label)
-            ),
-            (EmailError::DomainHyphen { label }, Lang::En) => format!(
-                "{l}: the domain part {} cannot start or end with a hyphen.",
-                human::quote(label)
-            ),
-            (EmailError::DomainLabelTooLong { label }, Lang::Id) => format!(
-                "{l}: bagian domain {} lebih dari {MAX_LABEL_LEN} karakter.",
-                human::quote(label)
-            ),
-            (EmailError::DomainLabelTooLong { label }, Lang::En) => format!(
-                "{l}: the domain part {} is longer than {MAX_LABEL_LEN} characters.",
-                human::quote(label)
-            ),
+            (EmailError::DomainHyphen { label }, Lang::Id) => {
+                format!("{l}: bagian domain {} tidak boleh diawali atau diakhiri tanda hubung.", human::quote(label))
+            }
+            (EmailError::DomainHyphen { label }, Lang::En) => {
+                format!("{l}: the domain part {} cannot start or end with a hyphen.", human::quote(label))
+            }
+            (EmailError::DomainLabelTooLong { label }, Lang::Id) => {
+                format!("{l}: bagian domain {} lebih dari {MAX_LABEL_LEN} karakter.", human::quote(label))
+            }
+            (EmailError::DomainLabelTooLong { label }, Lang::En) => {
+                format!("{l}: the domain part {} is longer than {MAX_LABEL_LEN} characters.", human::quote(label))
+            }
             (EmailError::Tld { tld }, Lang::Id) => format!(
                 "{l}: akhir domain {} tidak valid; akhir domain terdiri atas sedikitnya dua \
                  huruf, misalnya .id atau .com.",
@@ -252,9 +245,7 @@ fn check_local(local: &str) -> Result<(), EmailError> {
     if local.is_empty() {
         return Err(EmailError::LocalEmpty);
     }
-    if let Some(found) = local
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || c == '.' || LOCAL_SPECIALS.contains(c)))
+    if let Some(found) = local.chars().find(|&c| !(c.is_ascii_alphanumeric() || c == '.' || LOCAL_SPECIALS.contains(c)))
     {
         return Err(EmailError::LocalChar { found });
     }
@@ -272,10 +263,7 @@ fn check_domain(domain: &str) -> Result<String, EmailError> {
     if domain.is_empty() {
         return Err(EmailError::DomainEmpty);
     }
-    if let Some(found) = domain
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
-    {
+    if let Some(found) = domain.chars().find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')) {
         return Err(EmailError::DomainChar { found });
     }
     if !domain.contains('.') {
@@ -288,22 +276,16 @@ fn check_domain(domain: &str) -> Result<String, EmailError> {
     }
     for label in &labels {
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(EmailError::DomainHyphen {
-                label: (*label).to_owned(),
-            });
+            return Err(EmailError::DomainHyphen { label: (*label).to_owned() });
         }
         if label.len() > MAX_LABEL_LEN {
-            return Err(EmailError::DomainLabelTooLong {
-                label: (*label).to_owned(),
-            });
+            return Err(EmailError::DomainLabelTooLong { label: (*label).to_owned() });
         }
     }
     let tld = labels.last().copied().unwrap_or_default();
     let letters = tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic());
     if !(letters || tld.starts_with("xn--")) {
-        return Err(EmailError::Tld {
-            tld: tld.to_owned(),
-        });
+        return Err(EmailError::Tld { tld: tld.to_owned() });
     }
     Ok(domain)
 }
@@ -318,10 +300,7 @@ mod tests {
 
     #[test]
     fn everyday_addresses_pass_and_the_domain_is_lowercased() {
-        assert_eq!(
-            normalize(" Andi.Saputra@SumbarProv.GO.ID ").as_deref(),
-            Ok("Andi.Saputra@sumbarprov.go.id")
-        );
+        assert_eq!(normalize(" Andi.Saputra@SumbarProv.GO.ID ").as_deref(), Ok("Andi.Saputra@sumbarprov.go.id"));
         for ok in [
             "biro.hukum@sumbarprov.go.id",
             "andi+jdih@gmail.com",
@@ -344,10 +323,7 @@ mod tests {
         assert_eq!(code("andi..saputra@gmail.com"), "email-local");
         assert_eq!(code(".andi@gmail.com"), "email-local");
         assert_eq!(code("ändi@gmail.com"), "email-local");
-        assert_eq!(
-            code(&format!("{}@gmail.com", "a".repeat(65))),
-            "email-local-too-long"
-        );
+        assert_eq!(code(&format!("{}@gmail.com", "a".repeat(65))), "email-local-too-long");
         assert_eq!(code(&format!("{}@gmail.com", "a".repeat(64))), "ok");
         assert_eq!(code("andi@"), "email-domain");
         assert_eq!(code("andi@gmail"), "email-domain-dot");
@@ -356,10 +332,7 @@ mod tests {
         assert_eq!(code("andi@gmail,com"), "email-domain");
         assert_eq!(code("andi@-gmail.com"), "email-domain");
         assert_eq!(code("andi@gmail-.com"), "email-domain");
-        assert_eq!(
-            code(&format!("andi@{}.com", "a".repeat(64))),
-            "email-domain"
-        );
+        assert_eq!(code(&format!("andi@{}.com", "a".repeat(64))), "email-domain");
         assert_eq!(code("andi@gmail.c"), "email-tld");
         assert_eq!(code("andi@gmail.c0m"), "email-tld");
         assert_eq!(code("andi@10.0.0.1"), "email-tld");

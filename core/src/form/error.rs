@@ -27,12 +27,7 @@ pub struct FieldError {
 impl FieldError {
     /// An error of `field` whose message `describe` writes in each language.
     pub(crate) fn new(field: &str, code: &'static str, describe: impl Fn(Lang) -> String) -> Self {
-        Self {
-            field: field.to_owned(),
-            code,
-            message: describe(Lang::Id),
-            message_en: describe(Lang::En),
-        }
+        Self { field: field.to_owned(), code, message: describe(Lang::Id), message_en: describe(Lang::En) }
     }
 }
 
@@ -117,10 +112,7 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in CODES {
             assert!(seen.insert(code), "{code} twice");
-            assert!(
-                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{code}"
-            );
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
         }
     }
 }

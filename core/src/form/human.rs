@@ -54,11 +54,7 @@ pub(crate) fn quote(text: &str) -> String {
             out.push('…');
             break;
         }
-        out.push(if c.is_control() || is_invisible(c) {
-            '�'
-        } else {
-            c
-        });
+        out.push(if c.is_control() || is_invisible(c) { '�' } else { c });
     }
     out.push('”');
     out
@@ -94,12 +90,7 @@ pub(crate) fn month_name(month: u32, lang: Lang) -> String {
 
 /// A date as people write it: `14 April 1982`.
 pub(crate) fn date(date: NaiveDate, lang: Lang) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        month_name(date.month(), lang),
-        date.year()
-    )
+    format!("{} {} {}", date.day(), month_name(date.month(), lang), date.year())
 }
 
 /// A month of a year: `Juni 2006`.

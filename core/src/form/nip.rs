@@ -202,24 +202,21 @@ impl NipError {
             (NipError::Length { digits }, Lang::Id) => {
                 format!("{l} harus {LEN} digit; yang diisi {digits} digit.")
             }
-            (NipError::Length { digits }, Lang::En) => format!(
-                "{l} must have {LEN} digits; {digits} digit{} given.",
-                human::s(*digits as u128)
-            ),
+            (NipError::Length { digits }, Lang::En) => {
+                format!("{l} must have {LEN} digits; {digits} digit{} given.", human::s(*digits as u128))
+            }
             (NipError::BirthDate { digits }, Lang::Id) => {
                 format!("Tanggal lahir pada {l} (digit 1–8) tidak valid: {digits}.")
             }
             (NipError::BirthDate { digits }, Lang::En) => {
                 format!("The date of birth in {l} (digits 1–8) is not a valid date: {digits}.")
             }
-            (NipError::BirthInFuture { birth }, Lang::Id) => format!(
-                "Tanggal lahir pada {l} (digit 1–8) belum terjadi: {}.",
-                human::date(*birth, lang)
-            ),
-            (NipError::BirthInFuture { birth }, Lang::En) => format!(
-                "The date of birth in {l} (digits 1–8) is in the future: {}.",
-                human::date(*birth, lang)
-            ),
+            (NipError::BirthInFuture { birth }, Lang::Id) => {
+                format!("Tanggal lahir pada {l} (digit 1–8) belum terjadi: {}.", human::date(*birth, lang))
+            }
+            (NipError::BirthInFuture { birth }, Lang::En) => {
+                format!("The date of birth in {l} (digits 1–8) is in the future: {}.", human::date(*birth, lang))
+            }
             (NipError::TooYoung { birth, age }, Lang::Id) => format!(
                 "Menurut {l} (digit 1–8) pemiliknya lahir {} dan baru berusia {age} tahun; \
                  ASN paling muda berusia {MIN_AGE_YEARS} tahun.",
@@ -259,10 +256,9 @@ impl NipError {
                 human::year_month(*year, *month, lang),
                 human::date(*adult, lang)
             ),
-            (NipError::TmtInFuture { year, month }, Lang::Id) => format!(
-                "TMT pada {l} (digit 9–14) belum terjadi: {}.",
-                human::year_month(*year, *month, lang)
-            ),
+            (NipError::TmtInFuture { year, month }, Lang::Id) => {
+                format!("TMT pada {l} (digit 9–14) belum terjadi: {}.", human::year_month(*year, *month, lang))
+            }
             (NipError::TmtInFuture { year, month }, Lang::En) => format!(
                 "The appointment (TMT) in {l} (digits 9–14) is in the future: {}.",
                 human::year_month(*year, *month, lang)
@@ -271,9 +267,9 @@ impl NipError {
                 "Digit jenis kelamin pada {l} (digit 15) harus 1 (laki-laki) atau 2 (perempuan); \
                  yang diisi {digit}."
             ),
-            (NipError::Gender { digit }, Lang::En) => format!(
-                "The gender digit in {l} (digit 15) must be 1 (male) or 2 (female); {digit} given."
-            ),
+            (NipError::Gender { digit }, Lang::En) => {
+                format!("The gender digit in {l} (digit 15) must be 1 (male) or 2 (female); {digit} given.")
+            }
             (NipError::Sequence, Lang::Id) => {
                 format!("Nomor urut pada {l} (digit 16–18) tidak boleh 000.")
             }
@@ -299,9 +295,7 @@ fn strip(text: &str) -> String {
 
 /// `digits` (ASCII digits only) as a number.
 fn number(digits: &str) -> u32 {
-    digits
-        .bytes()
-        .fold(0, |n, b| n * 10 + u32::from(b.wrapping_sub(b'0')))
+    digits.bytes().fold(0, |n, b| n * 10 + u32::from(b.wrapping_sub(b'0')))
 }
 
 /// Check a NIP as typed (spaces anywhere are ignored) at `today`.
@@ -314,25 +308,17 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Nip, Vec<NipError>> {
         return Err(vec![NipError::Characters { found }]);
     }
     if digits.len() != LEN {
-        return Err(vec![NipError::Length {
-            digits: digits.len(),
-        }]);
+        return Err(vec![NipError::Length { digits: digits.len() }]);
     }
     // 18 ASCII digits: every slice below is on a character boundary.
     let mut errors = Vec::new();
     let birth_digits = &digits[0..8];
-    let birth = NaiveDate::from_ymd_opt(
-        number(&digits[0..4]) as i32,
-        number(&digits[4..6]),
-        number(&digits[6..8]),
-    );
+    let birth = NaiveDate::from_ymd_opt(number(&digits[0..4]) as i32, number(&digits[4..6]), number(&digits[6..8]));
     // The 18th birthday, when the holder has had it: a TMT before it is an
     // error of its own (a holder not yet 18 already has one).
     let mut adult = None;
     match birth {
-        None => errors.push(NipError::BirthDate {
-            digits: birth_digits.to_owned(),
-        }),
+        None => errors.push(NipError::BirthDate { digits: birth_digits.to_owned() }),
         Some(birth) => match today.years_since(birth) {
             None => errors.push(NipError::BirthInFuture { birth }),
             Some(age) if age < MIN_AGE_YEARS => errors.push(NipError::TooYoung { birth, age }),
@@ -351,39 +337,25 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Nip, Vec<NipError>> {
     if (1..=12).contains(&tmt_month) || pppk {
         // A PPPK number records only the year: it is in the future only from
         // next January, and too early only if the whole year is.
-        let (latest, earliest) = if pppk {
-            ((tmt_year, 1), (tmt_year, 12))
-        } else {
-            ((tmt_year, tmt_month), (tmt_year, tmt_month))
-        };
+        let (latest, earliest) =
+            if pppk { ((tmt_year, 1), (tmt_year, 12)) } else { ((tmt_year, tmt_month), (tmt_year, tmt_month)) };
         let tmt = latest;
         if tmt > (today.year(), today.month()) && (!pppk || tmt_year > today.year()) {
-            errors.push(NipError::TmtInFuture {
-                year: tmt_year,
-                month: tmt_month,
-            });
+            errors.push(NipError::TmtInFuture { year: tmt_year, month: tmt_month });
         } else if let Some(adult) = adult
             && earliest < (adult.year(), adult.month())
         {
-            errors.push(NipError::TmtTooEarly {
-                year: tmt_year,
-                month: tmt_month,
-                adult,
-            });
+            errors.push(NipError::TmtTooEarly { year: tmt_year, month: tmt_month, adult });
         }
     } else {
-        errors.push(NipError::TmtMonth {
-            digits: digits[12..14].to_owned(),
-        });
+        errors.push(NipError::TmtMonth { digits: digits[12..14].to_owned() });
     }
 
     let gender = match digits.as_bytes()[14] {
         b'1' => Some(Gender::Male),
         b'2' => Some(Gender::Female),
         other => {
-            errors.push(NipError::Gender {
-                digit: char::from(other),
-            });
+            errors.push(NipError::Gender { digit: char::from(other) });
             None
         }
     };
@@ -393,13 +365,9 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Nip, Vec<NipError>> {
     }
 
     match (birth, gender) {
-        (Some(birth_date), Some(gender)) if errors.is_empty() => Ok(Nip {
-            digits,
-            birth_date,
-            tmt: (tmt_year, tmt_month),
-            gender,
-            sequence,
-        }),
+        (Some(birth_date), Some(gender)) if errors.is_empty() => {
+            Ok(Nip { digits, birth_date, tmt: (tmt_year, tmt_month), gender, sequence })
+        }
         _ => Err(errors),
     }
 }
@@ -409,13 +377,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Nip, Vec<NipError>> {
 pub fn format_grouped(text: &str) -> String {
     let digits = strip(text);
     if digits.len() == LEN && digits.bytes().all(|b| b.is_ascii_digit()) {
-        format!(
-            "{} {} {} {}",
-            &digits[0..8],
-            &digits[8..14],
-            &digits[14..15],
-            &digits[15..18]
-        )
+        format!("{} {} {} {}", &digits[0..8], &digits[8..14], &digits[14..15], &digits[15..18])
     } else {
         digits
     }
@@ -440,10 +402,7 @@ mod tests {
     fn a_printed_nip_parses_into_its_parts() {
         let nip = parse("19820414 200604 1 003", today()).unwrap();
         assert_eq!(nip.as_str(), "198204142006041003");
-        assert_eq!(
-            nip.birth_date(),
-            NaiveDate::from_ymd_opt(1982, 4, 14).unwrap()
-        );
+        assert_eq!(nip.birth_date(), NaiveDate::from_ymd_opt(1982, 4, 14).unwrap());
         assert_eq!(nip.tmt(), (2006, 4));
         assert_eq!(nip.gender(), Gender::Male);
         assert_eq!(nip.sequence(), 3);
@@ -459,14 +418,8 @@ mod tests {
 
     #[test]
     fn grouping_accepts_any_spacing() {
-        assert_eq!(
-            format_grouped("198204142006041003"),
-            "19820414 200604 1 003"
-        );
-        assert_eq!(
-            format_grouped("1982 0414 2006 0410 03"),
-            "19820414 200604 1 003"
-        );
+        assert_eq!(format_grouped("198204142006041003"), "19820414 200604 1 003");
+        assert_eq!(format_grouped("1982 0414 2006 0410 03"), "19820414 200604 1 003");
         assert_eq!(format_grouped("1982 04"), "198204");
         assert_eq!(format_grouped("١٩٨٢٠٤١٤٢٠٠٦٠٤١٠٠٣"), "١٩٨٢٠٤١٤٢٠٠٦٠٤١٠٠٣");
     }
@@ -500,11 +453,7 @@ mod tests {
         assert_eq!(codes("19820414 200613 1 003"), ["nip-tmt-month"]);
         // A PPPK number: digits 13–14 are 21, the year alone is the TMT.
         assert!(
-            parse(
-                "19900101 202221 1 001",
-                NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-            )
-            .is_ok_and(|n| n.is_pppk())
+            parse("19900101 202221 1 001", NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).is_ok_and(|n| n.is_pppk())
         );
         assert_eq!(codes("19900101 202721 1 001"), ["nip-tmt-future"]);
         assert_eq!(codes("19820414 200600 1 003"), ["nip-tmt-month"]);
@@ -528,31 +477,14 @@ mod tests {
 
     #[test]
     fn every_failure_is_reported_at_once() {
-        assert_eq!(
-            codes("19821345 200613 3 000"),
-            [
-                "nip-birth-date",
-                "nip-tmt-month",
-                "nip-gender",
-                "nip-sequence"
-            ]
-        );
-        assert_eq!(
-            codes("20300101 203001 1 003"),
-            ["nip-birth-future", "nip-tmt-future"]
-        );
+        assert_eq!(codes("19821345 200613 3 000"), ["nip-birth-date", "nip-tmt-month", "nip-gender", "nip-sequence"]);
+        assert_eq!(codes("20300101 203001 1 003"), ["nip-birth-future", "nip-tmt-future"]);
     }
 
     #[test]
     fn messages_name_the_digits() {
         let errors = parse("19821345 200604 1 003", today()).unwrap_err();
-        assert_eq!(
-            errors[0].message_id("NIP"),
-            "Tanggal lahir pada “NIP” (digit 1–8) tidak valid: 19821345."
-        );
-        assert_eq!(
-            errors[0].to_string(),
-            "The date of birth in “NIP” (digits 1–8) is not a valid date: 19821345."
-        );
+        assert_eq!(errors[0].message_id("NIP"), "Tanggal lahir pada “NIP” (digit 1–8) tidak valid: 19821345.");
+        assert_eq!(errors[0].to_string(), "The date of birth in “NIP” (digits 1–8) is not a valid date: 19821345.");
     }
 }

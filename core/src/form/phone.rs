@@ -126,12 +126,8 @@ impl PhoneError {
     pub(crate) fn describe(&self, label: &str, lang: Lang) -> String {
         let l = human::label(label);
         let rule = |kind: PhoneKind| match (kind, lang) {
-            (PhoneKind::Mobile, Lang::Id) => {
-                "nomor HP terdiri atas 10–13 digit termasuk 0 di depan"
-            }
-            (PhoneKind::Mobile, Lang::En) => {
-                "a mobile number has 10–13 digits including the leading 0"
-            }
+            (PhoneKind::Mobile, Lang::Id) => "nomor HP terdiri atas 10–13 digit termasuk 0 di depan",
+            (PhoneKind::Mobile, Lang::En) => "a mobile number has 10–13 digits including the leading 0",
             (PhoneKind::Landline, Lang::Id) => {
                 "nomor telepon rumah/kantor terdiri atas 8–12 digit termasuk 0 dan kode wilayah"
             }
@@ -156,9 +152,9 @@ impl PhoneError {
             (PhoneError::Foreign, Lang::En) => {
                 format!("{l} must be an Indonesian number (+62); foreign numbers cannot be used.")
             }
-            (PhoneError::Prefix, Lang::Id) => format!(
-                "{l} harus diawali 0, 62 atau +62, misalnya 0812 3456 7890 atau +62 751 31458."
-            ),
+            (PhoneError::Prefix, Lang::Id) => {
+                format!("{l} harus diawali 0, 62 atau +62, misalnya 0812 3456 7890 atau +62 751 31458.")
+            }
             (PhoneError::Prefix, Lang::En) => {
                 format!("{l} must start with 0, 62 or +62, e.g. 0812 3456 7890 or +62 751 31458.")
             }
@@ -175,11 +171,9 @@ impl PhoneError {
                 None => format!("{l} belum berisi nomor setelah kode awalnya."),
             },
             (PhoneError::TooShort { kind, digits }, Lang::En) => match kind {
-                Some(kind) => format!(
-                    "{l} is too short ({digits} digit{}); {}.",
-                    human::s(*digits as u128),
-                    rule(*kind)
-                ),
+                Some(kind) => {
+                    format!("{l} is too short ({digits} digit{}); {}.", human::s(*digits as u128), rule(*kind))
+                }
                 None => format!("{l} has no number after its prefix."),
             },
             (PhoneError::TooLong { kind, digits }, Lang::Id) => {
@@ -230,31 +224,20 @@ pub fn parse(text: &str) -> Result<Phone, PhoneError> {
         return Err(PhoneError::Prefix);
     };
     // `+62 (0) 812…`: the trunk 0 typed after the country code.
-    let national = if digits.starts_with("62") {
-        national.strip_prefix('0').unwrap_or(national)
-    } else {
-        national
-    };
+    let national = if digits.starts_with("62") { national.strip_prefix('0').unwrap_or(national) } else { national };
     // `national` is ASCII digits only from here on.
     let bytes = national.as_bytes();
     let kind = match bytes.first() {
         None => {
-            return Err(PhoneError::TooShort {
-                kind: None,
-                digits: 1,
-            });
+            return Err(PhoneError::TooShort { kind: None, digits: 1 });
         }
         Some(b'0') => return Err(PhoneError::Prefix),
         Some(b'1') => {
-            return Err(PhoneError::Service {
-                start: format!("0{}", &national[..1]),
-            });
+            return Err(PhoneError::Service { start: format!("0{}", &national[..1]) });
         }
         Some(b'8') => match bytes.get(1) {
             Some(b'0' | b'4') => {
-                return Err(PhoneError::Service {
-                    start: format!("0{}", &national[..2]),
-                });
+                return Err(PhoneError::Service { start: format!("0{}", &national[..2]) });
             }
             _ => PhoneKind::Mobile,
         },
@@ -266,21 +249,12 @@ pub fn parse(text: &str) -> Result<Phone, PhoneError> {
     };
     let with_zero = national.len() + 1;
     if national.len() < min {
-        return Err(PhoneError::TooShort {
-            kind: Some(kind),
-            digits: with_zero,
-        });
+        return Err(PhoneError::TooShort { kind: Some(kind), digits: with_zero });
     }
     if national.len() > max {
-        return Err(PhoneError::TooLong {
-            kind,
-            digits: with_zero,
-        });
+        return Err(PhoneError::TooLong { kind, digits: with_zero });
     }
-    Ok(Phone {
-        e164: format!("+62{national}"),
-        kind,
-    })
+    Ok(Phone { e164: format!("+62{national}"), kind })
 }
 
 /// The E.164 form of an Indonesian phone number as typed, `+6281234567890`.

@@ -73,13 +73,7 @@ fn local_entry(bytes: &[u8], at: usize) -> Option<LocalEntry<'_>> {
     let extra_len = u16_at(bytes, at + 28)?;
     let name_start = at + 30;
     let name = bytes.get(name_start..name_start + name_len)?;
-    Some(LocalEntry {
-        name,
-        method,
-        data: name_start + name_len + extra_len,
-        size,
-        descriptor: flags & 0x8 != 0,
-    })
+    Some(LocalEntry { name, method, data: name_start + name_len + extra_len, size, descriptor: flags & 0x8 != 0 })
 }
 
 /// Entry names from the central directory (APPNOTE §4.3.12, §4.3.16).
@@ -87,9 +81,7 @@ fn central_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
     // The end record is 22 bytes plus a comment of at most 65 535.
     let last = bytes.len().checked_sub(22)?;
     let first = last.saturating_sub(u16::MAX as usize);
-    let end = (first..=last)
-        .rev()
-        .find(|&at| bytes.get(at..at + 4) == Some(END_RECORD))?;
+    let end = (first..=last).rev().find(|&at| bytes.get(at..at + 4) == Some(END_RECORD))?;
     let count = u16_at(bytes, end + 10)?;
     let mut at = u32_at(bytes, end + 16)?;
     let mut names = Vec::new();
@@ -139,11 +131,8 @@ fn sniff_zip(bytes: &[u8]) -> Option<FileType> {
     }
     let names = central_names(bytes).unwrap_or_else(|| local_names(bytes));
     let has = |wanted: &[u8]| names.iter().any(|n| n.eq_ignore_ascii_case(wanted));
-    let under = |folder: &[u8]| {
-        names
-            .iter()
-            .any(|n| n.len() > folder.len() && n[..folder.len()].eq_ignore_ascii_case(folder))
-    };
+    let under =
+        |folder: &[u8]| names.iter().any(|n| n.len() > folder.len() && n[..folder.len()].eq_ignore_ascii_case(folder));
     if !has(b"[Content_Types].xml") {
         return None;
     }
@@ -208,17 +197,11 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn xlsx() -> Vec<u8> {
-        zip(&[
-            ("[Content_Types].xml", b"<Types/>"),
-            ("xl/workbook.xml", b"<workbook/>"),
-        ])
+        zip(&[("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>")])
     }
 
     pub(crate) fn odt() -> Vec<u8> {
-        zip(&[
-            ("mimetype", ODT_MIMETYPE),
-            ("content.xml", b"<office:document-content/>"),
-        ])
+        zip(&[("mimetype", ODT_MIMETYPE), ("content.xml", b"<office:document-content/>")])
     }
 
     #[test]
@@ -254,36 +237,19 @@ pub(crate) mod tests {
         assert_eq!(sniff(&zip(&[("foto.jpg", b"\xff\xd8\xff")])), None);
         assert_eq!(sniff(&zip(&[("word/document.xml", b"x")])), None);
         assert_eq!(
-            sniff(&zip(&[
-                ("[Content_Types].xml", b"x"),
-                ("word/document.xml", b"x"),
-                ("word/vbaProject.bin", b"x"),
-            ])),
+            sniff(&zip(&[("[Content_Types].xml", b"x"), ("word/document.xml", b"x"), ("word/vbaProject.bin", b"x"),])),
             None
         );
         assert_eq!(
-            sniff(&zip(&[
-                ("[Content_Types].xml", b"x"),
-                ("word/document.xml", b"x"),
-                ("xl/workbook.xml", b"x"),
-            ])),
+            sniff(&zip(&[("[Content_Types].xml", b"x"), ("word/document.xml", b"x"), ("xl/workbook.xml", b"x"),])),
             None
         );
         let ods = b"application/vnd.oasis.opendocument.spreadsheet";
-        assert_eq!(
-            sniff(&zip(&[("mimetype", ods), ("content.xml", b"x")])),
-            None
-        );
+        assert_eq!(sniff(&zip(&[("mimetype", ods), ("content.xml", b"x")])), None);
         let ott = b"application/vnd.oasis.opendocument.text-template";
-        assert_eq!(
-            sniff(&zip(&[("mimetype", ott), ("content.xml", b"x")])),
-            None
-        );
+        assert_eq!(sniff(&zip(&[("mimetype", ott), ("content.xml", b"x")])), None);
         assert_eq!(sniff(b"PK\x03\x04"), None);
-        assert_eq!(
-            sniff(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
-            None
-        );
+        assert_eq!(sniff(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"), None);
     }
 
     #[test]

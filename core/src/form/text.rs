@@ -31,10 +31,7 @@ fn check_min(field: &Field, text: &str) -> Result<(), FieldError> {
     let l = human::label(&field.label);
     Err(FieldError::new(&field.id, "too-short", |lang| match lang {
         Lang::Id => format!("{l} terlalu pendek: {chars} karakter, paling sedikit {min}."),
-        Lang::En => format!(
-            "{l} is too short: {chars} character{}, at least {min}.",
-            human::s(chars as u128)
-        ),
+        Lang::En => format!("{l} is too short: {chars} character{}, at least {min}.", human::s(chars as u128)),
     }))
 }
 
@@ -43,47 +40,31 @@ fn check_min(field: &Field, text: &str) -> Result<(), FieldError> {
 /// characters except newline and tab in `long_text`.
 pub(crate) fn check_text(field: &Field, raw: &str) -> Result<String, Vec<FieldError>> {
     let multiline = field.kind == FieldKind::LongText;
-    let text = if multiline {
-        raw.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        raw.to_owned()
-    };
+    let text = if multiline { raw.replace("\r\n", "\n").replace('\r', "\n") } else { raw.to_owned() };
     let text = text.trim();
     let mut errors = Vec::new();
     errors.extend(check_max(field, text).err());
     errors.extend(check_min(field, text).err());
     let l = human::label(&field.label);
     if !multiline && text.contains(['\n', '\r']) {
-        errors.push(FieldError::new(
-            &field.id,
-            "multiple-lines",
-            |lang| match lang {
-                Lang::Id => format!("{l} harus satu baris; hapus ganti baris (Enter) di dalamnya."),
-                Lang::En => format!("{l} must be a single line; remove the line breaks."),
-            },
-        ));
+        errors.push(FieldError::new(&field.id, "multiple-lines", |lang| match lang {
+            Lang::Id => format!("{l} harus satu baris; hapus ganti baris (Enter) di dalamnya."),
+            Lang::En => format!("{l} must be a single line; remove the line breaks."),
+        }));
     }
     let allowed = |c: char| c == '\n' || c == '\r' || (multiline && c == '\t');
     if let Some(found) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
         let code = format!("U+{:04X}", u32::from(found));
-        errors.push(FieldError::new(
-            &field.id,
-            "control-character",
-            |lang| match lang {
-                Lang::Id => format!(
-                    "{l} berisi karakter kontrol {code} yang tidak diizinkan; hapus karakter itu \
+        errors.push(FieldError::new(&field.id, "control-character", |lang| match lang {
+            Lang::Id => format!(
+                "{l} berisi karakter kontrol {code} yang tidak diizinkan; hapus karakter itu \
                  (sering terbawa saat menyalin teks)."
-                ),
-                Lang::En => format!(
-                    "{l} contains the control character {code}, which is not allowed; remove it \
+            ),
+            Lang::En => format!(
+                "{l} contains the control character {code}, which is not allowed; remove it \
                  (it often comes along when copying text)."
-                ),
-            },
-        ));
+            ),
+        }));
     }
-    if errors.is_empty() {
-        Ok(text.to_owned())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(text.to_owned()) } else { Err(errors) }
 }

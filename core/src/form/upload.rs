@@ -112,11 +112,7 @@ pub fn sanitize_file_name(name: &str, file_type: FileType) -> String {
     let room = MAX_NAME_CHARS - 1 - extension.len();
     let stem: String = stem.chars().take(room).collect();
     let stem = trim(&stem);
-    let stem = if stem.is_empty() {
-        FALLBACK_STEM
-    } else {
-        &stem
-    };
+    let stem = if stem.is_empty() { FALLBACK_STEM } else { &stem };
     format!("{stem}.{extension}")
 }
 
@@ -130,14 +126,10 @@ pub fn check_upload(field: &Field, name: &str, bytes: &[u8]) -> Result<FileRef, 
     let size = bytes.len() as u64;
     let limit = field.max_file_size().0;
     if size == 0 {
-        return Err(FieldError::new(
-            &field.id,
-            "file-empty",
-            |lang| match lang {
-                Lang::Id => format!("{l}: berkas {shown} kosong (0 bita)."),
-                Lang::En => format!("{l}: the file {shown} is empty (0 bytes)."),
-            },
-        ));
+        return Err(FieldError::new(&field.id, "file-empty", |lang| match lang {
+            Lang::Id => format!("{l}: berkas {shown} kosong (0 bita)."),
+            Lang::En => format!("{l}: the file {shown} is empty (0 bytes)."),
+        }));
     }
     if size > limit {
         return Err(too_large(field, &shown, size));
@@ -145,19 +137,10 @@ pub fn check_upload(field: &Field, name: &str, bytes: &[u8]) -> Result<FileRef, 
     let accepted = field.accepted_types();
     let sniffed = sniff(bytes);
     match sniffed {
-        Some(file_type) if accepted.contains(&file_type) => Ok(FileRef {
-            id: hex(&Sha256::digest(bytes)),
-            name: sanitize_file_name(name, file_type),
-            file_type,
-            size,
-        }),
-        _ => Err(wrong_type(
-            field,
-            &shown,
-            extension_of(name),
-            sniffed,
-            &accepted,
-        )),
+        Some(file_type) if accepted.contains(&file_type) => {
+            Ok(FileRef { id: hex(&Sha256::digest(bytes)), name: sanitize_file_name(name, file_type), file_type, size })
+        }
+        _ => Err(wrong_type(field, &shown, extension_of(name), sniffed, &accepted)),
     }
 }
 
@@ -228,22 +211,15 @@ fn wrong_type(
             })
         }
         (_, Some(actual)) => FieldError::new(&field.id, "file-type", |lang| match lang {
-            Lang::Id => format!(
-                "{l}: berkas {shown} berjenis {}; yang diterima hanya {}.",
-                type_name(actual),
-                expected(lang)
-            ),
-            Lang::En => format!(
-                "{l}: the file {shown} is {}; this field accepts only {}.",
-                type_name(actual),
-                expected(lang)
-            ),
+            Lang::Id => {
+                format!("{l}: berkas {shown} berjenis {}; yang diterima hanya {}.", type_name(actual), expected(lang))
+            }
+            Lang::En => {
+                format!("{l}: the file {shown} is {}; this field accepts only {}.", type_name(actual), expected(lang))
+            }
         }),
         (_, None) => FieldError::new(&field.id, "file-type-unknown", |lang| match lang {
-            Lang::Id => format!(
-                "{l}: jenis berkas {shown} tidak dikenali; yang diterima hanya {}.",
-                expected(lang)
-            ),
+            Lang::Id => format!("{l}: jenis berkas {shown} tidak dikenali; yang diterima hanya {}.", expected(lang)),
             Lang::En => format!(
                 "{l}: the type of the file {shown} is not recognised; this field accepts only {}.",
                 expected(lang)
@@ -283,28 +259,13 @@ mod tests {
     fn names_lose_paths_controls_quotes_and_wrong_extensions() {
         let pdf = FileType::Pdf;
         assert_eq!(sanitize_file_name("surat.pdf", pdf), "surat.pdf");
-        assert_eq!(
-            sanitize_file_name("C:\\Users\\andi\\Surat Kuasa.PDF", pdf),
-            "Surat Kuasa.pdf"
-        );
+        assert_eq!(sanitize_file_name("C:\\Users\\andi\\Surat Kuasa.PDF", pdf), "Surat Kuasa.pdf");
         assert_eq!(sanitize_file_name("../../etc/passwd", pdf), "passwd.pdf");
-        assert_eq!(
-            sanitize_file_name("a\"b'c`<d>:e|f?g*.pdf", pdf),
-            "abcdefg.pdf"
-        );
-        assert_eq!(
-            sanitize_file_name("surat\u{0}\n  kuasa\t.pdf", pdf),
-            "surat kuasa.pdf"
-        );
-        assert_eq!(
-            sanitize_file_name("laporan\u{202E}fdp.exe", pdf),
-            "laporanfdp.pdf"
-        );
+        assert_eq!(sanitize_file_name("a\"b'c`<d>:e|f?g*.pdf", pdf), "abcdefg.pdf");
+        assert_eq!(sanitize_file_name("surat\u{0}\n  kuasa\t.pdf", pdf), "surat kuasa.pdf");
+        assert_eq!(sanitize_file_name("laporan\u{202E}fdp.exe", pdf), "laporanfdp.pdf");
         assert_eq!(sanitize_file_name("laporan.exe", pdf), "laporan.pdf");
-        assert_eq!(
-            sanitize_file_name("Surat No. 12.2024", pdf),
-            "Surat No. 12.2024.pdf"
-        );
+        assert_eq!(sanitize_file_name("Surat No. 12.2024", pdf), "Surat No. 12.2024.pdf");
         assert_eq!(sanitize_file_name("scan.jpg", FileType::Png), "scan.png");
         assert_eq!(sanitize_file_name("FOTO.JPEG", FileType::Jpeg), "FOTO.jpeg");
         assert_eq!(sanitize_file_name(".htaccess", pdf), "htaccess.pdf");
@@ -326,10 +287,7 @@ mod tests {
         assert_eq!(file.id, hex(&Sha256::digest(b"%PDF-1.4 tiny")));
         assert_eq!(file.id.len(), 64);
         let file = check_upload(&field(), "foto.pdf", b"\x89PNG\r\n\x1a\n").unwrap();
-        assert_eq!(
-            (file.file_type, file.name.as_str()),
-            (FileType::Png, "foto.png")
-        );
+        assert_eq!((file.file_type, file.name.as_str()), (FileType::Png, "foto.png"));
     }
 
     #[test]

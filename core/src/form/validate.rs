@@ -47,11 +47,7 @@ pub fn validate(
             }));
         }
     }
-    if errors.is_empty() {
-        Ok(values)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
 }
 
 /// Check one field's input (`None` if nothing was submitted for it): the
@@ -76,9 +72,7 @@ fn missing(field: &Field) -> FieldError {
         return consent_required(field);
     }
     let (id, en) = match field.kind {
-        FieldKind::Choice | FieldKind::Product | FieldKind::Scale => {
-            ("wajib dipilih", "choose one")
-        }
+        FieldKind::Choice | FieldKind::Product | FieldKind::Scale => ("wajib dipilih", "choose one"),
         FieldKind::File => ("wajib diunggah", "upload a file"),
         _ => ("wajib diisi", "fill it in"),
     };
@@ -100,14 +94,8 @@ fn consent_required(field: &Field) -> FieldError {
 fn wrong_type(field: &Field) -> FieldError {
     let l = human::label(&field.label);
     let (id, en) = match field.kind {
-        FieldKind::File => (
-            "harus berupa berkas yang diunggah",
-            "must be uploaded files",
-        ),
-        FieldKind::Consent => (
-            "harus berupa centang (ya atau tidak)",
-            "must be a tick (yes or no)",
-        ),
+        FieldKind::File => ("harus berupa berkas yang diunggah", "must be uploaded files"),
+        FieldKind::Consent => ("harus berupa centang (ya atau tidak)", "must be a tick (yes or no)"),
         FieldKind::Scale => ("harus berupa angka", "must be a number"),
         FieldKind::Date => ("harus berupa tanggal", "must be a date"),
         FieldKind::Choice | FieldKind::Product => ("harus berupa pilihan", "must be a choice"),
@@ -130,72 +118,45 @@ fn as_text(field: &Field, input: &Input) -> Result<String, Vec<FieldError>> {
 }
 
 /// Check a given (not blank) input.
-fn check(
-    field: &Field,
-    products: &[Product],
-    input: &Input,
-    today: NaiveDate,
-) -> Result<Value, Vec<FieldError>> {
+fn check(field: &Field, products: &[Product], input: &Input, today: NaiveDate) -> Result<Value, Vec<FieldError>> {
     let label = field.label.as_str();
-    let one = |code: &'static str, describe: &dyn Fn(Lang) -> String| {
-        vec![FieldError::new(&field.id, code, describe)]
-    };
+    let one = |code: &'static str, describe: &dyn Fn(Lang) -> String| vec![FieldError::new(&field.id, code, describe)];
     match field.kind {
-        FieldKind::Text | FieldKind::LongText => {
-            text::check_text(field, &as_text(field, input)?).map(Value::Text)
-        }
+        FieldKind::Text | FieldKind::LongText => text::check_text(field, &as_text(field, input)?).map(Value::Text),
         FieldKind::Email => {
             let raw = as_text(field, input)?;
             let trimmed = raw.trim();
             text::check_max(field, trimmed).map_err(|e| vec![e])?;
-            email::normalize(trimmed)
-                .map(Value::Text)
-                .map_err(|e| one(e.code(), &|lang| e.describe(label, lang)))
+            email::normalize(trimmed).map(Value::Text).map_err(|e| one(e.code(), &|lang| e.describe(label, lang)))
         }
         FieldKind::Phone => {
             let raw = as_text(field, input)?;
             text::check_max(field, raw.trim()).map_err(|e| vec![e])?;
-            phone::normalize(&raw)
-                .map(Value::Text)
-                .map_err(|e| one(e.code(), &|lang| e.describe(label, lang)))
+            phone::normalize(&raw).map(Value::Text).map_err(|e| one(e.code(), &|lang| e.describe(label, lang)))
         }
         FieldKind::Nip => {
             let raw = as_text(field, input)?;
             text::check_max(field, raw.trim()).map_err(|e| vec![e])?;
-            nip::parse(&raw, today)
-                .map(|nip| Value::Text(nip.as_str().to_owned()))
-                .map_err(|errors| {
-                    errors
-                        .iter()
-                        .map(|e| {
-                            FieldError::new(&field.id, e.code(), |lang| e.describe(label, lang))
-                        })
-                        .collect()
-                })
+            nip::parse(&raw, today).map(|nip| Value::Text(nip.as_str().to_owned())).map_err(|errors| {
+                errors.iter().map(|e| FieldError::new(&field.id, e.code(), |lang| e.describe(label, lang))).collect()
+            })
         }
         FieldKind::Choice => {
             let raw = as_text(field, input)?;
             let wanted = raw.trim();
-            let options: Vec<(&str, &str)> = field
-                .options
-                .iter()
-                .map(|o| (o.id.as_str(), o.label.as_str()))
-                .collect();
+            let options: Vec<(&str, &str)> = field.options.iter().map(|o| (o.id.as_str(), o.label.as_str())).collect();
             choose(field, "choice-unknown", &options, wanted)
         }
         FieldKind::Product => {
             let raw = as_text(field, input)?;
             let wanted = raw.trim();
-            let options: Vec<(&str, &str)> = products
-                .iter()
-                .map(|p| (p.id.as_str(), p.label.as_str()))
-                .collect();
+            let options: Vec<(&str, &str)> = products.iter().map(|p| (p.id.as_str(), p.label.as_str())).collect();
             choose(field, "product-unknown", &options, wanted)
         }
         FieldKind::Date => match input {
-            Input::Text(text) => date::parse(text)
-                .map(Value::Date)
-                .map_err(|e| one(e.code(), &|lang| e.describe(label, lang))),
+            Input::Text(text) => {
+                date::parse(text).map(Value::Date).map_err(|e| one(e.code(), &|lang| e.describe(label, lang)))
+            }
             _ => Err(vec![wrong_type(field)]),
         },
         FieldKind::Consent => check_consent(field, input),
@@ -208,48 +169,23 @@ fn check(
 }
 
 /// An option (or product) by id, or by its label exactly.
-fn choose(
-    field: &Field,
-    code: &'static str,
-    options: &[(&str, &str)],
-    wanted: &str,
-) -> Result<Value, Vec<FieldError>> {
-    if let Some((id, _)) = options
-        .iter()
-        .find(|(id, label)| *id == wanted || *label == wanted)
-    {
+fn choose(field: &Field, code: &'static str, options: &[(&str, &str)], wanted: &str) -> Result<Value, Vec<FieldError>> {
+    if let Some((id, _)) = options.iter().find(|(id, label)| *id == wanted || *label == wanted) {
         return Ok(Value::Choice((*id).to_owned()));
     }
     let l = human::label(&field.label);
     let shown = human::quote(wanted);
-    let labels: Vec<String> = options
-        .iter()
-        .map(|(_, label)| human::label(label))
-        .collect();
+    let labels: Vec<String> = options.iter().map(|(_, label)| human::label(label)).collect();
     Err(vec![FieldError::new(&field.id, code, |lang| match lang {
-        Lang::Id => format!(
-            "{l}: {shown} bukan salah satu pilihan. Pilih {}.",
-            human::one_of(&labels, lang)
-        ),
-        Lang::En => format!(
-            "{l}: {shown} is not one of the choices. Choose {}.",
-            human::one_of(&labels, lang)
-        ),
+        Lang::Id => format!("{l}: {shown} bukan salah satu pilihan. Pilih {}.", human::one_of(&labels, lang)),
+        Lang::En => format!("{l}: {shown} is not one of the choices. Choose {}.", human::one_of(&labels, lang)),
     })])
 }
 
 /// Words a checkbox or a person sends for yes.
 const YES: &[&str] = &["on", "true", "ya", "yes", "1", "setuju"];
 /// Words for no.
-const NO: &[&str] = &[
-    "off",
-    "false",
-    "tidak",
-    "no",
-    "0",
-    "ditolak",
-    "tidak setuju",
-];
+const NO: &[&str] = &["off", "false", "tidak", "no", "0", "ditolak", "tidak setuju"];
 
 fn check_consent(field: &Field, input: &Input) -> Result<Value, Vec<FieldError>> {
     let agreed = match input {
@@ -278,14 +214,10 @@ fn check_consent(field: &Field, input: &Input) -> Result<Value, Vec<FieldError>>
                 Input::Number(n) => human::quote(&n.to_string()),
                 _ => "?".to_owned(),
             };
-            Err(vec![FieldError::new(
-                &field.id,
-                "consent-invalid",
-                |lang| match lang {
-                    Lang::Id => format!("{l}: {shown} bukan jawaban setuju atau tidak setuju."),
-                    Lang::En => format!("{l}: {shown} is neither agree nor disagree."),
-                },
-            )])
+            Err(vec![FieldError::new(&field.id, "consent-invalid", |lang| match lang {
+                Lang::Id => format!("{l}: {shown} bukan jawaban setuju atau tidak setuju."),
+                Lang::En => format!("{l}: {shown} is neither agree nor disagree."),
+            })])
         }
     }
 }
@@ -299,19 +231,13 @@ fn check_scale(field: &Field, input: &Input) -> Result<Value, Vec<FieldError>> {
             Ok(n) => n,
             Err(_) => {
                 let shown = human::quote(text.trim());
-                return Err(vec![FieldError::new(
-                    &field.id,
-                    "scale-not-number",
-                    |lang| match lang {
-                        Lang::Id => format!(
-                            "{l} harus bilangan bulat {min} sampai {max}; {shown} bukan bilangan \
+                return Err(vec![FieldError::new(&field.id, "scale-not-number", |lang| match lang {
+                    Lang::Id => format!(
+                        "{l} harus bilangan bulat {min} sampai {max}; {shown} bukan bilangan \
                              bulat."
-                        ),
-                        Lang::En => format!(
-                            "{l} must be a whole number from {min} to {max}; {shown} is not."
-                        ),
-                    },
-                )]);
+                    ),
+                    Lang::En => format!("{l} must be a whole number from {min} to {max}; {shown} is not."),
+                })]);
             }
         },
         Input::Bool(_) | Input::Files(_) => return Err(vec![wrong_type(field)]),
@@ -319,14 +245,10 @@ fn check_scale(field: &Field, input: &Input) -> Result<Value, Vec<FieldError>> {
     if (min..=max).contains(&score) {
         return Ok(Value::Number(score));
     }
-    Err(vec![FieldError::new(
-        &field.id,
-        "scale-range",
-        |lang| match lang {
-            Lang::Id => format!("{l} harus {min} sampai {max}; yang diisi {score}."),
-            Lang::En => format!("{l} must be from {min} to {max}; {score} given."),
-        },
-    )])
+    Err(vec![FieldError::new(&field.id, "scale-range", |lang| match lang {
+        Lang::Id => format!("{l} harus {min} sampai {max}; yang diisi {score}."),
+        Lang::En => format!("{l} must be from {min} to {max}; {score} given."),
+    })])
 }
 
 /// Whether an id is a SHA-256 in lowercase hex.
@@ -340,43 +262,27 @@ fn check_files(field: &Field, files: &[FileRef]) -> Result<Value, Vec<FieldError
     let max = field.max_file_count() as usize;
     if files.len() > max {
         let count = files.len();
-        errors.push(FieldError::new(
-            &field.id,
-            "file-count",
-            |lang| match lang {
-                Lang::Id => format!("{l}: {count} berkas diunggah, paling banyak {max}."),
-                Lang::En => format!("{l}: {count} files uploaded, at most {max} allowed.",),
-            },
-        ));
+        errors.push(FieldError::new(&field.id, "file-count", |lang| match lang {
+            Lang::Id => format!("{l}: {count} berkas diunggah, paling banyak {max}."),
+            Lang::En => format!("{l}: {count} files uploaded, at most {max} allowed.",),
+        }));
     }
     let accepted = field.accepted_types();
     for (i, file) in files.iter().enumerate() {
         let shown = human::quote(&file.name);
         // References come from `check_upload`: a hash and a sanitised name.
         if !is_sha256_hex(&file.id) || sanitize_file_name(&file.name, file.file_type) != file.name {
-            errors.push(FieldError::new(
-                &field.id,
-                "file-invalid",
-                |lang| match lang {
-                    Lang::Id => format!(
-                        "{l}: rujukan berkas {shown} tidak valid; unggah ulang berkas tersebut."
-                    ),
-                    Lang::En => format!(
-                        "{l}: the file reference {shown} is not valid; upload the file again."
-                    ),
-                },
-            ));
+            errors.push(FieldError::new(&field.id, "file-invalid", |lang| match lang {
+                Lang::Id => format!("{l}: rujukan berkas {shown} tidak valid; unggah ulang berkas tersebut."),
+                Lang::En => format!("{l}: the file reference {shown} is not valid; upload the file again."),
+            }));
             continue;
         }
         if files[..i].iter().any(|earlier| earlier.id == file.id) {
-            errors.push(FieldError::new(
-                &field.id,
-                "file-duplicate",
-                |lang| match lang {
-                    Lang::Id => format!("{l}: berkas {shown} diunggah lebih dari sekali."),
-                    Lang::En => format!("{l}: the file {shown} is uploaded more than once."),
-                },
-            ));
+            errors.push(FieldError::new(&field.id, "file-duplicate", |lang| match lang {
+                Lang::Id => format!("{l}: berkas {shown} diunggah lebih dari sekali."),
+                Lang::En => format!("{l}: the file {shown} is uploaded more than once."),
+            }));
         }
         if file.size > field.max_file_size().0 {
             errors.push(too_large(field, &shown, file.size));
@@ -395,9 +301,5 @@ fn check_files(field: &Field, files: &[FileRef]) -> Result<Value, Vec<FieldError
             }));
         }
     }
-    if errors.is_empty() {
-        Ok(Value::Files(files.to_vec()))
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(Value::Files(files.to_vec())) } else { Err(errors) }
 }

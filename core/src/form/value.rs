@@ -48,11 +48,9 @@ impl Input {
             serde_json::Value::String(s) => Some(Input::Text(s.clone())),
             serde_json::Value::Bool(b) => Some(Input::Bool(*b)),
             serde_json::Value::Number(n) => n.as_i64().map(Input::Number),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .map(|item| FileRef::deserialize(item).ok())
-                .collect::<Option<Vec<_>>>()
-                .map(Input::Files),
+            serde_json::Value::Array(items) => {
+                items.iter().map(|item| FileRef::deserialize(item).ok()).collect::<Option<Vec<_>>>().map(Input::Files)
+            }
             serde_json::Value::Null | serde_json::Value::Object(_) => None,
         }
     }
@@ -152,15 +150,12 @@ impl Value {
     /// (or product) and a NIP is grouped as it is printed.
     pub fn display_for(&self, field: &Field, products: &[Product]) -> String {
         match (self, field.kind) {
-            (Value::Choice(id), FieldKind::Choice) => field
-                .options
-                .iter()
-                .find(|o| o.id == *id)
-                .map_or_else(|| id.clone(), |o| o.label.clone()),
-            (Value::Choice(id), FieldKind::Product) => products
-                .iter()
-                .find(|p| p.id == *id)
-                .map_or_else(|| id.clone(), |p| p.label.clone()),
+            (Value::Choice(id), FieldKind::Choice) => {
+                field.options.iter().find(|o| o.id == *id).map_or_else(|| id.clone(), |o| o.label.clone())
+            }
+            (Value::Choice(id), FieldKind::Product) => {
+                products.iter().find(|p| p.id == *id).map_or_else(|| id.clone(), |p| p.label.clone())
+            }
             (Value::Text(nip), FieldKind::Nip) => super::nip::format_grouped(nip),
             _ => self.display(),
         }
@@ -177,12 +172,7 @@ mod tests {
     use super::*;
 
     fn file() -> FileRef {
-        FileRef {
-            id: "ab".repeat(32),
-            name: "surat.pdf".to_owned(),
-            file_type: FileType::Pdf,
-            size: 1_258_291,
-        }
+        FileRef { id: "ab".repeat(32), name: "surat.pdf".to_owned(), file_type: FileType::Pdf, size: 1_258_291 }
     }
 
     #[test]
@@ -218,19 +208,13 @@ mod tests {
         let files = Value::Files(vec![file()]);
         let back: Value = serde_json::from_str(&serde_json::to_string(&files).unwrap()).unwrap();
         assert_eq!(back, files);
-        assert_eq!(
-            serde_json::to_value(Value::Text("x".into())).unwrap(),
-            json!({"type": "text", "value": "x"})
-        );
+        assert_eq!(serde_json::to_value(Value::Text("x".into())).unwrap(), json!({"type": "text", "value": "x"}));
     }
 
     #[test]
     fn values_display_for_people() {
         assert_eq!(Value::Bool(true).display(), "Ya");
-        assert_eq!(
-            Value::Date(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).display(),
-            "28 November 2026"
-        );
+        assert_eq!(Value::Date(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).display(), "28 November 2026");
         assert_eq!(Value::Files(vec![file()]).display(), "surat.pdf (1,2 MiB)");
         assert_eq!(Value::Number(5).display(), "5");
     }

@@ -8,10 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::{
-    Append, CaseQuery, CaseSummary, ErrorKind, Idempotency, MAX_BLOB_BYTES, OutboxItem,
-    StorageError, Store,
-};
+use super::{Append, CaseQuery, CaseSummary, ErrorKind, Idempotency, MAX_BLOB_BYTES, OutboxItem, StorageError, Store};
 use crate::engine::{Case, CaseId, Event, Status, TrackingCode};
 
 /// Who holds an outbox item, until when.
@@ -41,9 +38,7 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -62,20 +57,11 @@ pub fn check_append(append: &Append) -> Result<(), StorageError> {
         }
     }
     let last = append.events.last().expect("not empty");
-    if append.state.version != last.seq
-        || append.summary.version != last.seq
-        || append.state.head != last.hash
-    {
-        return Err(invalid(
-            "the projection does not match the events".to_owned(),
-        ));
+    if append.state.version != last.seq || append.summary.version != last.seq || append.state.head != last.hash {
+        return Err(invalid("the projection does not match the events".to_owned()));
     }
-    if append.state.organisation != append.organisation
-        || append.summary.organisation != append.organisation
-    {
-        return Err(invalid(
-            "the projection belongs to another organisation".to_owned(),
-        ));
+    if append.state.organisation != append.organisation || append.summary.organisation != append.organisation {
+        return Err(invalid("the projection belongs to another organisation".to_owned()));
     }
     Ok(())
 }
@@ -85,18 +71,12 @@ pub fn check_blob(id: &str, bytes: &[u8]) -> Result<(), StorageError> {
     if bytes.len() > MAX_BLOB_BYTES {
         return Err(StorageError::new(
             ErrorKind::TooLarge,
-            format!(
-                "{} bytes is over the limit of {MAX_BLOB_BYTES}",
-                bytes.len()
-            ),
+            format!("{} bytes is over the limit of {MAX_BLOB_BYTES}", bytes.len()),
         ));
     }
     let actual = crate::definition::hex(&Sha256::digest(bytes));
     if actual != id {
-        return Err(StorageError::new(
-            ErrorKind::Invalid,
-            format!("the bytes hash to {actual}, not {id}"),
-        ));
+        return Err(StorageError::new(ErrorKind::Invalid, format!("the bytes hash to {actual}, not {id}")));
     }
     Ok(())
 }
@@ -115,103 +95,55 @@ impl Store for MemoryStore {
             )));
         }
         if let Some(record) = &append.idempotency
-            && inner
-                .idempotency
-                .contains_key(&(append.organisation.clone(), record.key.clone()))
+            && inner.idempotency.contains_key(&(append.organisation.clone(), record.key.clone()))
         {
-            return Err(StorageError::conflict(format!(
-                "idempotency key {} was used already",
-                record.key
-            )));
+            return Err(StorageError::conflict(format!("idempotency key {} was used already", record.key)));
         }
         if append.expected_version == 0 {
             if inner.tracking.contains_key(&append.state.tracking_code) {
                 return Err(StorageError::conflict("tracking code in use"));
             }
-            inner
-                .tracking
-                .insert(append.state.tracking_code.clone(), key.clone());
+            inner.tracking.insert(append.state.tracking_code.clone(), key.clone());
         }
         if let Some(record) = append.idempotency {
-            inner
-                .idempotency
-                .insert((append.organisation.clone(), record.key.clone()), record);
+            inner.idempotency.insert((append.organisation.clone(), record.key.clone()), record);
         }
         for item in append.outbox {
             inner.outbox.insert(item.id.clone(), (item, None));
         }
-        let entry = inner
-            .cases
-            .entry(key)
-            .or_insert_with(|| (append.state.clone(), append.summary.clone(), Vec::new()));
+        let entry =
+            inner.cases.entry(key).or_insert_with(|| (append.state.clone(), append.summary.clone(), Vec::new()));
         entry.0 = append.state;
         entry.1 = append.summary;
         entry.2.extend(append.events);
         Ok(())
     }
 
-    async fn idempotency(
-        &self,
-        organisation: &str,
-        key: &str,
-    ) -> Result<Option<Idempotency>, StorageError> {
-        Ok(self
-            .lock()
-            .idempotency
-            .get(&(organisation.to_owned(), key.to_owned()))
-            .cloned())
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
+        Ok(self.lock().idempotency.get(&(organisation.to_owned(), key.to_owned())).cloned())
     }
 
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
-        Ok(self
-            .lock()
-            .cases
-            .get(&(organisation.to_owned(), id.clone()))
-            .map(|(c, _, _)| c.clone()))
+        Ok(self.lock().cases.get(&(organisation.to_owned(), id.clone())).map(|(c, _, _)| c.clone()))
     }
 
     async fn events(&self, organisation: &str, id: &CaseId) -> Result<Vec<Event>, StorageError> {
-        Ok(self
-            .lock()
-            .cases
-            .get(&(organisation.to_owned(), id.clone()))
-            .map(|(_, _, e)| e.clone())
-            .unwrap_or_default())
+        Ok(self.lock().cases.get(&(organisation.to_owned(), id.clone())).map(|(_, _, e)| e.clone()).unwrap_or_default())
     }
 
-    async fn find_tracking_code(
-        &self,
-        code: &TrackingCode,
-    ) -> Result<Option<(String, CaseId)>, StorageError> {
+    async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError> {
         Ok(self.lock().tracking.get(code).cloned())
     }
 
     async fn list(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
         let inner = self.lock();
-        let mut found: Vec<CaseSummary> = inner
-            .cases
-            .values()
-            .map(|(_, s, _)| s)
-            .filter(|s| query.matches(s))
-            .cloned()
-            .collect();
-        found.sort_by(|a, b| {
-            b.submitted_at
-                .cmp(&a.submitted_at)
-                .then_with(|| b.case.cmp(&a.case))
-        });
-        Ok(found
-            .into_iter()
-            .skip(query.offset)
-            .take(query.effective_limit())
-            .collect())
+        let mut found: Vec<CaseSummary> =
+            inner.cases.values().map(|(_, s, _)| s).filter(|s| query.matches(s)).cloned().collect();
+        found.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at).then_with(|| b.case.cmp(&a.case)));
+        Ok(found.into_iter().skip(query.offset).take(query.effective_limit()).collect())
     }
 
-    async fn due(
-        &self,
-        before: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<CaseSummary>, StorageError> {
+    async fn due(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {
         let inner = self.lock();
         let mut found: Vec<CaseSummary> = inner
             .cases
@@ -220,11 +152,7 @@ impl Store for MemoryStore {
             .filter(|s| s.status != Status::Closed && s.next_deadline.is_some_and(|d| d <= before))
             .cloned()
             .collect();
-        found.sort_by(|a, b| {
-            a.next_deadline
-                .cmp(&b.next_deadline)
-                .then_with(|| a.case.cmp(&b.case))
-        });
+        found.sort_by(|a, b| a.next_deadline.cmp(&b.next_deadline).then_with(|| a.case.cmp(&b.case)));
         found.truncate(limit);
         Ok(found)
     }
@@ -236,13 +164,7 @@ impl Store for MemoryStore {
     ) -> Result<Vec<(String, CaseId)>, StorageError> {
         let inner = self.lock();
         let after = after.map(|(o, c)| (o.to_owned(), c.clone()));
-        Ok(inner
-            .cases
-            .keys()
-            .filter(|k| after.as_ref().is_none_or(|a| *k > a))
-            .take(limit)
-            .cloned()
-            .collect())
+        Ok(inner.cases.keys().filter(|k| after.as_ref().is_none_or(|a| *k > a)).take(limit).cloned().collect())
     }
 
     async fn claim_outbox(
@@ -256,15 +178,9 @@ impl Store for MemoryStore {
         let mut ready: Vec<&mut (OutboxItem, Lease)> = inner
             .outbox
             .values_mut()
-            .filter(|(item, lease)| {
-                item.available_at <= now && lease.as_ref().is_none_or(|(_, until)| *until <= now)
-            })
+            .filter(|(item, lease)| item.available_at <= now && lease.as_ref().is_none_or(|(_, until)| *until <= now))
             .collect();
-        ready.sort_by(|a, b| {
-            a.0.available_at
-                .cmp(&b.0.available_at)
-                .then_with(|| a.0.id.cmp(&b.0.id))
-        });
+        ready.sort_by(|a, b| a.0.available_at.cmp(&b.0.available_at).then_with(|| a.0.id.cmp(&b.0.id)));
         Ok(ready
             .into_iter()
             .take(limit)
@@ -283,13 +199,8 @@ impl Store for MemoryStore {
                 inner.outbox.remove(id);
                 Ok(())
             }
-            Some(_) => Err(StorageError::conflict(format!(
-                "outbox item {id} is not leased to {worker}"
-            ))),
-            None => Err(StorageError::new(
-                ErrorKind::NotFound,
-                format!("no outbox item {id}"),
-            )),
+            Some(_) => Err(StorageError::conflict(format!("outbox item {id} is not leased to {worker}"))),
+            None => Err(StorageError::new(ErrorKind::NotFound, format!("no outbox item {id}"))),
         }
     }
 
@@ -308,36 +219,19 @@ impl Store for MemoryStore {
                 *lease = None;
                 Ok(())
             }
-            Some(_) => Err(StorageError::conflict(format!(
-                "outbox item {id} is not leased to {worker}"
-            ))),
-            None => Err(StorageError::new(
-                ErrorKind::NotFound,
-                format!("no outbox item {id}"),
-            )),
+            Some(_) => Err(StorageError::conflict(format!("outbox item {id} is not leased to {worker}"))),
+            None => Err(StorageError::new(ErrorKind::NotFound, format!("no outbox item {id}"))),
         }
     }
 
-    async fn put_blob(
-        &self,
-        organisation: &str,
-        id: &str,
-        bytes: &[u8],
-    ) -> Result<(), StorageError> {
+    async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
-        self.lock()
-            .blobs
-            .entry((organisation.to_owned(), id.to_owned()))
-            .or_insert_with(|| bytes.to_vec());
+        self.lock().blobs.entry((organisation.to_owned(), id.to_owned())).or_insert_with(|| bytes.to_vec());
         Ok(())
     }
 
     async fn blob(&self, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(self
-            .lock()
-            .blobs
-            .get(&(organisation.to_owned(), id.to_owned()))
-            .cloned())
+        Ok(self.lock().blobs.get(&(organisation.to_owned(), id.to_owned())).cloned())
     }
 
     async fn put_definition(
@@ -354,26 +248,11 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn definition(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError> {
-        Ok(self
-            .lock()
-            .definitions
-            .get(&(organisation.to_owned(), id.to_owned(), version.to_owned()))
-            .cloned())
+    async fn definition(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.lock().definitions.get(&(organisation.to_owned(), id.to_owned(), version.to_owned())).cloned())
     }
 
-    async fn put_calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-        body: &str,
-    ) -> Result<(), StorageError> {
+    async fn put_calendar(&self, organisation: &str, id: &str, version: &str, body: &str) -> Result<(), StorageError> {
         self.lock()
             .calendars
             .entry((organisation.to_owned(), id.to_owned(), version.to_owned()))
@@ -381,17 +260,8 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError> {
-        Ok(self
-            .lock()
-            .calendars
-            .get(&(organisation.to_owned(), id.to_owned(), version.to_owned()))
-            .cloned())
+    async fn calendar(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.lock().calendars.get(&(organisation.to_owned(), id.to_owned(), version.to_owned())).cloned())
     }
 }
 
@@ -403,10 +273,5 @@ mod conformance {
     use crate::storage::Store;
     use crate::testing::Guard;
 
-    crate::conformance_tests!(|| async {
-        (
-            Arc::new(MemoryStore::new()) as Arc<dyn Store>,
-            Box::new(()) as Guard,
-        )
-    });
+    crate::conformance_tests!(|| async { (Arc::new(MemoryStore::new()) as Arc<dyn Store>, Box::new(()) as Guard,) });
 }

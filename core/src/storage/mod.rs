@@ -19,10 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use error::{ErrorKind, StorageError};
-pub use types::{
-    Append, CaseQuery, CaseSummary, Idempotency, MAX_BLOB_BYTES, OutboxItem, OutboxMessage,
-    Recipient,
-};
+pub use types::{Append, CaseQuery, CaseSummary, Idempotency, MAX_BLOB_BYTES, OutboxItem, OutboxMessage, Recipient};
 
 use crate::engine::{Case, CaseId, Event, TrackingCode};
 
@@ -45,11 +42,7 @@ pub trait Store: Send + Sync + 'static {
     async fn append(&self, append: Append) -> Result<(), StorageError>;
 
     /// The response recorded under an idempotency key.
-    async fn idempotency(
-        &self,
-        organisation: &str,
-        key: &str,
-    ) -> Result<Option<Idempotency>, StorageError>;
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError>;
 
     /// A case's current projection.
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError>;
@@ -58,20 +51,13 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self, organisation: &str, id: &CaseId) -> Result<Vec<Event>, StorageError>;
 
     /// The organisation and case a tracking code belongs to.
-    async fn find_tracking_code(
-        &self,
-        code: &TrackingCode,
-    ) -> Result<Option<(String, CaseId)>, StorageError>;
+    async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError>;
 
     /// Case summaries matching a query, most recently submitted first.
     async fn list(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError>;
 
     /// Open cases, across organisations, with a clock deadline at or before `before`, earliest first.
-    async fn due(
-        &self,
-        before: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<CaseSummary>, StorageError>;
+    async fn due(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError>;
 
     /// Case ids in id order after `after`, for paging through everything (export, verify).
     async fn case_ids(
@@ -113,47 +99,21 @@ pub trait Store: Send + Sync + 'static {
     /// Content-addressed: storing the same bytes twice is a no-op; bytes that
     /// do not hash to `id` are [`ErrorKind::Invalid`]; more than
     /// [`MAX_BLOB_BYTES`] is [`ErrorKind::TooLarge`]. Durable on return.
-    async fn put_blob(
-        &self,
-        organisation: &str,
-        id: &str,
-        bytes: &[u8],
-    ) -> Result<(), StorageError>;
+    async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError>;
 
     /// An attachment's bytes.
     async fn blob(&self, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError>;
 
     /// Stores a definition (its canonical JSON) by id and version. Idempotent.
-    async fn put_definition(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-        body: &str,
-    ) -> Result<(), StorageError>;
+    async fn put_definition(&self, organisation: &str, id: &str, version: &str, body: &str)
+    -> Result<(), StorageError>;
 
     /// A stored definition.
-    async fn definition(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError>;
+    async fn definition(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError>;
 
     /// Stores a resolved calendar (its JSON) by id and version. Idempotent.
-    async fn put_calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-        body: &str,
-    ) -> Result<(), StorageError>;
+    async fn put_calendar(&self, organisation: &str, id: &str, version: &str, body: &str) -> Result<(), StorageError>;
 
     /// A stored calendar.
-    async fn calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError>;
+    async fn calendar(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError>;
 }

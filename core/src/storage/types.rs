@@ -97,30 +97,16 @@ impl CaseQuery {
     /// Whether a summary matches (for stores that filter in memory).
     pub fn matches(&self, summary: &CaseSummary) -> bool {
         summary.organisation == self.organisation
-            && self
-                .workflow
-                .as_ref()
-                .is_none_or(|w| &summary.workflow == w)
+            && self.workflow.as_ref().is_none_or(|w| &summary.workflow == w)
             && (self.stages.is_empty() || self.stages.contains(&summary.stage))
-            && (self.roles.is_empty()
-                || summary
-                    .role
-                    .as_ref()
-                    .is_some_and(|r| self.roles.contains(r)))
-            && self
-                .assignee
-                .as_ref()
-                .is_none_or(|a| summary.assignee.as_ref() == Some(a))
+            && (self.roles.is_empty() || summary.role.as_ref().is_some_and(|r| self.roles.contains(r)))
+            && self.assignee.as_ref().is_none_or(|a| summary.assignee.as_ref() == Some(a))
             && (self.statuses.is_empty() || self.statuses.contains(&summary.status))
     }
 
     /// The effective limit.
     pub fn effective_limit(&self) -> usize {
-        if self.limit == 0 {
-            100
-        } else {
-            self.limit.min(10_000)
-        }
+        if self.limit == 0 { 100 } else { self.limit.min(10_000) }
     }
 }
 

@@ -88,10 +88,7 @@ macro_rules! __conformance_emit {
 fn perform(action: &str, inputs: &[(&str, Input)]) -> Command {
     Command::Perform {
         action: action.to_owned(),
-        inputs: inputs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
+        inputs: inputs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
         form: None,
     }
 }
@@ -104,15 +101,8 @@ fn head() -> Principal {
     Principal::staff("kabag", &["kepala"])
 }
 
-async fn state(
-    store: &dyn Store,
-    case: &crate::engine::CaseId,
-) -> (Case, Vec<crate::engine::Event>) {
-    let stored = store
-        .case("org-uji", case)
-        .await
-        .expect("load")
-        .expect("the case exists");
+async fn state(store: &dyn Store, case: &crate::engine::CaseId) -> (Case, Vec<crate::engine::Event>) {
+    let stored = store.case("org-uji", case).await.expect("load").expect("the case exists");
     let events = store.events("org-uji", case).await.expect("events");
     (stored, events)
 }
@@ -125,13 +115,7 @@ pub async fn append_and_read_back(store: Arc<dyn Store>) {
     assert_eq!(case.version, events.len() as u64);
     assert_eq!(Case::fold(&events).unwrap(), case);
     history::verify_against(&id, &events, case.version, &case.head).unwrap();
-    let listed = store
-        .list(&CaseQuery {
-            organisation: "org-uji".to_owned(),
-            ..CaseQuery::default()
-        })
-        .await
-        .unwrap();
+    let listed = store.list(&CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() }).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].case, id);
     assert_eq!(listed[0].stage, "periksa");
@@ -144,33 +128,14 @@ pub async fn stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
     let (before, events_before) = state(store.as_ref(), &id).await;
-    service
-        .execute(
-            "org-uji",
-            &id,
-            &officer(),
-            &Command::Claim,
-            None,
-            None,
-            at("2026-12-01 09:05"),
-        )
-        .await
-        .unwrap();
+    service.execute("org-uji", &id, &officer(), &Command::Claim, None, None, at("2026-12-01 09:05")).await.unwrap();
     // Replay the claim against the old state: decided at version `before.version`, now stale.
     let wf = service.pinned(&before).await.unwrap();
-    let context = crate::engine::Context {
-        definition: &wf.definition,
-        calendar: &wf.calendar,
-        at: at("2026-12-01 09:06"),
-    };
-    let events = crate::engine::decide(
-        &context,
-        Some(&before),
-        &Principal::staff("budi", &["petugas"]),
-        &Command::Claim,
-        None,
-    )
-    .unwrap();
+    let context =
+        crate::engine::Context { definition: &wf.definition, calendar: &wf.calendar, at: at("2026-12-01 09:06") };
+    let events =
+        crate::engine::decide(&context, Some(&before), &Principal::staff("budi", &["petugas"]), &Command::Claim, None)
+            .unwrap();
     let mut after = before.clone();
     for e in &events {
         after.apply(e).unwrap();
@@ -208,10 +173,7 @@ pub async fn creating_an_existing_case_conflicts(store: Arc<dyn Store>) {
         outbox: Vec::new(),
         idempotency: None,
     };
-    assert_eq!(
-        store.append(again).await.unwrap_err().kind(),
-        ErrorKind::Conflict
-    );
+    assert_eq!(store.append(again).await.unwrap_err().kind(), ErrorKind::Conflict);
     assert_eq!(state(store.as_ref(), &id).await.1, events);
 }
 
@@ -226,30 +188,15 @@ pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>) {
         let id = id.clone();
         let version = case.version;
         tasks.push(tokio::spawn(async move {
-            let note = Command::AddNote {
-                text: format!("catatan {i}"),
-                obstacle: false,
-            };
-            service
-                .execute(
-                    "org-uji",
-                    &id,
-                    &officer(),
-                    &note,
-                    Some(version),
-                    None,
-                    at("2026-12-01 09:10"),
-                )
-                .await
+            let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
+            service.execute("org-uji", &id, &officer(), &note, Some(version), None, at("2026-12-01 09:10")).await
         }));
     }
     let mut won = 0;
     for task in tasks {
         match task.await.unwrap() {
             Ok(Outcome::Applied { .. }) => won += 1,
-            Err(crate::service::ServiceError::Rejected(
-                crate::engine::Rejection::StaleVersion { .. },
-            )) => {}
+            Err(crate::service::ServiceError::Rejected(crate::engine::Rejection::StaleVersion { .. })) => {}
             other => panic!("unexpected: {other:?}"),
         }
     }
@@ -277,10 +224,7 @@ pub async fn invalid_appends_are_refused(store: Arc<dyn Store>) {
         idempotency: None,
     };
     let error = store.append(gap).await.unwrap_err();
-    assert!(
-        matches!(error.kind(), ErrorKind::Invalid | ErrorKind::Conflict),
-        "{error}"
-    );
+    assert!(matches!(error.kind(), ErrorKind::Invalid | ErrorKind::Conflict), "{error}");
     let empty = Append {
         organisation: "org-uji".to_owned(),
         case: id.clone(),
@@ -291,10 +235,7 @@ pub async fn invalid_appends_are_refused(store: Arc<dyn Store>) {
         outbox: Vec::new(),
         idempotency: None,
     };
-    assert_eq!(
-        store.append(empty).await.unwrap_err().kind(),
-        ErrorKind::Invalid
-    );
+    assert_eq!(store.append(empty).await.unwrap_err().kind(), ErrorKind::Invalid);
     assert_eq!(state(store.as_ref(), &id).await.1, events);
 }
 
@@ -310,41 +251,18 @@ fn keyed(key: &str, fingerprint: &str) -> Option<IdempotencyRequest> {
 pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
-    let note = Command::AddNote {
-        text: "sekali saja".to_owned(),
-        obstacle: false,
-    };
+    let note = Command::AddNote { text: "sekali saja".to_owned(), obstacle: false };
     let first = service
-        .execute(
-            "org-uji",
-            &id,
-            &officer(),
-            &note,
-            None,
-            keyed("k-1", "f-1"),
-            at("2026-12-01 09:05"),
-        )
+        .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), at("2026-12-01 09:05"))
         .await
         .unwrap();
     assert!(matches!(first, Outcome::Applied { .. }));
-    let record = store
-        .idempotency("org-uji", "k-1")
-        .await
-        .unwrap()
-        .expect("recorded");
+    let record = store.idempotency("org-uji", "k-1").await.unwrap().expect("recorded");
     assert_eq!(record.case, id);
     assert_eq!(record.response["note"], "first");
     let (after_first, _) = state(store.as_ref(), &id).await;
     let again = service
-        .execute(
-            "org-uji",
-            &id,
-            &officer(),
-            &note,
-            None,
-            keyed("k-1", "f-1"),
-            at("2026-12-01 09:06"),
-        )
+        .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), at("2026-12-01 09:06"))
         .await
         .unwrap();
     assert!(matches!(again, Outcome::Replayed(_)));
@@ -357,66 +275,25 @@ pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>) {
 pub async fn a_reused_idempotency_key_conflicts(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
-    let note = Command::AddNote {
-        text: "a".to_owned(),
-        obstacle: false,
-    };
+    let note = Command::AddNote { text: "a".to_owned(), obstacle: false };
     service
-        .execute(
-            "org-uji",
-            &id,
-            &officer(),
-            &note,
-            None,
-            keyed("k-2", "f-a"),
-            at("2026-12-01 09:05"),
-        )
+        .execute("org-uji", &id, &officer(), &note, None, keyed("k-2", "f-a"), at("2026-12-01 09:05"))
         .await
         .unwrap();
-    let other = Command::AddNote {
-        text: "b".to_owned(),
-        obstacle: false,
-    };
+    let other = Command::AddNote { text: "b".to_owned(), obstacle: false };
     let error = service
-        .execute(
-            "org-uji",
-            &id,
-            &officer(),
-            &other,
-            None,
-            keyed("k-2", "f-b"),
-            at("2026-12-01 09:06"),
-        )
+        .execute("org-uji", &id, &officer(), &other, None, keyed("k-2", "f-b"), at("2026-12-01 09:06"))
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, crate::service::ServiceError::KeyReused),
-        "{error}"
-    );
+    assert!(matches!(error, crate::service::ServiceError::KeyReused), "{error}");
     let (case, _) = state(store.as_ref(), &id).await;
     assert_eq!(case.notes.len(), 1);
     // Two different cases cannot take the same key either (store-level uniqueness).
     let second = service
-        .submit(
-            "org-uji",
-            "uji",
-            new_case(2),
-            super::fixture_form("B"),
-            keyed("k-2", "f-c"),
-            at("2026-12-01 09:07"),
-        )
+        .submit("org-uji", "uji", new_case(2), super::fixture_form("B"), keyed("k-2", "f-c"), at("2026-12-01 09:07"))
         .await;
-    assert!(
-        matches!(second, Err(crate::service::ServiceError::KeyReused)),
-        "{second:?}"
-    );
-    assert!(
-        store
-            .case("org-uji", &new_case(2).id)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(matches!(second, Err(crate::service::ServiceError::KeyReused)), "{second:?}");
+    assert!(store.case("org-uji", &new_case(2).id).await.unwrap().is_none());
 }
 
 /// A tracking code finds its organisation and case; an unknown one finds nothing.
@@ -424,17 +301,8 @@ pub async fn tracking_codes_find_their_case(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 7, at("2026-12-01 09:00")).await;
     let code = new_case(7).tracking_code;
-    assert_eq!(
-        store.find_tracking_code(&code).await.unwrap(),
-        Some(("org-uji".to_owned(), id))
-    );
-    assert_eq!(
-        store
-            .find_tracking_code(&new_case(8).tracking_code)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(store.find_tracking_code(&code).await.unwrap(), Some(("org-uji".to_owned(), id)));
+    assert_eq!(store.find_tracking_code(&new_case(8).tracking_code).await.unwrap(), None);
 }
 
 /// Lists filter by workflow, stage, role, assignee and status, newest first, with paging.
@@ -442,82 +310,29 @@ pub async fn lists_filter_and_order(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let mut ids = Vec::new();
     for n in 1..=4 {
-        ids.push(
-            submit(
-                &service,
-                n,
-                at("2026-12-01 09:00") + TimeDelta::minutes(n as i64),
-            )
-            .await,
-        );
+        ids.push(submit(&service, n, at("2026-12-01 09:00") + TimeDelta::minutes(n as i64)).await);
     }
+    service.execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, at("2026-12-01 10:00")).await.unwrap();
     service
-        .execute(
-            "org-uji",
-            &ids[0],
-            &officer(),
-            &Command::Claim,
-            None,
-            None,
-            at("2026-12-01 10:00"),
-        )
-        .await
-        .unwrap();
-    service
-        .execute(
-            "org-uji",
-            &ids[1],
-            &officer(),
-            &perform("teruskan", &[]),
-            None,
-            None,
-            at("2026-12-01 10:00"),
-        )
+        .execute("org-uji", &ids[1], &officer(), &perform("teruskan", &[]), None, None, at("2026-12-01 10:00"))
         .await
         .unwrap();
     let query = |f: &dyn Fn(&mut CaseQuery)| {
-        let mut q = CaseQuery {
-            organisation: "org-uji".to_owned(),
-            ..CaseQuery::default()
-        };
+        let mut q = CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() };
         f(&mut q);
         q
     };
     let all = store.list(&query(&|_| {})).await.unwrap();
-    assert_eq!(
-        all.iter().map(|s| s.case.clone()).collect::<Vec<_>>(),
-        ids.iter().rev().cloned().collect::<Vec<_>>()
-    );
-    let checking = store
-        .list(&query(&|q| q.stages = vec!["periksa".to_owned()]))
-        .await
-        .unwrap();
+    assert_eq!(all.iter().map(|s| s.case.clone()).collect::<Vec<_>>(), ids.iter().rev().cloned().collect::<Vec<_>>());
+    let checking = store.list(&query(&|q| q.stages = vec!["periksa".to_owned()])).await.unwrap();
     assert_eq!(checking.len(), 3);
-    let heads = store
-        .list(&query(&|q| q.roles = vec!["kepala".to_owned()]))
-        .await
-        .unwrap();
-    assert_eq!(
-        heads.iter().map(|s| &s.case).collect::<Vec<_>>(),
-        vec![&ids[1]]
-    );
-    let mine = store
-        .list(&query(&|q| q.assignee = Some("rina".to_owned())))
-        .await
-        .unwrap();
-    assert_eq!(
-        mine.iter().map(|s| &s.case).collect::<Vec<_>>(),
-        vec![&ids[0]]
-    );
-    let closed = store
-        .list(&query(&|q| q.statuses = vec![Status::Closed]))
-        .await
-        .unwrap();
+    let heads = store.list(&query(&|q| q.roles = vec!["kepala".to_owned()])).await.unwrap();
+    assert_eq!(heads.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&ids[1]]);
+    let mine = store.list(&query(&|q| q.assignee = Some("rina".to_owned()))).await.unwrap();
+    assert_eq!(mine.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&ids[0]]);
+    let closed = store.list(&query(&|q| q.statuses = vec![Status::Closed])).await.unwrap();
     assert!(closed.is_empty());
-    let other_workflow = store
-        .list(&query(&|q| q.workflow = Some("lain".to_owned())))
-        .await
-        .unwrap();
+    let other_workflow = store.list(&query(&|q| q.workflow = Some("lain".to_owned()))).await.unwrap();
     assert!(other_workflow.is_empty());
     let page = store
         .list(&query(&|q| {
@@ -526,74 +341,35 @@ pub async fn lists_filter_and_order(store: Arc<dyn Store>) {
         }))
         .await
         .unwrap();
-    assert_eq!(
-        page.iter().map(|s| &s.case).collect::<Vec<_>>(),
-        vec![&ids[2], &ids[1]]
-    );
+    assert_eq!(page.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&ids[2], &ids[1]]);
 }
 
 /// One organisation never sees another's cases, blobs, keys or definitions.
 pub async fn tenants_are_isolated(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
-    service
-        .install(fixture_workflow_for("org-lain"))
-        .await
-        .unwrap();
+    service.install(fixture_workflow_for("org-lain")).await.unwrap();
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
     let other = service
-        .submit(
-            "org-lain",
-            "uji",
-            new_case(2),
-            super::fixture_form("Lain"),
-            None,
-            at("2026-12-01 09:00"),
-        )
+        .submit("org-lain", "uji", new_case(2), super::fixture_form("Lain"), None, at("2026-12-01 09:00"))
         .await
         .unwrap();
     let other_id = other.case_id().clone();
     assert!(store.case("org-lain", &id).await.unwrap().is_none());
     assert!(store.events("org-lain", &id).await.unwrap().is_empty());
     assert!(store.case("org-uji", &other_id).await.unwrap().is_none());
-    let listed = store
-        .list(&CaseQuery {
-            organisation: "org-lain".to_owned(),
-            ..CaseQuery::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        listed.iter().map(|s| &s.case).collect::<Vec<_>>(),
-        vec![&other_id]
-    );
+    let listed = store.list(&CaseQuery { organisation: "org-lain".to_owned(), ..CaseQuery::default() }).await.unwrap();
+    assert_eq!(listed.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&other_id]);
     let bytes = b"%PDF-1.4 tenant".to_vec();
     let blob_id = crate::definition::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     store.put_blob("org-uji", &blob_id, &bytes).await.unwrap();
     assert!(store.blob("org-lain", &blob_id).await.unwrap().is_none());
     assert_eq!(store.blob("org-uji", &blob_id).await.unwrap(), Some(bytes));
-    let note = Command::AddNote {
-        text: "x".to_owned(),
-        obstacle: false,
-    };
+    let note = Command::AddNote { text: "x".to_owned(), obstacle: false };
     service
-        .execute(
-            "org-uji",
-            &id,
-            &officer(),
-            &note,
-            None,
-            keyed("same-key", "f"),
-            at("2026-12-01 09:05"),
-        )
+        .execute("org-uji", &id, &officer(), &note, None, keyed("same-key", "f"), at("2026-12-01 09:05"))
         .await
         .unwrap();
-    assert!(
-        store
-            .idempotency("org-lain", "same-key")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(store.idempotency("org-lain", "same-key").await.unwrap().is_none());
 }
 
 /// Cases with a clock deadline by an instant are found, earliest first, across organisations; closed ones never.
@@ -602,51 +378,16 @@ pub async fn deadlines_are_found_in_order(store: Arc<dyn Store>) {
     let early = submit(&service, 1, at("2026-12-01 09:00")).await;
     let late = submit(&service, 2, at("2026-12-01 10:00")).await;
     let closed = submit(&service, 3, at("2026-12-01 08:30")).await;
-    let reject = perform(
-        "tolak",
-        &[("alasan", Input::Text("Di luar ruang lingkup".to_owned()))],
-    );
-    service
-        .execute(
-            "org-uji",
-            &closed,
-            &officer(),
-            &reject,
-            None,
-            None,
-            at("2026-12-01 08:40"),
-        )
-        .await
-        .unwrap();
+    let reject = perform("tolak", &[("alasan", Input::Text("Di luar ruang lingkup".to_owned()))]);
+    service.execute("org-uji", &closed, &officer(), &reject, None, None, at("2026-12-01 08:40")).await.unwrap();
     // 30 working minutes, at risk after 75 %: 09:22:30 and 10:22:30; due 09:30 and 10:30.
-    assert!(
-        store
-            .due(at("2026-12-01 09:20"), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(store.due(at("2026-12-01 09:20"), 10).await.unwrap().is_empty());
     let due = store.due(at("2026-12-01 11:00"), 10).await.unwrap();
-    assert_eq!(
-        due.iter().map(|s| &s.case).collect::<Vec<_>>(),
-        vec![&early, &late]
-    );
+    assert_eq!(due.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&early, &late]);
     assert_eq!(store.due(at("2026-12-01 11:00"), 1).await.unwrap().len(), 1);
     // Recording the deadlines moves them on: at risk, then breached, then nothing left.
-    assert_eq!(
-        service
-            .scan_deadlines(at("2026-12-01 11:00"), 10)
-            .await
-            .unwrap(),
-        2
-    );
-    assert!(
-        store
-            .due(at("2026-12-01 11:00"), 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(service.scan_deadlines(at("2026-12-01 11:00"), 10).await.unwrap(), 2);
+    assert!(store.due(at("2026-12-01 11:00"), 10).await.unwrap().is_empty());
     let (case, _) = state(store.as_ref(), &early).await;
     let clock = case.stage_clock().unwrap();
     assert!(clock.warned && clock.breached);
@@ -656,10 +397,7 @@ pub async fn deadlines_are_found_in_order(store: Arc<dyn Store>) {
 pub async fn outbox_is_written_with_the_events(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
-    let items = store
-        .claim_outbox("w1", at("2026-12-01 09:00"), at("2026-12-01 09:01"), 100)
-        .await
-        .unwrap();
+    let items = store.claim_outbox("w1", at("2026-12-01 09:00"), at("2026-12-01 09:01"), 100).await.unwrap();
     let notifications: Vec<String> = items
         .iter()
         .map(|i| match &i.message {
@@ -667,29 +405,18 @@ pub async fn outbox_is_written_with_the_events(store: Arc<dyn Store>) {
             OutboxMessage::Webhook { endpoint, .. } => endpoint.clone(),
         })
         .collect();
-    assert!(
-        notifications.contains(&"diterima".to_owned()),
-        "{notifications:?}"
-    );
-    assert!(
-        notifications.contains(&"tugas".to_owned()),
-        "{notifications:?}"
-    );
-    assert!(
-        items
-            .iter()
-            .all(|i| i.case == id && i.organisation == "org-uji")
-    );
-    let Some(OutboxMessage::Notify { body, .. }) = items.iter().map(|i| &i.message).find(
-        |m| matches!(m, OutboxMessage::Notify { notification, .. } if notification == "diterima"),
-    ) else {
+    assert!(notifications.contains(&"diterima".to_owned()), "{notifications:?}");
+    assert!(notifications.contains(&"tugas".to_owned()), "{notifications:?}");
+    assert!(items.iter().all(|i| i.case == id && i.organisation == "org-uji"));
+    let Some(OutboxMessage::Notify { body, .. }) = items
+        .iter()
+        .map(|i| &i.message)
+        .find(|m| matches!(m, OutboxMessage::Notify { notification, .. } if notification == "diterima"))
+    else {
         panic!("no receipt notification");
     };
     assert!(body.contains(new_case(1).tracking_code.as_str()), "{body}");
-    assert!(
-        !body.contains("Pemohon 1"),
-        "no personal data in the outbox: {body}"
-    );
+    assert!(!body.contains("Pemohon 1"), "no personal data in the outbox: {body}");
 }
 
 /// A leased item is invisible to other workers until its lease expires, then it is taken over.
@@ -697,43 +424,21 @@ pub async fn outbox_leases_exclude_others_until_expiry(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     submit(&service, 1, at("2026-12-01 09:00")).await;
     let now = at("2026-12-01 09:00");
-    let first = store
-        .claim_outbox("w1", now, now + TimeDelta::seconds(30), 100)
-        .await
-        .unwrap();
+    let first = store.claim_outbox("w1", now, now + TimeDelta::seconds(30), 100).await.unwrap();
     assert!(!first.is_empty());
     assert!(
         store
-            .claim_outbox(
-                "w2",
-                now + TimeDelta::seconds(10),
-                now + TimeDelta::seconds(40),
-                100
-            )
+            .claim_outbox("w2", now + TimeDelta::seconds(10), now + TimeDelta::seconds(40), 100)
             .await
             .unwrap()
             .is_empty()
     );
-    let taken = store
-        .claim_outbox(
-            "w2",
-            now + TimeDelta::seconds(31),
-            now + TimeDelta::seconds(61),
-            100,
-        )
-        .await
-        .unwrap();
+    let taken =
+        store.claim_outbox("w2", now + TimeDelta::seconds(31), now + TimeDelta::seconds(61), 100).await.unwrap();
     assert_eq!(taken.len(), first.len());
     assert!(taken.iter().all(|i| i.attempts >= 2));
     // The first worker's lease is gone: it may no longer complete.
-    assert_eq!(
-        store
-            .complete_outbox(&first[0].id, "w1")
-            .await
-            .unwrap_err()
-            .kind(),
-        ErrorKind::Conflict
-    );
+    assert_eq!(store.complete_outbox(&first[0].id, "w1").await.unwrap_err().kind(), ErrorKind::Conflict);
     store.complete_outbox(&first[0].id, "w2").await.unwrap();
 }
 
@@ -742,44 +447,15 @@ pub async fn outbox_complete_and_retry(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     submit(&service, 1, at("2026-12-01 09:00")).await;
     let now = at("2026-12-01 09:00");
-    let items = store
-        .claim_outbox("w1", now, now + TimeDelta::minutes(1), 100)
-        .await
-        .unwrap();
+    let items = store.claim_outbox("w1", now, now + TimeDelta::minutes(1), 100).await.unwrap();
     let (done, retried) = (&items[0], &items[1]);
     store.complete_outbox(&done.id, "w1").await.unwrap();
-    store
-        .retry_outbox(
-            &retried.id,
-            "w1",
-            now + TimeDelta::minutes(10),
-            "smtp: connection refused",
-        )
-        .await
-        .unwrap();
-    let later = store
-        .claim_outbox(
-            "w1",
-            now + TimeDelta::minutes(2),
-            now + TimeDelta::minutes(3),
-            100,
-        )
-        .await
-        .unwrap();
+    store.retry_outbox(&retried.id, "w1", now + TimeDelta::minutes(10), "smtp: connection refused").await.unwrap();
+    let later = store.claim_outbox("w1", now + TimeDelta::minutes(2), now + TimeDelta::minutes(3), 100).await.unwrap();
     assert!(later.iter().all(|i| i.id != done.id && i.id != retried.id));
-    let after_retry = store
-        .claim_outbox(
-            "w1",
-            now + TimeDelta::minutes(10),
-            now + TimeDelta::minutes(11),
-            100,
-        )
-        .await
-        .unwrap();
-    let back = after_retry
-        .iter()
-        .find(|i| i.id == retried.id)
-        .expect("the retried item is back");
+    let after_retry =
+        store.claim_outbox("w1", now + TimeDelta::minutes(10), now + TimeDelta::minutes(11), 100).await.unwrap();
+    let back = after_retry.iter().find(|i| i.id == retried.id).expect("the retried item is back");
     assert_eq!(back.last_error.as_deref(), Some("smtp: connection refused"));
     assert!(after_retry.iter().all(|i| i.id != done.id));
 }
@@ -790,25 +466,12 @@ pub async fn blobs_are_content_addressed_and_limited(store: Arc<dyn Store>) {
     let id = crate::definition::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     store.put_blob("org-uji", &id, &bytes).await.unwrap();
     store.put_blob("org-uji", &id, &bytes).await.unwrap();
-    assert_eq!(
-        store.blob("org-uji", &id).await.unwrap(),
-        Some(bytes.clone())
-    );
-    let wrong = store
-        .put_blob("org-uji", &"0".repeat(64), &bytes)
-        .await
-        .unwrap_err();
+    assert_eq!(store.blob("org-uji", &id).await.unwrap(), Some(bytes.clone()));
+    let wrong = store.put_blob("org-uji", &"0".repeat(64), &bytes).await.unwrap_err();
     assert_eq!(wrong.kind(), ErrorKind::Invalid);
     let big = vec![0u8; crate::storage::MAX_BLOB_BYTES + 1];
     let big_id = crate::definition::hex(&<sha2::Sha256 as sha2::Digest>::digest(&big));
-    assert_eq!(
-        store
-            .put_blob("org-uji", &big_id, &big)
-            .await
-            .unwrap_err()
-            .kind(),
-        ErrorKind::TooLarge
-    );
+    assert_eq!(store.put_blob("org-uji", &big_id, &big).await.unwrap_err().kind(), ErrorKind::TooLarge);
     assert!(store.blob("org-uji", &big_id).await.unwrap().is_none());
 }
 
@@ -817,43 +480,15 @@ pub async fn definitions_and_calendars_round_trip(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
     let (case, _) = state(store.as_ref(), &id).await;
-    assert!(
-        store
-            .definition("org-uji", "uji", &case.workflow_version)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        store
-            .calendar("org-uji", &case.calendar, &case.calendar_version)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        store
-            .definition("org-lain", "uji", &case.workflow_version)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(store.definition("org-uji", "uji", &case.workflow_version).await.unwrap().is_some());
+    assert!(store.calendar("org-uji", &case.calendar, &case.calendar_version).await.unwrap().is_some());
+    assert!(store.definition("org-lain", "uji", &case.workflow_version).await.unwrap().is_none());
     // A fresh service that never installed anything serves the case from what the store kept.
     let cold = Service::new(store.clone());
     let (_, _, wf) = cold.load("org-uji", &id).await.unwrap();
     assert_eq!(wf.definition.version(), case.workflow_version);
     assert_eq!(wf.calendar.version(), case.calendar_version);
-    cold.execute(
-        "org-uji",
-        &id,
-        &officer(),
-        &Command::Claim,
-        None,
-        None,
-        at("2026-12-01 09:05"),
-    )
-    .await
-    .unwrap();
+    cold.execute("org-uji", &id, &officer(), &Command::Claim, None, None, at("2026-12-01 09:05")).await.unwrap();
 }
 
 /// Paging through case ids visits every case once, in order.
@@ -861,19 +496,13 @@ pub async fn case_ids_page_through_everything(store: Arc<dyn Store>) {
     let service = fixture_service(store.clone()).await;
     let mut expected = Vec::new();
     for n in 1..=5 {
-        expected.push((
-            "org-uji".to_owned(),
-            submit(&service, n, at("2026-12-01 09:00")).await,
-        ));
+        expected.push(("org-uji".to_owned(), submit(&service, n, at("2026-12-01 09:00")).await));
     }
     expected.sort();
     let mut seen = Vec::new();
     let mut after: Option<(String, crate::engine::CaseId)> = None;
     loop {
-        let page = store
-            .case_ids(after.as_ref().map(|(o, c)| (o.as_str(), c)), 2)
-            .await
-            .unwrap();
+        let page = store.case_ids(after.as_ref().map(|(o, c)| (o.as_str(), c)), 2).await.unwrap();
         if page.is_empty() {
             break;
         }
@@ -891,13 +520,7 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
         (officer(), Command::Claim, "2026-12-04 14:05"),
         (
             officer(),
-            perform(
-                "minta",
-                &[(
-                    "kekurangan",
-                    Input::Text("Lampirkan surat tugas".to_owned()),
-                )],
-            ),
+            perform("minta", &[("kekurangan", Input::Text("Lampirkan surat tugas".to_owned()))]),
             "2026-12-04 14:20",
         ),
         (
@@ -909,14 +532,7 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
             },
             "2026-12-07 09:00",
         ),
-        (
-            officer(),
-            Command::AddNote {
-                text: "Berkas lengkap".to_owned(),
-                obstacle: false,
-            },
-            "2026-12-07 09:10",
-        ),
+        (officer(), Command::AddNote { text: "Berkas lengkap".to_owned(), obstacle: false }, "2026-12-07 09:10"),
         (officer(), perform("teruskan", &[]), "2026-12-07 09:15"),
     ];
     for (who, command, when) in steps {
@@ -932,10 +548,7 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
         file_type: crate::definition::FileType::Pdf,
         size: document.len() as u64,
     };
-    store
-        .put_blob("org-uji", &file.id, &document)
-        .await
-        .unwrap();
+    store.put_blob("org-uji", &file.id, &document).await.unwrap();
     let answer = perform(
         "kirim_jawaban",
         &[
@@ -944,33 +557,9 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
             ("pesan", Input::Text("Jawaban terlampir".to_owned())),
         ],
     );
-    service
-        .execute(
-            "org-uji",
-            &id,
-            &head(),
-            &answer,
-            None,
-            None,
-            at("2026-12-08 10:00"),
-        )
-        .await
-        .unwrap();
-    let survey = Command::RecordSurvey {
-        answers: BTreeMap::from([("puas".to_owned(), Input::Number(5))]),
-    };
-    service
-        .execute(
-            "org-uji",
-            &id,
-            &Principal::Applicant,
-            &survey,
-            None,
-            None,
-            at("2026-12-08 11:00"),
-        )
-        .await
-        .unwrap();
+    service.execute("org-uji", &id, &head(), &answer, None, None, at("2026-12-08 10:00")).await.unwrap();
+    let survey = Command::RecordSurvey { answers: BTreeMap::from([("puas".to_owned(), Input::Number(5))]) };
+    service.execute("org-uji", &id, &Principal::Applicant, &survey, None, None, at("2026-12-08 11:00")).await.unwrap();
     let (case, events) = state(store.as_ref(), &id).await;
     assert_eq!(case.status, Status::Closed);
     assert_eq!(Case::fold(&events).unwrap(), case);

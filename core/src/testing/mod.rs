@@ -40,16 +40,13 @@ pub fn fixture_workflow() -> Workflow {
 /// The fixture workflow under another organisation id (for tenant tests).
 pub fn fixture_workflow_for(organisation: &str) -> Workflow {
     let text = FIXTURE_WORKFLOW.replace("id = \"org-uji\"", &format!("id = \"{organisation}\""));
-    Workflow::load("fixture.toml", &text, &mut |_, _| {
-        Ok(("kalender-uji.toml".to_owned(), FIXTURE_CALENDAR.to_owned()))
-    })
-    .unwrap_or_else(|e| panic!("the fixture workflow loads: {e}"))
+    Workflow::load("fixture.toml", &text, &mut |_, _| Ok(("kalender-uji.toml".to_owned(), FIXTURE_CALENDAR.to_owned())))
+        .unwrap_or_else(|e| panic!("the fixture workflow loads: {e}"))
 }
 
 /// An instant in the fixture's time zone (UTC+7), e.g. `at("2026-12-01 09:00")`.
 pub fn at(local: &str) -> DateTime<Utc> {
-    let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M")
-        .expect("a `YYYY-MM-DD HH:MM` instant");
+    let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").expect("a `YYYY-MM-DD HH:MM` instant");
     naive.and_utc() - chrono::TimeDelta::hours(7)
 }
 
@@ -70,10 +67,7 @@ pub fn new_case(n: u64) -> NewCase {
 pub fn fixture_form(name: &str) -> BTreeMap<String, Input> {
     BTreeMap::from([
         ("nama".to_owned(), Input::Text(name.to_owned())),
-        (
-            "pokok".to_owned(),
-            Input::Text("Sengketa pengadaan".to_owned()),
-        ),
+        ("pokok".to_owned(), Input::Text("Sengketa pengadaan".to_owned())),
         ("setuju".to_owned(), Input::Bool(true)),
     ])
 }
@@ -81,24 +75,14 @@ pub fn fixture_form(name: &str) -> BTreeMap<String, Input> {
 /// A service over `store` with the fixture workflow installed.
 pub async fn fixture_service(store: Arc<dyn Store>) -> Service {
     let service = Service::new(store);
-    service
-        .install(fixture_workflow())
-        .await
-        .expect("install the fixture workflow");
+    service.install(fixture_workflow()).await.expect("install the fixture workflow");
     service
 }
 
 /// Submits fixture case `n` at `when`.
 pub async fn submit(service: &Service, n: u64, when: DateTime<Utc>) -> CaseId {
     let outcome = service
-        .submit(
-            "org-uji",
-            "uji",
-            new_case(n),
-            fixture_form(&format!("Pemohon {n}")),
-            None,
-            when,
-        )
+        .submit("org-uji", "uji", new_case(n), fixture_form(&format!("Pemohon {n}")), None, when)
         .await
         .unwrap_or_else(|e| panic!("submit case {n}: {e}"));
     match outcome {

@@ -87,19 +87,12 @@ friday = ["08:00-15:00"]
 "#;
 
 /// Resolves includes from a fixed list of `(path, text)`.
-pub fn includes<'a>(
-    files: &'a [(&'a str, &'a str)],
-) -> impl FnMut(&str) -> Result<(String, String), String> + 'a {
+pub fn includes<'a>(files: &'a [(&'a str, &'a str)]) -> impl FnMut(&str) -> Result<(String, String), String> + 'a {
     move |path: &str| {
         files
             .iter()
             .find(|(p, _)| *p == path)
-            .map(|(p, text)| {
-                (
-                    format!("indonesia/{}", p.rsplit('/').next().unwrap_or(p)),
-                    (*text).to_owned(),
-                )
-            })
+            .map(|(p, text)| (format!("indonesia/{}", p.rsplit('/').next().unwrap_or(p)), (*text).to_owned()))
             .ok_or_else(|| "no such file".to_owned())
     }
 }
@@ -124,10 +117,7 @@ pub fn local(tz: Tz, date: &str, time: &str) -> DateTime<Utc> {
     let time = chrono::NaiveTime::parse_from_str(time, "%H:%M:%S")
         .or_else(|_| chrono::NaiveTime::parse_from_str(time, "%H:%M"))
         .unwrap();
-    tz.from_local_datetime(&date.and_time(time))
-        .earliest()
-        .unwrap()
-        .with_timezone(&Utc)
+    tz.from_local_datetime(&date.and_time(time)).earliest().unwrap().with_timezone(&Utc)
 }
 
 /// A WIB wall-clock instant: `wib("2026-07-07", "10:00")`.
@@ -137,8 +127,6 @@ pub fn wib(date: &str, time: &str) -> DateTime<Utc> {
 
 /// An instant shown as WIB wall-clock time, `2026-07-08 10:00:00 Wed`.
 pub fn show(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Tz::Asia__Jakarta)
-        .format("%Y-%m-%d %H:%M:%S %a")
-        .to_string()
+    t.with_timezone(&Tz::Asia__Jakarta).format("%Y-%m-%d %H:%M:%S %a").to_string()
 }
 pub mod model;

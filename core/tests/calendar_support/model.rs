@@ -38,25 +38,14 @@ fn hhmm(m: u16) -> String {
 }
 
 fn windows_toml(windows: &Windows) -> String {
-    let items: Vec<String> = windows
-        .iter()
-        .map(|&(a, b)| format!("\"{}-{}\"", hhmm(a), hhmm(b)))
-        .collect();
+    let items: Vec<String> = windows.iter().map(|&(a, b)| format!("\"{}-{}\"", hhmm(a), hhmm(b))).collect();
     format!("[{}]", items.join(", "))
 }
 
 impl Model {
     /// The calendar file for this model.
     pub fn to_toml(&self) -> String {
-        let names = [
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ];
+        let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
         let mut text = format!(
             "kind = \"calendar\"\nid = \"generated\"\nlabel = \"Generated\"\ntime_zone = \"{}\"\n\n[hours]\n",
             self.zone.name()
@@ -75,10 +64,7 @@ impl Model {
                 j += 1;
             }
             if i == j {
-                text.push_str(&format!(
-                    "\n[[holidays]]\ndate = {}\nname = \"Libur {i}\"\n",
-                    days[i]
-                ));
+                text.push_str(&format!("\n[[holidays]]\ndate = {}\nname = \"Libur {i}\"\n", days[i]));
             } else {
                 text.push_str(&format!(
                     "\n[[holidays]]\nfrom = {}\nto = {}\nname = \"Cuti bersama {i}\"\ntype = \"collective_leave\"\n",
@@ -98,9 +84,7 @@ impl Model {
 
     /// The calendar, loaded through the public loader.
     pub fn calendar(&self) -> BusinessCalendar {
-        match BusinessCalendar::load("generated.toml", &self.to_toml(), &mut |_| {
-            Err("none".to_owned())
-        }) {
+        match BusinessCalendar::load("generated.toml", &self.to_toml(), &mut |_| Err("none".to_owned())) {
             Ok(calendar) => calendar,
             Err(errors) => panic!("{errors}\n{}", self.to_toml()),
         }
@@ -135,26 +119,22 @@ pub fn to_utc(zone: Tz, date: NaiveDate, minute: u32) -> i64 {
 
 /// Sorted, non-overlapping windows for one weekday (minutes, 15-minute steps).
 fn day_windows(max: usize) -> impl Strategy<Value = Windows> {
-    (
-        0u16..=60,
-        prop::collection::vec((1u16..=28, 1u16..=12), 0..=max),
-    )
-        .prop_map(|(start, parts)| {
-            let mut windows = Vec::new();
-            let mut at = start * 15;
-            for (length, gap) in parts {
-                let close = (at + length * 15).min(1440);
-                if close <= at {
-                    break;
-                }
-                windows.push((at, close));
-                at = close + gap * 15;
-                if at >= 1440 {
-                    break;
-                }
+    (0u16..=60, prop::collection::vec((1u16..=28, 1u16..=12), 0..=max)).prop_map(|(start, parts)| {
+        let mut windows = Vec::new();
+        let mut at = start * 15;
+        for (length, gap) in parts {
+            let close = (at + length * 15).min(1440);
+            if close <= at {
+                break;
             }
-            windows
-        })
+            windows.push((at, close));
+            at = close + gap * 15;
+            if at >= 1440 {
+                break;
+            }
+        }
+        windows
+    })
 }
 
 /// A random calendar around [`origin`]: weekly windows (weekends mostly
@@ -169,51 +149,27 @@ pub fn model() -> impl Strategy<Value = Model> {
     ];
     let weekday = || day_windows(3);
     let weekend = || prop_oneof![3 => Just(Vec::new()), 1 => day_windows(2)];
-    let weekly = (
-        weekday(),
-        weekday(),
-        weekday(),
-        weekday(),
-        weekday(),
-        weekend(),
-        weekend(),
-    );
+    let weekly = (weekday(), weekday(), weekday(), weekday(), weekday(), weekend(), weekend());
     let singles = prop::collection::btree_set(0..SPAN_DAYS, 0..12);
     let runs = prop::collection::vec((0..SPAN_DAYS, 7i64..=12), 0..=2);
     let working = prop::collection::btree_map(0..SPAN_DAYS, day_windows(2), 0..4);
-    (zone, weekly, singles, runs, working).prop_map(
-        |(zone, (mo, tu, we, th, fr, sa, su), singles, runs, working)| {
-            let mut weekly = [mo, tu, we, th, fr, sa, su];
-            if weekly.iter().all(Vec::is_empty) {
-                weekly[0] = vec![(480, 900)];
-            }
-            let day = |offset: i64| origin() + Duration::days(offset);
-            let mut holidays: BTreeSet<NaiveDate> = singles.into_iter().map(day).collect();
-            for (start, length) in runs {
-                holidays.extend((start..start + length).map(day));
-            }
-            let working = working
-                .into_iter()
-                .map(|(offset, windows)| {
-                    (
-                        day(offset),
-                        if windows.is_empty() {
-                            vec![(480, 720)]
-                        } else {
-                            windows
-                        },
-                    )
-                })
-                .filter(|(date, _)| !holidays.contains(date))
-                .collect();
-            Model {
-                zone,
-                weekly,
-                holidays,
-                working,
-            }
-        },
-    )
+    (zone, weekly, singles, runs, working).prop_map(|(zone, (mo, tu, we, th, fr, sa, su), singles, runs, working)| {
+        let mut weekly = [mo, tu, we, th, fr, sa, su];
+        if weekly.iter().all(Vec::is_empty) {
+            weekly[0] = vec![(480, 900)];
+        }
+        let day = |offset: i64| origin() + Duration::days(offset);
+        let mut holidays: BTreeSet<NaiveDate> = singles.into_iter().map(day).collect();
+        for (start, length) in runs {
+            holidays.extend((start..start + length).map(day));
+        }
+        let working = working
+            .into_iter()
+            .map(|(offset, windows)| (day(offset), if windows.is_empty() { vec![(480, 720)] } else { windows }))
+            .filter(|(date, _)| !holidays.contains(date))
+            .collect();
+        Model { zone, weekly, holidays, working }
+    })
 }
 
 /// A start instant in the drawn range: any day, often on a window edge
@@ -233,10 +189,15 @@ pub fn start(zone: Tz) -> impl Strategy<Value = DateTime<Utc>> {
 pub fn start_for(model: &Model) -> impl Strategy<Value = DateTime<Utc>> + use<> {
     let zone = model.zone;
     let m = model.clone();
-    let edge = (0..SPAN_DAYS, 0usize..8, prop_oneof![4 => Just(0i64), 1 => Just(-1i64), 1 => Just(1i64), 1 => Just(-60i64), 1 => Just(60i64)])
+    let edge = (
+        0..SPAN_DAYS,
+        0usize..8,
+        prop_oneof![4 => Just(0i64), 1 => Just(-1i64), 1 => Just(1i64), 1 => Just(-60i64), 1 => Just(60i64)],
+    )
         .prop_map(move |(day, i, delta)| {
             let date = origin() + Duration::days(day);
-            let edges: Vec<u32> = m.local_windows(date).iter().flat_map(|&(a, b)| [u32::from(a), u32::from(b)]).collect();
+            let edges: Vec<u32> =
+                m.local_windows(date).iter().flat_map(|&(a, b)| [u32::from(a), u32::from(b)]).collect();
             let minute = if edges.is_empty() { 600 } else { edges[i % edges.len()] };
             DateTime::from_timestamp(to_utc(zone, date, minute) + delta, 0).unwrap()
         });
@@ -270,22 +231,13 @@ impl Oracle {
             let windows: Vec<(i64, i64)> = model
                 .local_windows(date)
                 .iter()
-                .map(|&(a, b)| {
-                    (
-                        to_utc(model.zone, date, u32::from(a)),
-                        to_utc(model.zone, date, u32::from(b)),
-                    )
-                })
+                .map(|&(a, b)| (to_utc(model.zone, date, u32::from(a)), to_utc(model.zone, date, u32::from(b))))
                 .filter(|(a, b)| b > a)
                 .collect();
             intervals.extend(windows.iter().copied());
             days.insert(date, windows);
         }
-        Self {
-            zone: model.zone,
-            days,
-            intervals,
-        }
+        Self { zone: model.zone, days, intervals }
     }
 
     /// Whether the second starting at `s` is open.
@@ -299,11 +251,7 @@ impl Oracle {
     pub fn between(&self, a: i64, b: i64) -> i64 {
         let (mut s, mut total) = (a, 0);
         while s < b {
-            let step = if s.rem_euclid(60) == 0 && s + 60 <= b {
-                60
-            } else {
-                1
-            };
+            let step = if s.rem_euclid(60) == 0 && s + 60 <= b { 60 } else { 1 };
             if self.open(s) {
                 total += step;
             }
@@ -321,11 +269,7 @@ impl Oracle {
                 return None;
             }
             let open = self.open(s);
-            let step = if s.rem_euclid(60) == 0 && (!open || counted + 60 <= seconds) {
-                60
-            } else {
-                1
-            };
+            let step = if s.rem_euclid(60) == 0 && (!open || counted + 60 <= seconds) { 60 } else { 1 };
             if open {
                 counted += step;
             }
@@ -354,19 +298,13 @@ impl Oracle {
         if n == 0 {
             return Some(t);
         }
-        let today = DateTime::from_timestamp(t, 0)?
-            .with_timezone(&self.zone)
-            .date_naive();
+        let today = DateTime::from_timestamp(t, 0)?.with_timezone(&self.zone).date_naive();
         let last_close = self.windows(today).last().map(|w| w.1);
         let first = match last_close {
             Some(close) if t <= close => today,
             _ => self.next_working(today)?,
         };
-        let elapsed: i64 = self
-            .windows(first)
-            .iter()
-            .map(|&(a, b)| (t.min(b) - a).max(0))
-            .sum();
+        let elapsed: i64 = self.windows(first).iter().map(|&(a, b)| (t.min(b) - a).max(0)).sum();
         if elapsed == 0 {
             let mut day = first;
             for _ in 1..n {
@@ -390,10 +328,7 @@ impl Oracle {
 
     /// The local date of an instant.
     pub fn date_of(&self, t: i64) -> NaiveDate {
-        DateTime::from_timestamp(t, 0)
-            .unwrap()
-            .with_timezone(&self.zone)
-            .date_naive()
+        DateTime::from_timestamp(t, 0).unwrap().with_timezone(&self.zone).date_naive()
     }
 
     /// Whether the oracle knows the windows of `t`'s date.

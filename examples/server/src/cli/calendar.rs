@@ -18,21 +18,13 @@ fn instant(flag: &str, text: &str) -> anyhow::Result<DateTime<Utc>> {
 /// Prints the due instant of `duration` from `start`, in the calendar's zone, on the first line.
 pub(crate) fn due(calendar: &Path, start: &str, duration: &str) -> anyhow::Result<ExitCode> {
     let start = instant("--start", start)?;
-    let duration: WorkDuration =
-        duration
-            .parse()
-            .map_err(|e: sigap_core::duration::DurationError| {
-                anyhow::anyhow!("--duration: {} ({})", e.message, e.help)
-            })?;
+    let duration: WorkDuration = duration
+        .parse()
+        .map_err(|e: sigap_core::duration::DurationError| anyhow::anyhow!("--duration: {} ({})", e.message, e.help))?;
     let calendar = load_calendar(calendar).map_err(anyhow::Error::msg)?;
-    let due = calendar
-        .add(start, duration)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let due = calendar.add(start, duration).map_err(|e| anyhow::anyhow!("{e}"))?;
     let local = due.with_timezone(&calendar.time_zone());
-    emit(&format!(
-        "{}\n",
-        local.to_rfc3339_opts(SecondsFormat::AutoSi, false)
-    ))?;
+    emit(&format!("{}\n", local.to_rfc3339_opts(SecondsFormat::AutoSi, false)))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -28,11 +28,7 @@ pub(crate) fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         }
     }
     if failed > 0 {
-        eprintln!(
-            "{failed} of {} file{} failed the check",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" }
-        );
+        eprintln!("{failed} of {} file{} failed the check", files.len(), if files.len() == 1 { "" } else { "s" });
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)

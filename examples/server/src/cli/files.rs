@@ -16,8 +16,7 @@ pub(crate) enum FileKind {
 
 /// Reads a file as UTF-8 text, with a message naming the file.
 pub(crate) fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{}: the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
@@ -53,9 +52,7 @@ pub(crate) fn kind_of(doc: &Document<'_>) -> Result<FileKind, Diagnostics> {
                 "missing-key",
                 KeyPath::root(),
                 "the file does not say what it is".to_owned(),
-                format!(
-                    "start it with `kind = \"workflow\"`, `\"calendar\"` or `\"holidays\"`{guess}"
-                ),
+                format!("start it with `kind = \"workflow\"`, `\"calendar\"` or `\"holidays\"`{guess}"),
             )]))
         }
     }
@@ -65,8 +62,7 @@ pub(crate) fn kind_of(doc: &Document<'_>) -> Result<FileKind, Diagnostics> {
 pub(crate) fn load_definition(path: &Path) -> anyhow::Result<Definition> {
     let text = read_text(path).map_err(anyhow::Error::msg)?;
     let name = path.display().to_string();
-    Definition::load(&name, &text)
-        .map_err(|errors| anyhow::anyhow!("{name} is not a valid workflow:\n\n{errors}"))
+    Definition::load(&name, &text).map_err(|errors| anyhow::anyhow!("{name} is not a valid workflow:\n\n{errors}"))
 }
 
 /// Expands folders into the `*.toml` files below them, sorted.
@@ -101,10 +97,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
 /// Reads `path` relative to the folder of `base` (a file already read):
 /// `(display name, text)` or a message. For calendars and their includes.
 pub(crate) fn read_relative(base: &str, path: &str) -> Result<(String, String), String> {
-    let full = Path::new(base)
-        .parent()
-        .unwrap_or_else(|| Path::new(""))
-        .join(path);
+    let full = Path::new(base).parent().unwrap_or_else(|| Path::new("")).join(path);
     let text = read_text(&full)?;
     Ok((full.display().to_string(), text))
 }
@@ -113,16 +106,13 @@ pub(crate) fn read_relative(base: &str, path: &str) -> Result<(String, String), 
 pub(crate) fn load_calendar(path: &Path) -> Result<sigap_core::calendar::BusinessCalendar, String> {
     let text = read_text(path)?;
     let name = path.display().to_string();
-    sigap_core::calendar::BusinessCalendar::load(&name, &text, &mut |include| {
-        read_relative(&name, include)
-    })
-    .map_err(|d| d.to_string())
+    sigap_core::calendar::BusinessCalendar::load(&name, &text, &mut |include| read_relative(&name, include))
+        .map_err(|d| d.to_string())
 }
 
 /// Loads a workflow file with the calendar it names.
 pub(crate) fn load_workflow(path: &Path) -> Result<sigap_core::workflow::Workflow, String> {
     let text = read_text(path)?;
     let name = path.display().to_string();
-    sigap_core::workflow::Workflow::load(&name, &text, &mut read_relative)
-        .map_err(|d| d.to_string())
+    sigap_core::workflow::Workflow::load(&name, &text, &mut read_relative).map_err(|d| d.to_string())
 }

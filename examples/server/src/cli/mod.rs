@@ -99,11 +99,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sop { file, format } => render::sop(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),
         Command::Schema => render::schema(),
-        Command::Due {
-            calendar,
-            start,
-            duration,
-        } => calendar::due(&calendar, &start, &duration),
+        Command::Due { calendar, start, duration } => calendar::due(&calendar, &start, &duration),
         Command::Between { calendar, from, to } => calendar::between(&calendar, &from, &to),
     }
 }
