@@ -52,7 +52,7 @@ pub fn may_read_report(definition: &Definition, roles: &[String]) -> bool {
 }
 
 /// A form field as a viewer sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldView {
     /// The field's id.
     pub id: String,
@@ -118,7 +118,7 @@ pub fn display_value(definition: &Definition, field: &Field, value: &crate::form
 }
 
 /// A clock as staff see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ClockView {
     /// `overall` or the stage id.
     pub clock: String,
@@ -139,7 +139,7 @@ pub struct ClockView {
 }
 
 /// One history entry as a viewer sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EventView {
     /// Sequence number.
     pub seq: u64,
@@ -156,7 +156,7 @@ pub struct EventView {
 }
 
 /// A case as a staff member is entitled to see it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StaffView {
     /// The case id.
     pub id: String,
@@ -299,7 +299,7 @@ pub fn staff_view(
 }
 
 /// A message on the tracking page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MessageView {
     /// When.
     pub at: DateTime<Utc>,
@@ -312,7 +312,7 @@ pub struct MessageView {
 }
 
 /// The answer on the tracking page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AnswerView {
     /// When.
     pub at: DateTime<Utc>,
@@ -325,7 +325,7 @@ pub struct AnswerView {
 }
 
 /// A step of the public timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StepView {
     /// When the stage was entered.
     pub at: DateTime<Utc>,
@@ -334,7 +334,7 @@ pub struct StepView {
 }
 
 /// A case as its applicant sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ApplicantCaseView {
     /// The tracking code.
     pub tracking_code: String,

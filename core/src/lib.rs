@@ -13,6 +13,7 @@ pub mod duration;
 pub mod effects;
 pub mod engine;
 pub mod form;
+pub mod report;
 pub mod service;
 pub mod storage;
 pub mod text;

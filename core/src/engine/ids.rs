@@ -51,7 +51,7 @@ fn normalise(text: &str) -> String {
 }
 
 /// A case's identifier.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct CaseId(String);
 
@@ -89,7 +89,7 @@ impl fmt::Display for CaseId {
 }
 
 /// The code an applicant uses to follow a case: `XXXX-XXXX` in Crockford base32 (40 bits).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct TrackingCode(String);
 

@@ -45,7 +45,7 @@ impl Principal {
 
 /// Who an event is recorded against. Applicants are never named in the
 /// history: their identity is in the (confidential) form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
     /// A staff member, with the role that entitled them to act.

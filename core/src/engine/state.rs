@@ -14,7 +14,7 @@ use crate::duration::WorkDuration;
 use crate::form::{FileRef, Values};
 
 /// Where a case stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Staff are working on it.
@@ -97,7 +97,7 @@ impl Clock {
 }
 
 /// How a clock stands for the people working on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockState {
     /// Within the standard.
@@ -113,7 +113,7 @@ pub enum ClockState {
 }
 
 /// An internal note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Note {
     /// The event that added it.
     pub seq: u64,
@@ -128,7 +128,7 @@ pub struct Note {
 }
 
 /// A file attached to the case, from the form, an action or on its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attachment {
     /// The event that added it.
     pub seq: u64,
@@ -149,7 +149,7 @@ pub struct Attachment {
 }
 
 /// A message the applicant may read (a rejection reason, a request to complete…).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublicMessage {
     /// The event it came from.
     pub seq: u64,
@@ -164,7 +164,7 @@ pub struct PublicMessage {
 }
 
 /// The delivered answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Answer {
     /// When.
     pub at: DateTime<Utc>,

@@ -11,7 +11,7 @@ use crate::definition::{Field, FieldKind, FileType, Product};
 /// An uploaded file, stored apart from the case and referred to by its hash.
 ///
 /// [`super::check_upload`] makes one from the bytes a person uploads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     /// Lowercase hex SHA-256 of the bytes (64 characters).
@@ -101,7 +101,7 @@ impl From<Vec<FileRef>> for Input {
 /// Serialised adjacently tagged: `{"type": "text", "value": "…"}`, with
 /// `type` one of `text`, `bool`, `number`, `date` (value `YYYY-MM-DD`),
 /// `choice` and `files`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
     /// Text, trimmed; e-mail, phone and NIP values in their normal form

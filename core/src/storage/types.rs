@@ -11,7 +11,7 @@ pub const MAX_BLOB_BYTES: usize = 50 * 1024 * 1024;
 
 /// A case in list views: what inboxes and deadline scans need and nothing
 /// more. It holds no field of the form, so it can carry no personal data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseSummary {
     /// The organisation (tenant).
     pub organisation: String,

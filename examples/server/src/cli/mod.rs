@@ -2,8 +2,9 @@
 
 mod calendar;
 mod check;
-mod files;
+pub(crate) mod files;
 mod render;
+pub(crate) mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +21,32 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the service (JSON API, web pages, notifications, deadline scanner).
+    Serve {
+        /// The configuration file (TOML); environment variables SIGAP_* override it.
+        #[arg(long, env = "SIGAP_CONFIG")]
+        config: Option<PathBuf>,
+        /// Listen address, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// The folder of workflow and calendar files.
+        #[arg(long)]
+        workflows: Option<PathBuf>,
+        /// The embedded store's folder (sled).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// PostgreSQL instead of sled (also DATABASE_URL).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// The staff accounts file.
+        #[arg(long)]
+        accounts: Option<PathBuf>,
+        /// Demo accounts, one per staff role (password `sigap-demo`); loopback only.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print an argon2id hash of a password read from standard input, for the accounts file.
+    HashPassword,
     /// Check workflow, calendar and holiday files (or folders of them); exit 1 on any error.
     Check {
         /// Files or folders (folders are searched for `*.toml`).
@@ -93,8 +120,22 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
 }
 
 /// Runs a parsed command line; `Err` is a usage or environment problem (exit 2).
-pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Serve { config, listen, workflows, data_dir, database_url, accounts, demo } => {
+            let overrides = crate::config::Overrides { listen, workflows, data_dir, database_url, accounts, demo };
+            serve::run(config, overrides).await
+        }
+        Command::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            if password.chars().count() < 8 {
+                anyhow::bail!("use a password of at least 8 characters");
+            }
+            emit(&format!("{}\n", crate::auth::hash_password(password)?))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { paths } => check::run(&paths),
         Command::Sop { file, format } => render::sop(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),

@@ -1,0 +1,56 @@
+//! `sigap serve`: the service.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::config::{Config, Overrides};
+use crate::state::{self, AppState};
+
+/// The whole application's router.
+pub(crate) fn app(state: Arc<AppState>) -> axum::Router {
+    let routes = crate::api::routes().merge(crate::web::routes());
+    crate::api::with_observation(routes, state)
+}
+
+pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> anyhow::Result<ExitCode> {
+    let config = Config::load(config_file.as_deref(), overrides)?;
+    let listen = config.listen;
+    let demo = config.demo;
+    let state = Arc::new(state::build(config).await?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e} (is another sigap running? choose another --listen)"))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let scanner = tokio::spawn(crate::workers::deadline_scanner(state.clone(), stop_rx.clone()));
+    let dispatcher = tokio::spawn(crate::workers::dispatcher(state.clone(), stop_rx));
+    let store = if state.config.database_url.is_some() { "PostgreSQL".to_owned() } else { format!("sled at {}", state.config.data_dir.display()) };
+    tracing::info!(%listen, %store, workflows = state.service.workflows().len(), "sigap is serving");
+    let mut banner = format!("Sigap is serving on http://{listen}/ (store: {store})\n");
+    for workflow in state.service.workflows() {
+        banner.push_str(&format!("  workflow {} / {} — {}\n", workflow.organisation(), workflow.id(), workflow.definition.label()));
+    }
+    if demo {
+        banner.push_str(&format!("Demo accounts (password `{}`):\n", crate::auth::DEMO_PASSWORD));
+        for account in state.accounts.iter() {
+            banner.push_str(&format!("  {:<32} {} [{}]\n", account.user, account.organisation, account.roles.join(", ")));
+        }
+    }
+    eprint!("{banner}");
+    axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+                tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+            }
+            #[cfg(not(unix))]
+            let _ = ctrl_c.await;
+        })
+        .await?;
+    let _ = stop_tx.send(true);
+    let _ = tokio::join!(scanner, dispatcher);
+    tracing::info!("sigap stopped");
+    Ok(ExitCode::SUCCESS)
+}

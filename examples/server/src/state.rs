@@ -1,0 +1,151 @@
+//! What every request handler shares, and how the server assembles it at
+//! start: the store chosen by configuration, every workflow under the
+//! workflows folder, the accounts and the signing key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use sigap_core::service::Service;
+use sigap_core::storage::Store;
+use sigap_core::workflow::Workflow;
+
+use crate::auth::{Accounts, Revoked, SignInLimiter, Signer, demo_accounts};
+use crate::cli::files::{FileKind, kind_of, read_relative, read_text};
+use crate::config::Config;
+use crate::metrics::Metrics;
+
+/// The server's shared state.
+pub(crate) struct AppState {
+    pub(crate) config: Config,
+    pub(crate) service: Arc<Service>,
+    pub(crate) accounts: Accounts,
+    pub(crate) signer: Signer,
+    pub(crate) revoked: Revoked,
+    pub(crate) limiter: SignInLimiter,
+    pub(crate) metrics: Metrics,
+}
+
+impl AppState {
+    /// The store.
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
+        self.service.store()
+    }
+
+    /// The current workflow with this id (in `organisation`, when given).
+    ///
+    /// `Err` lists the organisations when the id is ambiguous.
+    pub(crate) fn find_workflow(&self, id: &str, organisation: Option<&str>) -> Result<Option<Workflow>, Vec<String>> {
+        let matching: Vec<Workflow> = self
+            .service
+            .workflows()
+            .into_iter()
+            .filter(|w| w.id() == id && organisation.is_none_or(|o| w.organisation() == o))
+            .collect();
+        match matching.len() {
+            0 => Ok(None),
+            1 => Ok(matching.into_iter().next()),
+            _ => Err(matching.iter().map(|w| w.organisation().to_owned()).collect()),
+        }
+    }
+}
+
+/// Every workflow file below `dir`, loaded with its calendar; all problems reported at once.
+pub(crate) fn load_workflows(dir: &Path) -> anyhow::Result<Vec<Workflow>> {
+    let files = crate::cli::files::expand(&[dir.to_path_buf()]);
+    if !dir.is_dir() {
+        anyhow::bail!("the workflows folder {} does not exist; pass --workflows DIR", dir.display());
+    }
+    let mut workflows = Vec::new();
+    let mut problems = Vec::new();
+    for path in files {
+        match load_if_workflow(&path) {
+            Ok(Some(workflow)) => workflows.push(workflow),
+            Ok(None) => {}
+            Err(report) => problems.push(report),
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for workflow in &workflows {
+        if !seen.insert((workflow.organisation().to_owned(), workflow.id().to_owned())) {
+            problems.push(format!(
+                "the workflow `{}` of organisation `{}` is defined in two files",
+                workflow.id(),
+                workflow.organisation()
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("refusing to start: invalid definitions\n\n{}", problems.join("\n\n"));
+    }
+    if workflows.is_empty() {
+        anyhow::bail!("no workflow files (kind = \"workflow\") under {}", dir.display());
+    }
+    Ok(workflows)
+}
+
+fn load_if_workflow(path: &PathBuf) -> Result<Option<Workflow>, String> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    let doc = sigap_core::toml_doc::Document::parse(&name, &text).map_err(|d| d.to_string())?;
+    match kind_of(&doc).map_err(|d| d.to_string())? {
+        FileKind::Workflow => Workflow::load(&name, &text, &mut read_relative).map(Some).map_err(|d| d.to_string()),
+        FileKind::Calendar | FileKind::Holidays => Ok(None),
+    }
+}
+
+/// Opens the store the configuration names.
+pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    match &config.database_url {
+        Some(url) => {
+            let options = sigap_storage_postgres::PgOptions { max_connections: config.database_pool, ..Default::default() };
+            let store = sigap_storage_postgres::PgStore::connect(url, options)
+                .await
+                .map_err(|e| anyhow::anyhow!("PostgreSQL: {}", e.message()))?;
+            Ok(Arc::new(store))
+        }
+        None => {
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|e| anyhow::anyhow!("cannot create the data folder {}: {e}", config.data_dir.display()))?;
+            let store = sigap_storage_sled::SledStore::open(&config.data_dir.join("sled"))
+                .map_err(|e| anyhow::anyhow!("embedded store: {}", e.message()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// Assembles the state: store, workflows, accounts, key.
+pub(crate) async fn build(config: Config) -> anyhow::Result<AppState> {
+    let workflows = load_workflows(&config.workflows)?;
+    let store = open_store(&config).await?;
+    let service = Service::new(store);
+    for workflow in &workflows {
+        service.install(workflow.clone()).await.map_err(|e| anyhow::anyhow!("storing definitions: {}", e.message()))?;
+    }
+    for organisation in workflows.iter().map(Workflow::organisation).collect::<std::collections::BTreeSet<_>>() {
+        let endpoints: Vec<String> =
+            config.webhooks.iter().filter(|w| w.organisation == organisation).map(|w| w.name.clone()).collect();
+        service.set_webhooks(organisation, endpoints);
+    }
+    let mut accounts = match config.accounts_file() {
+        Some(path) => Accounts::load(&path)?,
+        None => Accounts::default(),
+    };
+    if config.demo {
+        for account in demo_accounts(&workflows)? {
+            if accounts.get(&account.user).is_none() {
+                accounts.insert(account)?;
+            }
+        }
+    }
+    let signer = Signer::from_file(&config.secret_key_file())?;
+    Ok(AppState {
+        config,
+        service: Arc::new(service),
+        accounts,
+        signer,
+        revoked: Revoked::default(),
+        limiter: SignInLimiter::new(5, Duration::from_secs(15 * 60)),
+        metrics: Metrics::default(),
+    })
+}

@@ -1,0 +1,136 @@
+//! Background work: the deadline scanner and the outbox dispatcher.
+//!
+//! Both are safe to run in several processes against one store: the
+//! scanner's events are recorded once (optimistic concurrency plus the
+//! clock's own flags), and outbox items are leased to one worker at a time.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use sigap_core::storage::{ErrorKind, OutboxItem, OutboxMessage, Recipient};
+
+use crate::state::AppState;
+
+/// Records every warn and breach due; on start first, so that clocks that
+/// passed while the server was down are recorded at once (and once).
+pub(crate) async fn deadline_scanner(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match state.service.scan_deadlines(Utc::now(), 500).await {
+            Ok(n) if n > 0 => {
+                state.metrics.deadline_cases.fetch_add(n as u64, Ordering::Relaxed);
+                tracing::info!(cases = n, "deadline events recorded");
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "deadline scan failed; retrying"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Delivers outbox items at least once.
+pub(crate) async fn dispatcher(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let worker = format!("{}-{}", std::process::id(), crate::auth::hex(&crate::auth::random_bytes::<4>().unwrap_or_default()));
+    loop {
+        let now = Utc::now();
+        let claimed = state.store().claim_outbox(&worker, now, now + TimeDelta::seconds(120), 50).await;
+        let items = match claimed {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox unavailable; retrying");
+                Vec::new()
+            }
+        };
+        let idle = items.is_empty();
+        for item in items {
+            match deliver(&state, &item).await {
+                Ok(()) => {
+                    if let Err(e) = state.store().complete_outbox(&item.id, &worker).await
+                        && e.kind() != ErrorKind::Conflict
+                    {
+                        tracing::warn!(error = %e, item = %item.id, "cannot mark delivered");
+                    }
+                    state.metrics.outbox_delivered.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(error) => {
+                    state.metrics.outbox_failed.fetch_add(1, Ordering::Relaxed);
+                    let backoff = TimeDelta::seconds(30 * 2i64.pow(item.attempts.min(8)));
+                    tracing::warn!(item = %item.id, attempts = item.attempts, error = %error, "delivery failed; will retry");
+                    let _ = state.store().retry_outbox(&item.id, &worker, Utc::now() + backoff, &error).await;
+                }
+            }
+        }
+        if idle {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+}
+
+async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
+    match &item.message {
+        OutboxMessage::Notify { notification, recipient, subject, body } => {
+            let link = match recipient {
+                Recipient::Applicant => {
+                    let case = state.store().case(&item.organisation, &item.case).await.map_err(|e| e.to_string())?;
+                    case.map(|c| format!("{}/lacak/{}", state.config.base_url(), c.tracking_code)).unwrap_or_default()
+                }
+                _ => format!("{}/staf/kasus/{}", state.config.base_url(), item.case),
+            };
+            let subject = subject.replace("{link}", &link);
+            let body = body.replace("{link}", &link);
+            let addresses = addresses(state, item, recipient).await?;
+            match (&state.config.smtp, addresses.is_empty()) {
+                (Some(smtp), false) => {
+                    for address in &addresses {
+                        crate::mail::send(smtp, address, &subject, &body, &item.id).await?;
+                    }
+                    tracing::info!(item = %item.id, notification = %notification, recipients = addresses.len(), "e-mail sent");
+                }
+                _ => {
+                    // No mail relay (or no address): the message stays readable on the
+                    // tracking page or the staff inbox; the log names ids only.
+                    tracing::info!(item = %item.id, notification = %notification, "notification kept (no e-mail relay configured)");
+                }
+            }
+            Ok(())
+        }
+        OutboxMessage::Webhook { endpoint, body } => {
+            let Some(hook) = state.config.webhooks.iter().find(|w| &w.name == endpoint && w.organisation == item.organisation) else {
+                tracing::warn!(item = %item.id, endpoint = %endpoint, "webhook no longer configured; dropped");
+                return Ok(());
+            };
+            crate::webhook::post(hook, &item.id, body).await
+        }
+    }
+}
+
+/// The e-mail addresses of a recipient (never logged).
+async fn addresses(state: &AppState, item: &OutboxItem, recipient: &Recipient) -> Result<Vec<String>, String> {
+    Ok(match recipient {
+        Recipient::Applicant => {
+            let case = state.store().case(&item.organisation, &item.case).await.map_err(|e| e.to_string())?;
+            let Some(case) = case else { return Ok(Vec::new()) };
+            let Ok(workflow) = state.service.pinned(&case).await else { return Ok(Vec::new()) };
+            workflow
+                .definition
+                .file()
+                .form
+                .fields
+                .iter()
+                .find(|f| f.kind == sigap_core::definition::FieldKind::Email)
+                .and_then(|f| case.form.get(&f.id))
+                .map(|v| vec![v.display()])
+                .unwrap_or_default()
+        }
+        Recipient::Role(role) => state.accounts.holding(&item.organisation, role).filter_map(|a| a.email.clone()).collect(),
+        Recipient::User(user) => state.accounts.get(user).and_then(|a| a.email.clone()).into_iter().collect(),
+    })
+}
