@@ -3,6 +3,7 @@
 mod calendar;
 mod check;
 pub(crate) mod files;
+mod ops;
 mod render;
 pub(crate) mod serve;
 
@@ -47,6 +48,41 @@ enum Command {
     },
     /// Print an argon2id hash of a password read from standard input, for the accounts file.
     HashPassword,
+    /// Check every stored case's hash chain and projection; exit 1 if any is bad.
+    Verify {
+        #[command(flatten)]
+        store: ops::StoreArgs,
+    },
+    /// Write every definition, calendar, attachment and event as JSON Lines (backup, or moving stores).
+    Export {
+        #[command(flatten)]
+        store: ops::StoreArgs,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Read an export into this store (an empty one, or one holding the same histories).
+    Import {
+        #[command(flatten)]
+        store: ops::StoreArgs,
+        /// The export file.
+        #[arg(long)]
+        input: PathBuf,
+    },
+    /// Print the annual evaluation of each workflow.
+    Report {
+        #[command(flatten)]
+        store: ops::StoreArgs,
+        /// The year.
+        #[arg(long)]
+        year: i32,
+        /// Only this workflow.
+        #[arg(long)]
+        workflow: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+    },
     /// Check workflow, calendar and holiday files (or folders of them); exit 1 on any error.
     Check {
         /// Files or folders (folders are searched for `*.toml`).
@@ -104,6 +140,12 @@ enum SopFormat {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum GraphFormat {
     Mermaid,
     Dot,
@@ -125,6 +167,12 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { config, listen, workflows, data_dir, database_url, accounts, demo } => {
             let overrides = crate::config::Overrides { listen, workflows, data_dir, database_url, accounts, demo };
             serve::run(config, overrides).await
+        }
+        Command::Verify { store } => ops::verify(&store).await,
+        Command::Export { store, output } => ops::export(&store, output).await,
+        Command::Import { store, input } => ops::import(&store, input).await,
+        Command::Report { store, year, workflow, format } => {
+            ops::report(&store, year, workflow, matches!(format, ReportFormat::Csv)).await
         }
         Command::HashPassword => {
             let mut password = String::new();
