@@ -93,6 +93,14 @@ pub fn decide(
             if !user_roles.iter().any(|r| r == role) {
                 return Err(Rejection::NotAssignable { user: user.clone(), role: role.to_owned() });
             }
+            // Taking a task away from the person who holds it is the supervisor's call.
+            if let Some(current) = &case.assignee
+                && current != &by
+                && current != user
+                && !supervisor.is_some_and(|s| actor.roles().contains(&s))
+            {
+                return Err(Rejection::AssignedToOther { assignee: current.clone() });
+            }
             if case.assignee.as_ref() != Some(user) {
                 let used = role_used(actor, &allowed);
                 draft.push(
@@ -111,7 +119,11 @@ pub fn decide(
                 let supervisors: Vec<&str> = supervisor.into_iter().collect();
                 staff_holding(actor, &supervisors, "releasing another person's task")?;
             }
-            let used = role_used(actor, &[role]).or_else(|| supervisor.map(str::to_owned));
+            let used = if user == &assignee {
+                role_used(actor, &[role])
+            } else {
+                supervisor.filter(|s| actor.roles().contains(s)).map(str::to_owned)
+            };
             draft.push(
                 Actor::Staff { user: user.clone(), role: used },
                 EventKind::Released { stage: case.stage.clone(), user: assignee },
@@ -138,6 +150,10 @@ pub fn decide(
             );
         }
         Command::AddAttachment { file, description } => {
+            // The reference must be well formed (a SHA-256 id, a sanitised name), as for inputs.
+            let field = attachment_field();
+            let files = Input::Files(vec![file.clone()]);
+            form::validate_field(&field, &[], Some(&files), context.today()).map_err(invalid)?;
             let recorded = match actor {
                 Principal::Applicant if case.status != Status::Closed => Actor::Applicant,
                 Principal::Applicant => return Err(closed(case)),
@@ -162,6 +178,28 @@ pub fn decide(
         }
     }
     Ok(draft.events)
+}
+
+/// What a stand-alone attachment is checked against: any accepted type, up to the store's limit.
+pub fn attachment_field() -> crate::definition::Field {
+    crate::definition::Field {
+        id: "file".to_owned(),
+        label: "Lampiran".to_owned(),
+        kind: FieldKind::File,
+        required: true,
+        confidential: false,
+        public: false,
+        help: None,
+        min_length: None,
+        max_length: None,
+        options: Vec::new(),
+        max_files: Some(1),
+        max_size: Some(crate::definition::ByteSize(crate::storage::MAX_BLOB_BYTES as u64)),
+        accept: crate::definition::FileType::ALL.to_vec(),
+        min: None,
+        max: None,
+        text: None,
+    }
 }
 
 /// Builds the sealed events of one decision.
