@@ -18,7 +18,7 @@ mod rejection;
 mod state;
 
 pub use command::{Command, NewCase};
-pub use decide::{Context, MAX_NOTE_CHARS, decide};
+pub use decide::{Context, MAX_NOTE_CHARS, attachment_field, decide};
 pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind};
 pub use ids::{CaseId, TrackingCode, generate_secret, hash_secret, secret_matches};
 pub use principal::{Actor, Principal};
