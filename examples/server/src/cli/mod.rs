@@ -4,6 +4,7 @@ mod calendar;
 mod check;
 pub(crate) mod files;
 mod ops;
+mod seed;
 mod render;
 pub(crate) mod serve;
 
@@ -68,6 +69,23 @@ enum Command {
         /// The export file.
         #[arg(long)]
         input: PathBuf,
+    },
+    /// Create synthetic cases through the engine (demonstrations, report checks).
+    Seed {
+        #[command(flatten)]
+        store: ops::StoreArgs,
+        /// How many cases.
+        #[arg(long, default_value_t = 100)]
+        cases: u64,
+        /// The year they are submitted in.
+        #[arg(long)]
+        year: i32,
+        /// Only this workflow (default: all, in turn).
+        #[arg(long)]
+        workflow: Option<String>,
+        /// The random seed (the same seed gives the same cases).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Print the annual evaluation of each workflow.
     Report {
@@ -169,6 +187,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve::run(config, overrides).await
         }
         Command::Verify { store } => ops::verify(&store).await,
+        Command::Seed { store, cases, year, workflow, seed } => seed::run(&store, cases, year, workflow, seed).await,
         Command::Export { store, output } => ops::export(&store, output).await,
         Command::Import { store, input } => ops::import(&store, input).await,
         Command::Report { store, year, workflow, format } => {

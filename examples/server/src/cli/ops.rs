@@ -41,7 +41,7 @@ pub(crate) struct StoreArgs {
 }
 
 impl StoreArgs {
-    fn config(&self) -> anyhow::Result<Config> {
+    pub(crate) fn config(&self) -> anyhow::Result<Config> {
         Config::load(
             self.config.as_deref(),
             Overrides {
