@@ -47,11 +47,14 @@ pub async fn independent_store(pool: &PgPool, name: &str, max: u32) -> PgStore {
         .unwrap_or_else(|e| panic!("connect {name}: {e}"))
 }
 
+/// An event as (organisation, case, seq, hash).
+pub type EventKey = (String, CaseId, u64, String);
+
 /// What a store acknowledged: the events and outbox ids of every append that returned `Ok`.
 #[derive(Default)]
 pub struct Acknowledged {
     /// (organisation, case, seq, hash) of each acknowledged event.
-    pub events: BTreeSet<(String, CaseId, u64, String)>,
+    pub events: BTreeSet<EventKey>,
     /// Ids of acknowledged outbox items.
     pub outbox: BTreeSet<String>,
     /// Appends that failed, by error kind.
@@ -72,7 +75,7 @@ impl Recording {
         })
     }
 
-    pub fn snapshot(&self) -> (BTreeSet<(String, CaseId, u64, String)>, BTreeSet<String>) {
+    pub fn snapshot(&self) -> (BTreeSet<EventKey>, BTreeSet<String>) {
         let a = self.acknowledged.lock().unwrap();
         (a.events.clone(), a.outbox.clone())
     }
@@ -177,7 +180,7 @@ impl Store for Recording {
 /// Every case's history verifies against its projection and the summary
 /// agrees on the version; returns every stored event as
 /// (organisation, case, seq, hash).
-pub async fn verify_all(store: &dyn Store) -> BTreeSet<(String, CaseId, u64, String)> {
+pub async fn verify_all(store: &dyn Store) -> BTreeSet<EventKey> {
     let mut stored = BTreeSet::new();
     let mut after: Option<(String, CaseId)> = None;
     loop {
