@@ -51,7 +51,7 @@ where
 /// A summary from a row of the columns `summary_columns!` lists.
 pub(crate) fn summary(row: &PgRow) -> Result<CaseSummary, StorageError> {
     let case: String = get(row, "case_id")?;
-    let what = |column: &str| format!("the {column} of case {case}'s summary");
+    let what = |column: &str| format!("case {case}'s summary {column}");
     let outcome: Option<String> = get(row, "outcome")?;
     Ok(CaseSummary {
         organisation: get(row, "organisation")?,
