@@ -78,6 +78,7 @@ mod read;
 mod rows;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -137,6 +138,8 @@ impl Default for PgOptions {
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Where the database is, for `Unavailable` messages.
+    place: Arc<str>,
 }
 
 /// "database D at host:port" (or the socket), for messages; never the password.
@@ -211,7 +214,10 @@ impl PgStore {
             .acquire_timeout(options.acquire_timeout)
             .test_before_acquire(true)
             .connect_lazy_with(connect);
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            place: place.into(),
+        })
     }
 
     /// A store over an existing pool (its sessions should keep
@@ -225,7 +231,10 @@ impl PgStore {
             .map_err(|e| from_sqlx(&format!("connecting to PostgreSQL {place}"), e))?;
         migrate(&mut connection, &place).await?;
         drop(connection);
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            place: place.into(),
+        })
     }
 
     /// Closes the pool: waits for connections in use to come back, then
@@ -233,12 +242,23 @@ impl PgStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// Names the database in an `Unavailable` error, for the operator.
+    fn located<T>(&self, result: Result<T, StorageError>) -> Result<T, StorageError> {
+        result.map_err(|e| match e.kind() {
+            ErrorKind::Unavailable => StorageError::new(
+                ErrorKind::Unavailable,
+                format!("{} (PostgreSQL {})", e.message(), self.place),
+            ),
+            _ => e,
+        })
+    }
 }
 
 #[async_trait]
 impl Store for PgStore {
     async fn append(&self, append: Append) -> Result<(), StorageError> {
-        append::append(&self.pool, append).await
+        self.located(append::append(&self.pool, append).await)
     }
 
     async fn idempotency(
@@ -246,26 +266,26 @@ impl Store for PgStore {
         organisation: &str,
         key: &str,
     ) -> Result<Option<Idempotency>, StorageError> {
-        read::idempotency(&self.pool, organisation, key).await
+        self.located(read::idempotency(&self.pool, organisation, key).await)
     }
 
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
-        read::case(&self.pool, organisation, id).await
+        self.located(read::case(&self.pool, organisation, id).await)
     }
 
     async fn events(&self, organisation: &str, id: &CaseId) -> Result<Vec<Event>, StorageError> {
-        read::events(&self.pool, organisation, id).await
+        self.located(read::events(&self.pool, organisation, id).await)
     }
 
     async fn find_tracking_code(
         &self,
         code: &TrackingCode,
     ) -> Result<Option<(String, CaseId)>, StorageError> {
-        read::find_tracking_code(&self.pool, code).await
+        self.located(read::find_tracking_code(&self.pool, code).await)
     }
 
     async fn list(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
-        read::list(&self.pool, query).await
+        self.located(read::list(&self.pool, query).await)
     }
 
     async fn due(
@@ -273,7 +293,7 @@ impl Store for PgStore {
         before: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<CaseSummary>, StorageError> {
-        read::due(&self.pool, before, limit).await
+        self.located(read::due(&self.pool, before, limit).await)
     }
 
     async fn case_ids(
@@ -281,7 +301,7 @@ impl Store for PgStore {
         after: Option<(&str, &CaseId)>,
         limit: usize,
     ) -> Result<Vec<(String, CaseId)>, StorageError> {
-        read::case_ids(&self.pool, after, limit).await
+        self.located(read::case_ids(&self.pool, after, limit).await)
     }
 
     async fn claim_outbox(
@@ -291,11 +311,11 @@ impl Store for PgStore {
         lease_until: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<OutboxItem>, StorageError> {
-        outbox::claim(&self.pool, worker, now, lease_until, limit).await
+        self.located(outbox::claim(&self.pool, worker, now, lease_until, limit).await)
     }
 
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
-        outbox::complete(&self.pool, id, worker).await
+        self.located(outbox::complete(&self.pool, id, worker).await)
     }
 
     async fn retry_outbox(
@@ -305,7 +325,7 @@ impl Store for PgStore {
         retry_at: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StorageError> {
-        outbox::retry(&self.pool, id, worker, retry_at, error).await
+        self.located(outbox::retry(&self.pool, id, worker, retry_at, error).await)
     }
 
     async fn put_blob(
@@ -315,11 +335,11 @@ impl Store for PgStore {
         bytes: &[u8],
     ) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
-        read::put_blob(&self.pool, organisation, id, bytes).await
+        self.located(read::put_blob(&self.pool, organisation, id, bytes).await)
     }
 
     async fn blob(&self, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        read::blob(&self.pool, organisation, id).await
+        self.located(read::blob(&self.pool, organisation, id).await)
     }
 
     async fn put_definition(
@@ -329,13 +349,15 @@ impl Store for PgStore {
         version: &str,
         body: &str,
     ) -> Result<(), StorageError> {
-        read::put_document(
-            &self.pool,
-            Document::Definition,
-            [organisation, id, version],
-            body,
+        self.located(
+            read::put_document(
+                &self.pool,
+                Document::Definition,
+                [organisation, id, version],
+                body,
+            )
+            .await,
         )
-        .await
     }
 
     async fn definition(
@@ -344,12 +366,14 @@ impl Store for PgStore {
         id: &str,
         version: &str,
     ) -> Result<Option<String>, StorageError> {
-        read::document(
-            &self.pool,
-            Document::Definition,
-            [organisation, id, version],
+        self.located(
+            read::document(
+                &self.pool,
+                Document::Definition,
+                [organisation, id, version],
+            )
+            .await,
         )
-        .await
     }
 
     async fn put_calendar(
@@ -359,13 +383,15 @@ impl Store for PgStore {
         version: &str,
         body: &str,
     ) -> Result<(), StorageError> {
-        read::put_document(
-            &self.pool,
-            Document::Calendar,
-            [organisation, id, version],
-            body,
+        self.located(
+            read::put_document(
+                &self.pool,
+                Document::Calendar,
+                [organisation, id, version],
+                body,
+            )
+            .await,
         )
-        .await
     }
 
     async fn calendar(
@@ -374,6 +400,8 @@ impl Store for PgStore {
         id: &str,
         version: &str,
     ) -> Result<Option<String>, StorageError> {
-        read::document(&self.pool, Document::Calendar, [organisation, id, version]).await
+        self.located(
+            read::document(&self.pool, Document::Calendar, [organisation, id, version]).await,
+        )
     }
 }
