@@ -76,7 +76,7 @@ async fn main() {
                 let mut i = 0usize;
                 while Instant::now() < until {
                     let id = &mine[i % mine.len()];
-                    let command = if (i / mine.len()) % 2 == 0 {
+                    let command = if (i / mine.len()).is_multiple_of(2) {
                         Command::Claim
                     } else {
                         Command::Release
