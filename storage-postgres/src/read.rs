@@ -1,0 +1,323 @@
+//! Reads: projections, histories, lists, deadlines and the key-value tables.
+//!
+//! Every read is one statement on a pooled connection (autocommit, READ
+//! COMMITTED): a case's projection and its history may be read at different
+//! moments, so a reader that needs both consistent re-reads on a version
+//! mismatch, as `Service` does through its compare-and-swap.
+
+use chrono::{DateTime, Utc};
+use sigap_core::engine::{Case, CaseId, Event, Status, TrackingCode};
+use sigap_core::storage::{CaseQuery, CaseSummary, Idempotency, StorageError};
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+use crate::append::BEGIN_DURABLE;
+use crate::error::{corrupt, from_sqlx};
+use crate::rows::{case_id, enum_text, get, summary};
+
+pub(crate) async fn case(
+    pool: &PgPool,
+    organisation: &str,
+    id: &CaseId,
+) -> Result<Option<Case>, StorageError> {
+    let doing = format!("reading case {id} of {organisation}");
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT version, state FROM cases WHERE organisation = $1 AND case_id = $2")
+            .bind(organisation)
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| from_sqlx(&doing, e))?;
+    let Some((version, state)) = row else {
+        return Ok(None);
+    };
+    let case: Case = serde_json::from_str(&state)
+        .map_err(|e| corrupt(&format!("the projection of case {id} of {organisation}"), e))?;
+    if i64::try_from(case.version).ok() != Some(version) || &case.id != id {
+        return Err(StorageError::corrupt(format!(
+            "the projection of case {id} of {organisation} records case {} version {}, \
+             but its row is at version {version}",
+            case.id, case.version
+        )));
+    }
+    Ok(Some(case))
+}
+
+pub(crate) async fn events(
+    pool: &PgPool,
+    organisation: &str,
+    id: &CaseId,
+) -> Result<Vec<Event>, StorageError> {
+    let doing = format!("reading the history of case {id} of {organisation}");
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT seq, hash, body FROM events WHERE organisation = $1 AND case_id = $2 \
+         ORDER BY seq",
+    )
+    .bind(organisation)
+    .bind(id.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(|e| from_sqlx(&doing, e))?;
+    rows.into_iter()
+        .map(|(seq, hash, body)| {
+            let what = format!("event {seq} of case {id} of {organisation}");
+            let event: Event = serde_json::from_str(&body).map_err(|e| corrupt(&what, e))?;
+            if event.hash != hash {
+                return Err(StorageError::corrupt(format!(
+                    "{what} carries hash {}, but its row records {hash}",
+                    event.hash
+                )));
+            }
+            Ok(event)
+        })
+        .collect()
+}
+
+pub(crate) async fn find_tracking_code(
+    pool: &PgPool,
+    code: &TrackingCode,
+) -> Result<Option<(String, CaseId)>, StorageError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT organisation, case_id FROM cases WHERE tracking_code = $1")
+            .bind(code.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| from_sqlx(&format!("looking up tracking code {code}"), e))?;
+    row.map(|(organisation, case)| Ok((organisation, case_id(&case)?)))
+        .transpose()
+}
+
+/// ` AND column = $n` for one value, ` AND column = ANY($n)` for several
+/// (a single `=` lets the planner walk an index in `ORDER BY` order).
+fn one_of(q: &mut QueryBuilder<'_, Postgres>, column: &str, values: Vec<String>) {
+    match values.len() {
+        0 => {}
+        1 => {
+            q.push(format_args!(" AND {column} = "))
+                .push_bind(values.into_iter().next());
+        }
+        _ => {
+            q.push(format_args!(" AND {column} = ANY("))
+                .push_bind(values)
+                .push(")");
+        }
+    }
+}
+
+pub(crate) async fn list(
+    pool: &PgPool,
+    query: &CaseQuery,
+) -> Result<Vec<CaseSummary>, StorageError> {
+    let mut q = QueryBuilder::<Postgres>::new(concat!(
+        "SELECT ",
+        summary_columns!(),
+        " FROM case_summaries WHERE organisation = "
+    ));
+    q.push_bind(query.organisation.clone());
+    if let Some(workflow) = &query.workflow {
+        q.push(" AND workflow = ").push_bind(workflow.clone());
+    }
+    one_of(&mut q, "stage", query.stages.clone());
+    one_of(&mut q, "role", query.roles.clone());
+    if let Some(assignee) = &query.assignee {
+        q.push(" AND assignee = ").push_bind(assignee.clone());
+    }
+    one_of(
+        &mut q,
+        "status",
+        query.statuses.iter().map(enum_text::<Status>).collect(),
+    );
+    q.push(" ORDER BY submitted_at DESC, case_id DESC LIMIT ")
+        .push_bind(i64::try_from(query.effective_limit()).unwrap_or(i64::MAX))
+        .push(" OFFSET ")
+        .push_bind(i64::try_from(query.offset).unwrap_or(i64::MAX));
+    let rows = q
+        .build()
+        .fetch_all(pool)
+        .await
+        .map_err(|e| from_sqlx(&format!("listing cases of {}", query.organisation), e))?;
+    rows.iter().map(summary).collect()
+}
+
+pub(crate) async fn due(
+    pool: &PgPool,
+    before: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<CaseSummary>, StorageError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        summary_columns!(),
+        " FROM case_summaries \
+         WHERE status <> 'closed' AND next_deadline IS NOT NULL AND next_deadline <= $1 \
+         ORDER BY next_deadline, case_id, organisation LIMIT $2"
+    ))
+    .bind(before)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await
+    .map_err(|e| from_sqlx("finding due deadlines", e))?;
+    rows.iter().map(summary).collect()
+}
+
+pub(crate) async fn case_ids(
+    pool: &PgPool,
+    after: Option<(&str, &CaseId)>,
+    limit: usize,
+) -> Result<Vec<(String, CaseId)>, StorageError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let query = match after {
+        None => sqlx::query_as::<_, (String, String)>(
+            "SELECT organisation, case_id FROM cases ORDER BY organisation, case_id LIMIT $1",
+        )
+        .bind(limit),
+        Some((organisation, case)) => sqlx::query_as(
+            "SELECT organisation, case_id FROM cases \
+             WHERE (organisation, case_id) > ($2, $3) \
+             ORDER BY organisation, case_id LIMIT $1",
+        )
+        .bind(limit)
+        .bind(organisation.to_owned())
+        .bind(case.as_str().to_owned()),
+    };
+    let rows = query
+        .fetch_all(pool)
+        .await
+        .map_err(|e| from_sqlx("paging through case ids", e))?;
+    rows.into_iter()
+        .map(|(organisation, case)| Ok((organisation, case_id(&case)?)))
+        .collect()
+}
+
+pub(crate) async fn idempotency(
+    pool: &PgPool,
+    organisation: &str,
+    key: &str,
+) -> Result<Option<Idempotency>, StorageError> {
+    let row = sqlx::query(
+        "SELECT fingerprint, case_id, response, at FROM idempotency_keys \
+         WHERE organisation = $1 AND key = $2",
+    )
+    .bind(organisation)
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| {
+        from_sqlx(
+            &format!("reading idempotency key {key} of {organisation}"),
+            e,
+        )
+    })?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let response: String = get(&row, "response")?;
+    Ok(Some(Idempotency {
+        key: key.to_owned(),
+        fingerprint: get(&row, "fingerprint")?,
+        case: case_id(&get::<String>(&row, "case_id")?)?,
+        response: serde_json::from_str(&response)
+            .map_err(|e| corrupt(&format!("the response recorded under key {key}"), e))?,
+        at: get(&row, "at")?,
+    }))
+}
+
+/// Which versioned document table.
+#[derive(Clone, Copy)]
+pub(crate) enum Document {
+    Definition,
+    Calendar,
+}
+
+impl Document {
+    fn table(self) -> &'static str {
+        match self {
+            Document::Definition => "definitions",
+            Document::Calendar => "calendars",
+        }
+    }
+}
+
+pub(crate) async fn put_document(
+    pool: &PgPool,
+    document: Document,
+    key: [&str; 3],
+    body: &str,
+) -> Result<(), StorageError> {
+    let [organisation, id, version] = key;
+    let doing = format!("storing {} {id} version {version}", document.table());
+    let mut tx = pool
+        .begin_with(BEGIN_DURABLE)
+        .await
+        .map_err(|e| from_sqlx(&doing, e))?;
+    sqlx::query(&format!(
+        "INSERT INTO {} (organisation, id, version, body) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+        document.table()
+    ))
+    .bind(organisation)
+    .bind(id)
+    .bind(version)
+    .bind(body)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| from_sqlx(&doing, e))?;
+    tx.commit().await.map_err(|e| from_sqlx(&doing, e))
+}
+
+pub(crate) async fn document(
+    pool: &PgPool,
+    document: Document,
+    key: [&str; 3],
+) -> Result<Option<String>, StorageError> {
+    let [organisation, id, version] = key;
+    sqlx::query_scalar(&format!(
+        "SELECT body FROM {} WHERE organisation = $1 AND id = $2 AND version = $3",
+        document.table()
+    ))
+    .bind(organisation)
+    .bind(id)
+    .bind(version)
+    .fetch_optional(pool)
+    .await
+    .map_err(|e| {
+        from_sqlx(
+            &format!("reading {} {id} version {version}", document.table()),
+            e,
+        )
+    })
+}
+
+pub(crate) async fn put_blob(
+    pool: &PgPool,
+    organisation: &str,
+    id: &str,
+    bytes: &[u8],
+) -> Result<(), StorageError> {
+    let doing = format!("storing blob {id} of {organisation}");
+    let mut tx = pool
+        .begin_with(BEGIN_DURABLE)
+        .await
+        .map_err(|e| from_sqlx(&doing, e))?;
+    sqlx::query(
+        "INSERT INTO blobs (organisation, id, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(organisation)
+    .bind(id)
+    .bind(bytes)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| from_sqlx(&doing, e))?;
+    tx.commit().await.map_err(|e| from_sqlx(&doing, e))
+}
+
+pub(crate) async fn blob(
+    pool: &PgPool,
+    organisation: &str,
+    id: &str,
+) -> Result<Option<Vec<u8>>, StorageError> {
+    sqlx::query_scalar("SELECT bytes FROM blobs WHERE organisation = $1 AND id = $2")
+        .bind(organisation)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(|e| from_sqlx(&format!("reading blob {id} of {organisation}"), e))
+}
