@@ -1,0 +1,227 @@
+//! Group commit: no write is acknowledged before it is on disk, and
+//! concurrent writers share one flush.
+//!
+//! A writer commits its sled transaction (in memory, atomic), takes a
+//! ticket ([`Durability::committed`]) and waits ([`Durability::wait`]).
+//! Waiters queue on one async mutex; whoever holds it and finds its ticket
+//! not yet durable becomes the leader: it notes the newest ticket handed
+//! out, flushes, and marks everything up to that ticket durable. Writers
+//! that committed while a flush ran are covered by the next one, so with
+//! many writers one flush serves many commits.
+//!
+//! A flush is three steps, all before anyone is told "durable":
+//! 1. `sled::Db::flush`: writes sled's log buffers and waits for them with
+//!    `sync_file_range`, which alone neither flushes the drive's cache nor
+//!    persists the file's size;
+//! 2. `fsync` of any file in sled's `blobs/` directory that is new or has
+//!    grown since it was last synced, and of that directory (sled writes
+//!    values over its inline threshold there and never syncs them);
+//! 3. `fdatasync` of sled's `db` file: the drive's cache and the file size.
+//!
+//! A failed flush is sticky: every later write fails with
+//! [`ErrorKind::Unavailable`](sigap_core::storage::ErrorKind) until the
+//! process restarts and sled recovers from what is on disk (after a failed
+//! `fsync` the kernel may have dropped the dirty pages; retrying would
+//! report success for data that is gone).
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sigap_core::storage::StorageError;
+
+use crate::error;
+
+/// The group-commit state of one open store.
+pub(crate) struct Durability {
+    files: Arc<Files>,
+    /// Tickets handed out: commits made visible in memory.
+    committed: AtomicU64,
+    /// Every ticket up to this one is durable.
+    durable: AtomicU64,
+    /// Flushes started (for measurements).
+    started: AtomicU64,
+    /// Held by the flush leader.
+    leader: tokio::sync::Mutex<()>,
+    /// Why a flush failed, once one has.
+    failed: OnceLock<String>,
+}
+
+/// What a flush touches.
+struct Files {
+    db: sled::Db,
+    db_file: File,
+    db_path: PathBuf,
+    blob_dir: PathBuf,
+    /// Blob files synced, with the length they had.
+    synced_blobs: Mutex<HashMap<OsString, u64>>,
+}
+
+impl Durability {
+    /// Group commit over `db`, whose directory is `dir`.
+    pub(crate) fn new(db: sled::Db, dir: &Path) -> Result<Self, StorageError> {
+        let db_path = dir.join("db");
+        let db_file = File::open(&db_path).map_err(|e| error::io("cannot open", &db_path, &e))?;
+        let files = Files {
+            db,
+            db_file,
+            db_path,
+            blob_dir: dir.join("blobs"),
+            synced_blobs: Mutex::new(HashMap::new()),
+        };
+        // What sled created or recovered is durable before anything is acknowledged.
+        files.flush()?;
+        for path in [dir.join("conf"), dir.to_owned()] {
+            sync(&path)?;
+        }
+        Ok(Self {
+            files: Arc::new(files),
+            committed: AtomicU64::new(0),
+            durable: AtomicU64::new(0),
+            started: AtomicU64::new(0),
+            leader: tokio::sync::Mutex::new(()),
+            failed: OnceLock::new(),
+        })
+    }
+
+    /// Records one committed write; the ticket to wait for.
+    ///
+    /// Call after the write's transaction returned and before the store's
+    /// write lock is released: a flush that starts after this call covers
+    /// the write and every write before it.
+    pub(crate) fn committed(&self) -> u64 {
+        self.committed.fetch_add(1, SeqCst) + 1
+    }
+
+    /// Returns once the write holding `ticket` is durable.
+    pub(crate) async fn wait(&self, ticket: u64) -> Result<(), StorageError> {
+        self.check()?;
+        if self.durable.load(SeqCst) >= ticket {
+            return Ok(());
+        }
+        let _leader = self.leader.lock().await;
+        self.check()?;
+        if self.durable.load(SeqCst) >= ticket {
+            return Ok(());
+        }
+        self.flush().await
+    }
+
+    /// Returns once every write committed so far is durable: for reads
+    /// whose answer acknowledges something (an idempotent replay).
+    ///
+    /// Sound because tickets are taken under the store's write lock and
+    /// reads hold its read lock: whatever a read saw has a ticket already.
+    pub(crate) async fn barrier(&self) -> Result<(), StorageError> {
+        self.wait(self.committed.load(SeqCst)).await
+    }
+
+    /// Flushes everything committed so far. Holds the leader lock.
+    async fn flush(&self) -> Result<(), StorageError> {
+        let target = self.committed.load(SeqCst);
+        self.started.fetch_add(1, SeqCst);
+        let files = self.files.clone();
+        let result = tokio::task::spawn_blocking(move || files.flush())
+            .await
+            .unwrap_or_else(|e| {
+                Err(StorageError::unavailable(format!(
+                    "the flush task failed: {e}"
+                )))
+            });
+        match result {
+            Ok(()) => {
+                self.durable.fetch_max(target, SeqCst);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.failed.set(e.message().to_owned());
+                Err(e)
+            }
+        }
+    }
+
+    fn check(&self) -> Result<(), StorageError> {
+        match self.failed.get() {
+            Some(why) => Err(StorageError::unavailable(format!(
+                "a flush failed earlier, so no write can be acknowledged until the process \
+                 restarts and recovers from disk: {why}"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// How many flushes have run (for measurements).
+    pub(crate) fn flushes(&self) -> u64 {
+        self.started.load(SeqCst)
+    }
+}
+
+impl Files {
+    fn flush(&self) -> Result<(), StorageError> {
+        self.db
+            .flush()
+            .map_err(|e| error::sled("flushing the log", &e))?;
+        self.sync_blobs()?;
+        self.db_file
+            .sync_data()
+            .map_err(|e| error::io("cannot fsync", &self.db_path, &e))
+    }
+
+    /// Syncs blob files that are new or have grown, then the directory.
+    fn sync_blobs(&self) -> Result<(), StorageError> {
+        let dir = &self.blob_dir;
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(error::io("cannot list", dir, &e)),
+        };
+        let mut synced = self
+            .synced_blobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut seen = HashSet::new();
+        let mut added = false;
+        for entry in entries {
+            let entry = entry.map_err(|e| error::io("cannot list", dir, &e))?;
+            let name = entry.file_name();
+            let len = match entry.metadata() {
+                Ok(meta) => meta.len(),
+                // sled removed it meanwhile (garbage collection).
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(error::io("cannot stat", &entry.path(), &e)),
+            };
+            seen.insert(name.clone());
+            if synced.get(&name) == Some(&len) {
+                continue;
+            }
+            match File::open(entry.path()) {
+                Ok(file) => file
+                    .sync_data()
+                    .map_err(|e| error::io("cannot fsync", &entry.path(), &e))?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(error::io("cannot open", &entry.path(), &e)),
+            }
+            added |= synced.insert(name, len).is_none();
+        }
+        synced.retain(|name, _| seen.contains(name));
+        if added {
+            sync(dir)?;
+        }
+        Ok(())
+    }
+}
+
+/// `fsync` of a file or directory.
+fn sync(path: &Path) -> Result<(), StorageError> {
+    match File::open(path) {
+        Ok(file) => file
+            .sync_all()
+            .map_err(|e| error::io("cannot fsync", path, &e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(error::io("cannot open", path, &e)),
+    }
+}
