@@ -41,9 +41,10 @@ pub(crate) fn open(dir: &Path, error: &sled::Error) -> StorageError {
     };
     if locked {
         return StorageError::unavailable(format!(
-            "the data directory {} is locked by another process: is another `sigap` \
-             (or another program using this store) running with this data directory? \
-             Stop it, or point this one at another directory. ({error})",
+            "the data directory {} is already open and locked (sled allows one process \
+             at a time): is another `sigap` (or another program using this store) running \
+             with this data directory? Stop it, or point this one at another directory. \
+             ({error})",
             dir.display()
         ));
     }

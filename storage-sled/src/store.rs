@@ -216,10 +216,7 @@ fn check_layout(meta: &sled::Tree) -> Result<(), StorageError> {
         .get(LAYOUT_KEY)
         .map_err(|e| error::sled("reading the layout version", &e))?;
     match found {
-        Some(value) => {
-            record::body("meta", LAYOUT_KEY, &value)?;
-            Ok(())
-        }
+        Some(value) => record::body("meta", LAYOUT_KEY, &value).map(|_| ()),
         None => meta
             .insert(LAYOUT_KEY, vec![FORMAT])
             .map(|_| ())
