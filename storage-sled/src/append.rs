@@ -17,7 +17,7 @@ use crate::error;
 use crate::keys::Key;
 use crate::outbox::{self, OutboxRecord};
 use crate::record::{self, FORMAT};
-use crate::store::Inner;
+use crate::store::{Committed, Inner};
 
 /// Tags of the `index` tree, after the organisation.
 pub(crate) mod tag {
@@ -184,10 +184,14 @@ fn decoded<T: serde::de::DeserializeOwned>(
         .map_err(abort)
 }
 
-/// Writes an append in one transaction. Call under the write lock.
-pub(crate) fn append(inner: &Inner, append: &Append) -> Result<(), StorageError> {
+/// Writes an append in one transaction.
+pub(crate) fn append(inner: &Inner, append: &Append) -> Result<Committed<()>, StorageError> {
     check_append(append)?;
     let enc = encode(append)?;
+    inner.commit(|| transaction(inner, append, &enc))
+}
+
+fn transaction(inner: &Inner, append: &Append, enc: &Encoded) -> Result<(), StorageError> {
     let t = &inner.trees;
     let trees = (
         &t.events,

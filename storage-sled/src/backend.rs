@@ -46,11 +46,13 @@ impl SledStore {
         let value = record::encode_bytes(body.as_bytes());
         self.write(move |inner| {
             let (tree, name) = document.tree(inner);
-            // Idempotent: the first body stays (as in the reference store).
-            tree.compare_and_swap(key, None::<&[u8]>, Some(value))
-                .map_err(|e| error::sled(&format!("writing tree `{name}`"), &e))?
-                .ok();
-            Ok(())
+            inner.commit(|| {
+                // Idempotent: the first body stays (as in the reference store).
+                let _first_stays = tree
+                    .compare_and_swap(key, None::<&[u8]>, Some(value))
+                    .map_err(|e| error::sled(&format!("writing tree `{name}`"), &e))?;
+                Ok(())
+            })
         })
         .await
     }
@@ -106,8 +108,12 @@ impl Store for SledStore {
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
         let key = Key::org(organisation).str(id.as_str()).into_bytes();
         self.blocking(move |inner| {
-            let _view = inner.read_lock();
-            inner.get::<Case>(&inner.trees.cases, "cases", &key)
+            let raw = {
+                let _view = inner.read_lock();
+                inner.trees.cases.get(&key)
+            };
+            let raw = raw.map_err(|e| error::sled("reading tree `cases`", &e))?;
+            raw.map(|v| record::decode("cases", &key, &v)).transpose()
         })
         .await
     }
@@ -115,11 +121,11 @@ impl Store for SledStore {
     async fn events(&self, organisation: &str, id: &CaseId) -> Result<Vec<Event>, StorageError> {
         let prefix = Key::org(organisation).str(id.as_str()).into_bytes();
         self.blocking(move |inner| {
-            let _view = inner.read_lock();
-            inner
-                .trees
-                .events
-                .scan_prefix(&prefix)
+            let raw: Vec<_> = {
+                let _view = inner.read_lock();
+                inner.trees.events.scan_prefix(&prefix).collect()
+            };
+            raw.into_iter()
                 .map(|entry| {
                     let (key, value) =
                         entry.map_err(|e| error::sled("scanning tree `events`", &e))?;

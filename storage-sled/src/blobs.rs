@@ -15,7 +15,7 @@ use sigap_core::storage::memory::check_blob;
 use crate::error;
 use crate::keys::Key;
 use crate::record;
-use crate::store::Inner;
+use crate::store::{Committed, Inner};
 
 /// The size of a chunk.
 pub(crate) const CHUNK: usize = 4 * 1024;
@@ -38,22 +38,15 @@ fn chunks_prefix(organisation: &str, id: &str) -> Key {
     Key::org(organisation).str(id).tag(CHUNKS)
 }
 
-/// Stores a blob unless it is there already. Call under the write lock,
-/// after [`check_blob`].
+/// Stores a blob unless it is there already. Call after [`check_blob`].
 pub(crate) fn put(
     inner: &Inner,
     organisation: &str,
     id: &str,
     bytes: &[u8],
-) -> Result<(), StorageError> {
+) -> Result<Committed<()>, StorageError> {
     let tree = &inner.trees.blobs;
     let header = header_key(organisation, id);
-    if tree
-        .contains_key(&header)
-        .map_err(|e| error::sled("reading tree `blobs`", &e))?
-    {
-        return Ok(());
-    }
     let mut batch = sled::Batch::default();
     let mut chunks = 0u32;
     for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
@@ -68,9 +61,18 @@ pub(crate) fn put(
         len: bytes.len() as u64,
         chunks,
     })?;
-    batch.insert(header, header_value);
-    tree.apply_batch(batch)
-        .map_err(|e| error::sled("writing a blob", &e))
+    batch.insert(header.as_slice(), header_value);
+    inner.commit(|| {
+        let there = tree
+            .contains_key(&header)
+            .map_err(|e| error::sled("reading tree `blobs`", &e))?;
+        if there {
+            // Content-addressed: the same bytes. The ticket still waits for them to be durable.
+            return Ok(());
+        }
+        tree.apply_batch(batch)
+            .map_err(|e| error::sled("writing a blob", &e))
+    })
 }
 
 /// A blob's bytes, checked against its id.

@@ -19,7 +19,7 @@ use crate::keys::{INSTANT_LEN, Key};
 use crate::merge::{Merge, prefix_stream};
 use crate::query::organisations;
 use crate::record;
-use crate::store::Inner;
+use crate::store::{Committed, Inner};
 
 /// An item with its lease, as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,8 +48,18 @@ fn record_key(organisation: &str, id: &str) -> Vec<u8> {
     Key::org(organisation).str(id).into_bytes()
 }
 
-/// Leases up to `limit` available items. Call under the write lock.
+/// Leases up to `limit` available items.
 pub(crate) fn claim(
+    inner: &Inner,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: usize,
+) -> Result<Committed<Vec<OutboxItem>>, StorageError> {
+    inner.commit(|| claim_locked(inner, worker, now, lease_until, limit))
+}
+
+fn claim_locked(
     inner: &Inner,
     worker: &str,
     now: DateTime<Utc>,
@@ -133,8 +143,16 @@ fn held(inner: &Inner, id: &str, worker: &str) -> Result<(Vec<u8>, OutboxRecord)
     Ok((key, stored))
 }
 
-/// Removes a delivered item. Call under the write lock.
-pub(crate) fn complete(inner: &Inner, id: &str, worker: &str) -> Result<(), StorageError> {
+/// Removes a delivered item.
+pub(crate) fn complete(
+    inner: &Inner,
+    id: &str,
+    worker: &str,
+) -> Result<Committed<()>, StorageError> {
+    inner.commit(|| complete_locked(inner, id, worker))
+}
+
+fn complete_locked(inner: &Inner, id: &str, worker: &str) -> Result<(), StorageError> {
     let (key, stored) = held(inner, id, worker)?;
     let t = &inner.trees;
     (&t.outbox, &t.outbox_ids, &t.index)
@@ -147,8 +165,18 @@ pub(crate) fn complete(inner: &Inner, id: &str, worker: &str) -> Result<(), Stor
         .map_err(|e| error::transaction("completing an outbox item", e))
 }
 
-/// Gives an item back for a later attempt. Call under the write lock.
+/// Gives an item back for a later attempt.
 pub(crate) fn retry(
+    inner: &Inner,
+    id: &str,
+    worker: &str,
+    retry_at: DateTime<Utc>,
+    failure: &str,
+) -> Result<Committed<()>, StorageError> {
+    inner.commit(|| retry_locked(inner, id, worker, retry_at, failure))
+}
+
+fn retry_locked(
     inner: &Inner,
     id: &str,
     worker: &str,

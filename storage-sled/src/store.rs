@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use sigap_core::storage::{ErrorKind, StorageError};
 
@@ -164,22 +164,23 @@ impl SledStore {
             .map_err(|e| StorageError::unavailable(format!("a storage task failed: {e}")))?
     }
 
-    /// Runs a write on a blocking thread, then waits until it is durable.
+    /// Runs a write on a blocking thread (it commits through
+    /// [`Inner::commit`]), then waits until it is durable.
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StorageError>
     where
-        F: FnOnce(&Inner) -> Result<T, StorageError> + Send + 'static,
+        F: FnOnce(&Inner) -> Result<Committed<T>, StorageError> + Send + 'static,
         T: Send + 'static,
     {
-        let (value, ticket) = self
-            .blocking(move |inner| {
-                let _commit = inner.write_lock();
-                let value = f(inner)?;
-                Ok((value, inner.durability.committed()))
-            })
-            .await?;
-        self.inner.durability.wait(ticket).await?;
-        Ok(value)
+        let committed = self.blocking(f).await?;
+        self.inner.durability.wait(committed.ticket).await?;
+        Ok(committed.value)
     }
+}
+
+/// A write made visible, with its group-commit ticket.
+pub(crate) struct Committed<T> {
+    value: T,
+    ticket: u64,
 }
 
 impl Inner {
@@ -190,10 +191,21 @@ impl Inner {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn write_lock(&self) -> RwLockWriteGuard<'_, ()> {
-        self.visible
+    /// Runs `commit` under the write lock and takes its ticket. Encode
+    /// before: the lock is held only for the checks and the transaction.
+    pub(crate) fn commit<T>(
+        &self,
+        commit: impl FnOnce() -> Result<T, StorageError>,
+    ) -> Result<Committed<T>, StorageError> {
+        let _exclusive = self
+            .visible
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let value = commit()?;
+        Ok(Committed {
+            value,
+            ticket: self.durability.committed(),
+        })
     }
 
     /// A value by key, decoded.
