@@ -115,7 +115,7 @@ async fn main() {
             .unwrap();
         println!("raw sled insert+flush, {threads:>2} threads: {rate:>8.0} writes/s");
     }
-    for writers in [1, 32] {
+    for writers in [1, 8, 32] {
         let (rate, flushes, cpu) = store_appends(writers, ops).await;
         println!(
             "SledStore durable appends, {writers:>2} writers: {rate:>8.0} appends/s \

@@ -3,11 +3,12 @@
 //!
 //! A writer commits its sled transaction (in memory, atomic), takes a
 //! ticket ([`Durability::committed`]) and waits ([`Durability::wait`]).
-//! Waiters queue on one async mutex; whoever holds it and finds its ticket
-//! not yet durable becomes the leader: it notes the newest ticket handed
-//! out, flushes, and marks everything up to that ticket durable. Writers
-//! that committed while a flush ran are covered by the next one, so with
-//! many writers one flush serves many commits.
+//! A waiter whose ticket is not yet durable and finds no flush running
+//! becomes the leader: it notes the newest ticket handed out, flushes, and
+//! marks everything up to that ticket durable, waking every waiter at
+//! once. Waiters that find a flush running wait for it to end; those it
+//! did not cover (they committed after it started) elect the next leader.
+//! So with many writers one flush serves many commits.
 //!
 //! A flush is three steps, all before anyone is told "durable":
 //! 1. `sled::Db::flush`: writes sled's log buffers and waits for them with
@@ -29,10 +30,11 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use sigap_core::storage::StorageError;
+use tokio::sync::watch;
 
 use crate::error;
 
@@ -41,12 +43,12 @@ pub(crate) struct Durability {
     files: Arc<Files>,
     /// Tickets handed out: commits made visible in memory.
     committed: AtomicU64,
-    /// Every ticket up to this one is durable.
-    durable: AtomicU64,
+    /// Every ticket up to this one is durable; waiters watch it.
+    durable: watch::Sender<u64>,
+    /// Whether a leader is flushing.
+    flushing: AtomicBool,
     /// Flushes started (for measurements).
     started: AtomicU64,
-    /// Held by the flush leader.
-    leader: tokio::sync::Mutex<()>,
     /// Why a flush failed, once one has.
     failed: OnceLock<String>,
 }
@@ -81,9 +83,9 @@ impl Durability {
         Ok(Self {
             files: Arc::new(files),
             committed: AtomicU64::new(0),
-            durable: AtomicU64::new(0),
+            durable: watch::Sender::new(0),
+            flushing: AtomicBool::new(false),
             started: AtomicU64::new(0),
-            leader: tokio::sync::Mutex::new(()),
             failed: OnceLock::new(),
         })
     }
@@ -99,16 +101,26 @@ impl Durability {
 
     /// Returns once the write holding `ticket` is durable.
     pub(crate) async fn wait(&self, ticket: u64) -> Result<(), StorageError> {
-        self.check()?;
-        if self.durable.load(SeqCst) >= ticket {
-            return Ok(());
+        let mut durable = self.durable.subscribe();
+        loop {
+            self.check()?;
+            // Marks the value seen: a leader finishing after this wakes us below.
+            if *durable.borrow_and_update() >= ticket {
+                return Ok(());
+            }
+            if self
+                .flushing
+                .compare_exchange(false, true, SeqCst, SeqCst)
+                .is_ok()
+            {
+                let leading = Leading(self);
+                let result = self.flush().await;
+                drop(leading);
+                return result;
+            }
+            // The sender lives as long as `self`: this cannot fail.
+            let _ = durable.changed().await;
         }
-        let _leader = self.leader.lock().await;
-        self.check()?;
-        if self.durable.load(SeqCst) >= ticket {
-            return Ok(());
-        }
-        self.flush().await
     }
 
     /// Returns once every write committed so far is durable: for reads
@@ -120,7 +132,7 @@ impl Durability {
         self.wait(self.committed.load(SeqCst)).await
     }
 
-    /// Flushes everything committed so far. Holds the leader lock.
+    /// Flushes everything committed so far. Only the leader calls it.
     async fn flush(&self) -> Result<(), StorageError> {
         let target = self.committed.load(SeqCst);
         self.started.fetch_add(1, SeqCst);
@@ -134,7 +146,11 @@ impl Durability {
             });
         match result {
             Ok(()) => {
-                self.durable.fetch_max(target, SeqCst);
+                // Waiters are woken when the leader steps down, after this.
+                self.durable.send_if_modified(|durable| {
+                    *durable = (*durable).max(target);
+                    false
+                });
                 Ok(())
             }
             Err(e) => {
@@ -157,6 +173,17 @@ impl Durability {
     /// How many flushes have run (for measurements).
     pub(crate) fn flushes(&self) -> u64 {
         self.started.load(SeqCst)
+    }
+}
+
+/// The leader's turn; ending it (even by cancellation) lets the next
+/// leader in and wakes every waiter.
+struct Leading<'a>(&'a Durability);
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        self.0.flushing.store(false, SeqCst);
+        self.0.durable.send_modify(|_| {});
     }
 }
 

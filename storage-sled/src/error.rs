@@ -30,23 +30,31 @@ pub(crate) fn io(doing: &str, path: &Path, error: &std::io::Error) -> StorageErr
     StorageError::unavailable(format!("{doing} {}: {error}", path.display()))
 }
 
-/// An error opening the database in `dir`, with the likely cause for people.
-pub(crate) fn open(dir: &Path, error: &sled::Error) -> StorageError {
-    let locked = match error {
+/// Whether sled could not take its lock on the database file.
+pub(crate) fn is_locked(error: &sled::Error) -> bool {
+    match error {
         sled::Error::Io(e) => {
             e.kind() == std::io::ErrorKind::WouldBlock
                 || e.to_string().contains("could not acquire lock")
         }
         _ => false,
-    };
-    if locked {
-        return StorageError::unavailable(format!(
-            "the data directory {} is already open and locked (sled allows one process \
-             at a time): is another `sigap` (or another program using this store) running \
-             with this data directory? Stop it, or point this one at another directory. \
-             ({error})",
-            dir.display()
-        ));
+    }
+}
+
+/// The data directory is in use, with the likely cause for people.
+pub(crate) fn locked(dir: &Path, detail: &dyn std::fmt::Display) -> StorageError {
+    StorageError::unavailable(format!(
+        "the data directory {} is already open and locked (one process at a time may \
+         use it): is another `sigap` (or another program using this store) running with \
+         this data directory? Stop it, or point this one at another directory. ({detail})",
+        dir.display()
+    ))
+}
+
+/// An error opening the database in `dir`, with the likely cause for people.
+pub(crate) fn open(dir: &Path, error: &sled::Error) -> StorageError {
+    if is_locked(error) {
+        return locked(dir, error);
     }
     let mut converted = sled(&format!("opening {}", dir.display()), error);
     if converted.kind() == ErrorKind::Unavailable {

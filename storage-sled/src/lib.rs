@@ -75,6 +75,7 @@ mod blobs;
 mod durability;
 mod error;
 mod keys;
+mod lock;
 mod merge;
 mod outbox;
 mod query;

@@ -1,6 +1,5 @@
 //! Opening the store and the trees it keeps.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
@@ -8,6 +7,7 @@ use sigap_core::storage::{ErrorKind, StorageError};
 
 use crate::durability::Durability;
 use crate::error;
+use crate::lock::{self, DirLock};
 use crate::record::{self, FORMAT};
 
 /// How to open a [`SledStore`].
@@ -72,6 +72,8 @@ pub(crate) struct Inner {
     /// Writers hold it while their transaction commits (and take their
     /// ticket); readers hold it shared, so each call sees whole commits.
     visible: RwLock<()>,
+    /// Released last, when everything else is closed.
+    _lock: DirLock,
 }
 
 /// The key in `meta` holding the layout version.
@@ -95,22 +97,11 @@ impl SledStore {
         } = config;
         std::fs::create_dir_all(&path)
             .map_err(|e| error::io("cannot create the data directory", &path, &e))?;
+        let lock = lock::lock(&path)?;
         let sled_config = sled::Config::new()
             .path(&path)
             .cache_capacity(cache_capacity);
-        let db = catch_unwind(AssertUnwindSafe(|| sled_config.open()))
-            .map_err(|panic| {
-                let why = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("no message");
-                StorageError::corrupt(format!(
-                    "sled could not recover the data directory {}: {why}",
-                    path.display()
-                ))
-            })?
-            .map_err(|e| error::open(&path, &e))?;
+        let db = lock::open_sled(&path, &sled_config)?;
         let tree = |name: &str| {
             db.open_tree(name)
                 .map_err(|e| error::sled(&format!("opening tree `{name}`"), &e))
@@ -137,6 +128,7 @@ impl SledStore {
                 path,
                 trees,
                 durability,
+                _lock: lock,
                 visible: RwLock::new(()),
             }),
         })

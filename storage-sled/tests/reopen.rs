@@ -184,11 +184,30 @@ fn a_directory_in_use_is_refused_with_a_clear_error() {
     SledStore::open(dir.path()).expect("opens once the first is closed");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reopening_right_after_closing_always_works() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..20u64 {
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+        let service = fixture_service(store.clone()).await;
+        submit(&service, round + 1, at("2026-12-01 09:00")).await;
+        assert_eq!(
+            store.case_ids(None, 100).await.unwrap().len() as u64,
+            round + 1
+        );
+    }
+}
+
 #[test]
 fn a_newer_layout_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     drop(SledStore::open(dir.path()).unwrap());
     {
+        // sled directly, once the closed store's I/O threads let go of its lock.
+        std::fs::File::open(dir.path().join("db"))
+            .unwrap()
+            .lock()
+            .unwrap();
         let db = sled::open(dir.path()).unwrap();
         db.open_tree("meta")
             .unwrap()
