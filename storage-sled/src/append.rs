@@ -253,6 +253,8 @@ fn transaction(inner: &Inner, append: &Append, enc: &Encoded) -> Result<(), Stor
                 }
                 for (item, value) in &enc.outbox {
                     put_outbox(outbox, outbox_ids, index, item, value)?;
+                    // Claims scan the queues of the organisations listed here.
+                    orgs.insert(Key::org(&item.organisation).into_bytes(), vec![FORMAT])?;
                 }
                 Ok(())
             },

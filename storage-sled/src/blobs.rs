@@ -81,10 +81,15 @@ pub(crate) fn get(
     organisation: &str,
     id: &str,
 ) -> Result<Option<Vec<u8>>, StorageError> {
-    let _view = inner.read_lock();
     let tree = &inner.trees.blobs;
     let header_key = header_key(organisation, id);
-    let Some(header) = inner.get::<Header>(tree, "blobs", &header_key)? else {
+    // The header and the chunks are committed together and never change
+    // after: once the header is visible, so is every chunk.
+    let header = {
+        let _view = inner.read_lock();
+        inner.get::<Header>(tree, "blobs", &header_key)?
+    };
+    let Some(header) = header else {
         return Ok(None);
     };
     let damaged = |why: String| {

@@ -103,11 +103,11 @@ impl Durability {
     pub(crate) async fn wait(&self, ticket: u64) -> Result<(), StorageError> {
         let mut durable = self.durable.subscribe();
         loop {
-            self.check()?;
             // Marks the value seen: a leader finishing after this wakes us below.
             if *durable.borrow_and_update() >= ticket {
                 return Ok(());
             }
+            self.check()?;
             if self
                 .flushing
                 .compare_exchange(false, true, SeqCst, SeqCst)
@@ -250,5 +250,38 @@ fn sync(path: &Path) -> Result<(), StorageError> {
             .map_err(|e| error::io("cannot fsync", path, &e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(error::io("cannot open", path, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn waiters_share_flushes_and_all_return() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let durability = Arc::new(Durability::new(db.clone(), dir.path()).unwrap());
+        durability.barrier().await.unwrap();
+        assert_eq!(durability.flushes(), 0, "nothing to make durable");
+        let writers: Vec<_> = (0..32u32)
+            .map(|i| {
+                let (db, durability) = (db.clone(), durability.clone());
+                tokio::spawn(async move {
+                    db.insert(i.to_be_bytes(), &b"x"[..]).unwrap();
+                    let ticket = durability.committed();
+                    durability.wait(ticket).await.unwrap();
+                    ticket
+                })
+            })
+            .collect();
+        for writer in writers {
+            let ticket = writer.await.unwrap();
+            assert!(*durability.durable.borrow() >= ticket);
+        }
+        // Each flush is led by a waiter its predecessors did not cover.
+        assert!((1..=32).contains(&durability.flushes()));
     }
 }

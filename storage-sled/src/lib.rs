@@ -1,10 +1,12 @@
 //! Sigap's embedded default store, on [sled](https://docs.rs/sled/0.34.7).
 //!
 //! [`SledStore`] keeps everything in one directory that one process at a
-//! time may open (sled locks it; a second opener gets
-//! [`ErrorKind::Unavailable`](sigap_core::storage::ErrorKind) naming the
-//! directory). It implements [`sigap_core::storage::Store`] and passes the
-//! conformance suite; the in-memory reference store is its yardstick.
+//! time may open: the store locks `sigap.lock` there, and a second opener
+//! gets [`ErrorKind::Unavailable`](sigap_core::storage::ErrorKind) naming
+//! the directory and the likely cause (see the `lock` module for reopening
+//! in the same process). It implements [`sigap_core::storage::Store`] and
+//! passes the conformance suite; the in-memory reference store is its
+//! yardstick.
 //!
 //! # Trees and keys
 //!
@@ -68,6 +70,14 @@
 //! (an idempotency record found, which the caller replays as its response)
 //! first waits until every write so far is durable. A failed flush fails
 //! every later write until the process restarts.
+//!
+//! Writes are visible to readers before they are durable (a reader may see
+//! a note whose writer has not been answered yet); nothing is *acknowledged*
+//! before it is durable. sled holds its process-wide concurrency-control
+//! lock shared while it writes its log, and transactions take it
+//! exclusively, so commits (and, behind them, reads) pause during each
+//! flush's log write; group commit makes up for it by covering every
+//! commit made meanwhile with the next flush.
 
 mod append;
 mod backend;
