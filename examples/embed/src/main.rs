@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
         let name = clock.key.stage().unwrap_or("overall");
         let standard = clock.standard.map_or_else(|| "-".to_owned(), |s| s.to_string());
         let due = clock.due.map_or_else(|| "-".to_owned(), local);
-        let worked = sigap_core::text::working_time(clock.elapsed);
+        let worked = sigap_core::text::working_time(clock.counted_at(case.updated_at, &workflow.calendar));
         println!("  {name:<20} standard {standard:<4} due {due:<16} {:?}, {worked} counted", clock.state_at(case.updated_at));
     }
     Ok(())
