@@ -175,7 +175,11 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
         [("answered", "Dijawab"), ("referred", "Dirujuk"), ("rejected", "Ditolak"), ("withdrawn", "Ditarik/ditutup")];
     let outcomes = outcome_labels
         .iter()
-        .map(|(id, label)| Count { id: (*id).to_owned(), label: (*label).to_owned(), count: outcomes.get(id).copied().unwrap_or(0) })
+        .map(|(id, label)| Count {
+            id: (*id).to_owned(),
+            label: (*label).to_owned(),
+            count: outcomes.get(id).copied().unwrap_or(0),
+        })
         .collect();
     let products = file
         .products
@@ -298,7 +302,8 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
             obstacles.push(Obstacle { month: month(note.at), stage, text: note.text.clone() });
         }
     }
-    obstacles.sort_by(|a, b| a.month.cmp(&b.month).then_with(|| a.stage.cmp(&b.stage)).then_with(|| a.text.cmp(&b.text)));
+    obstacles
+        .sort_by(|a, b| a.month.cmp(&b.month).then_with(|| a.stage.cmp(&b.stage)).then_with(|| a.text.cmp(&b.text)));
 
     Evaluation {
         year,
@@ -316,7 +321,8 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
         breaches,
         survey_responses: surveys.len() as u64,
         scores,
-        satisfaction: (!all_shares.is_empty()).then(|| round2(all_shares.iter().sum::<f64>() / all_shares.len() as f64)),
+        satisfaction: (!all_shares.is_empty())
+            .then(|| round2(all_shares.iter().sum::<f64>() / all_shares.len() as f64)),
         satisfied_share: (!satisfied.is_empty())
             .then(|| round2(satisfied.iter().filter(|s| **s >= 0.75 - 1e-9).count() as f64 / satisfied.len() as f64)),
         topics,

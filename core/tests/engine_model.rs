@@ -24,8 +24,7 @@ use proptest::prelude::*;
 use sigap_core::access;
 use sigap_core::definition::{Action, ActionKind, Definition, FieldKind, RoleKind, StageKind};
 use sigap_core::engine::{
-    Actor, Case, Clock, ClockKey, Command, Context, Event, EventKind, Principal, Rejection, Status,
-    decide, history,
+    Actor, Case, Clock, ClockKey, Command, Context, Event, EventKind, Principal, Rejection, Status, decide, history,
 };
 use sigap_core::form::{Input, Value};
 use sigap_core::workflow::Workflow;
@@ -40,13 +39,8 @@ static KABUPATEN: LazyLock<Workflow> = LazyLock::new(|| load_workflow(engine_sup
 /// workflows lack.
 static SUMBAR_RESTRICTED: LazyLock<Workflow> = LazyLock::new(|| {
     let path = engine_support::SUMBAR;
-    let text = std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR")))
-        .expect("read the workflow");
-    let restricted = text.replacen(
-        "[visibility]\n",
-        "[visibility]\nfields = { dokumen = [\"kepala_biro\"] }\n",
-        1,
-    );
+    let text = std::fs::read_to_string(format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))).expect("read the workflow");
+    let restricted = text.replacen("[visibility]\n", "[visibility]\nfields = { dokumen = [\"kepala_biro\"] }\n", 1);
     assert_ne!(restricted, text, "the workflow has a [visibility] table");
     engine_support::load_workflow_text(path, &restricted)
 });
@@ -103,34 +97,15 @@ enum NoteText {
 
 #[derive(Debug, Clone)]
 enum Cmd {
-    Perform {
-        pick: Pick,
-        inputs: Quality,
-        form: Option<Quality>,
-        seed: u64,
-    },
+    Perform { pick: Pick, inputs: Quality, form: Option<Quality>, seed: u64 },
     Claim,
-    Assign {
-        user: usize,
-        roles: u8,
-        fitting: bool,
-    },
+    Assign { user: usize, roles: u8, fitting: bool },
     Release,
-    AddNote {
-        text: NoteText,
-        obstacle: bool,
-    },
-    AddAttachment {
-        described: bool,
-    },
-    RecordSurvey {
-        answers: Quality,
-        seed: u64,
-    },
+    AddNote { text: NoteText, obstacle: bool },
+    AddAttachment { described: bool },
+    RecordSurvey { answers: Quality, seed: u64 },
     RecordDeadlines,
-    Submit {
-        form: Quality,
-    },
+    Submit { form: Quality },
 }
 
 /// The `expected_version` sent.
@@ -170,12 +145,7 @@ fn quality() -> impl Strategy<Value = Quality> {
 }
 
 fn broken_quality() -> impl Strategy<Value = Quality> {
-    prop_oneof![
-        Just(Quality::Missing),
-        Just(Quality::WrongType),
-        Just(Quality::BadValue),
-        Just(Quality::Unknown),
-    ]
+    prop_oneof![Just(Quality::Missing), Just(Quality::WrongType), Just(Quality::BadValue), Just(Quality::Unknown),]
 }
 
 fn sparse_mask() -> impl Strategy<Value = u8> {
@@ -235,34 +205,23 @@ fn minutes() -> impl Strategy<Value = i64> {
 }
 
 fn step() -> impl Strategy<Value = Step> {
-    (minutes(), who(), version(), cmd(), any::<u8>()).prop_map(
-        |(minutes, who, version, cmd, viewer)| Step {
-            minutes,
-            who,
-            version,
-            cmd,
-            viewer,
-        },
-    )
+    (minutes(), who(), version(), cmd(), any::<u8>()).prop_map(|(minutes, who, version, cmd, viewer)| Step {
+        minutes,
+        who,
+        version,
+        cmd,
+        viewer,
+    })
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     let bad_submit = prop_oneof![
         broken_quality().prop_map(|q| (Who::Applicant, q)),
-        (0..USERS.len(), any::<u8>())
-            .prop_map(|(user, roles)| (Who::Staff { user, roles }, Quality::Valid)),
+        (0..USERS.len(), any::<u8>()).prop_map(|(user, roles)| (Who::Staff { user, roles }, Quality::Valid)),
         Just((Who::System, Quality::Valid)),
     ];
-    (
-        0..=30 * 24 * 60i64,
-        proptest::option::weighted(0.2, bad_submit),
-        proptest::collection::vec(step(), 1..=MAX_STEPS),
-    )
-        .prop_map(|(start_minutes, bad_submit, steps)| Scenario {
-            start_minutes,
-            bad_submit,
-            steps,
-        })
+    (0..=30 * 24 * 60i64, proptest::option::weighted(0.2, bad_submit), proptest::collection::vec(step(), 1..=MAX_STEPS))
+        .prop_map(|(start_minutes, bad_submit, steps)| Scenario { start_minutes, bad_submit, steps })
 }
 
 // ---------------------------------------------------------------- the reference model
@@ -303,12 +262,7 @@ struct Model {
 }
 
 fn staff_roles(def: &Definition) -> Vec<&str> {
-    def.file()
-        .roles
-        .iter()
-        .filter(|r| r.kind == RoleKind::Staff)
-        .map(|r| r.id.as_str())
-        .collect()
+    def.file().roles.iter().filter(|r| r.kind == RoleKind::Staff).map(|r| r.id.as_str()).collect()
 }
 
 fn holds(principal: &Principal, role: &str) -> bool {
@@ -328,12 +282,7 @@ fn staff_user(principal: &Principal) -> Option<&str> {
 
 impl Model {
     fn new(stage: &str) -> Self {
-        Self {
-            stage: stage.to_owned(),
-            closed: false,
-            assignee: None,
-            surveyed: false,
-        }
+        Self { stage: stage.to_owned(), closed: false, assignee: None, surveyed: false }
     }
 
     /// The stage's role and supervisor, if the case is at a staff task.
@@ -348,14 +297,7 @@ impl Model {
         }
     }
 
-    fn predict(
-        &self,
-        def: &Definition,
-        who: &Principal,
-        cmd: &Command,
-        valid: bool,
-        stale: bool,
-    ) -> Expect {
+    fn predict(&self, def: &Definition, who: &Principal, cmd: &Command, valid: bool, stale: bool) -> Expect {
         if matches!(cmd, Command::Submit { .. }) {
             return Expect::Reject("case_exists");
         }
@@ -405,13 +347,7 @@ impl Model {
         }
     }
 
-    fn perform(
-        &self,
-        def: &Definition,
-        who: &Principal,
-        id: &str,
-        valid: bool,
-    ) -> Result<Change, &'static str> {
+    fn perform(&self, def: &Definition, who: &Principal, id: &str, valid: bool) -> Result<Change, &'static str> {
         let action = def.action(id).ok_or("unknown_action")?;
         if self.closed {
             return Err("case_closed");
@@ -438,10 +374,7 @@ impl Model {
         if !valid {
             return Err("invalid_input");
         }
-        Ok(Change::Moved {
-            action: action.id.clone(),
-            to: action.to.clone(),
-        })
+        Ok(Change::Moved { action: action.id.clone(), to: action.to.clone() })
     }
 
     fn claim(&self, def: &Definition, who: &Principal) -> Result<Change, &'static str> {
@@ -470,10 +403,7 @@ impl Model {
         if !target_roles.iter().any(|r| r == role) {
             return Err("not_assignable");
         }
-        let takes_over = self
-            .assignee
-            .as_deref()
-            .is_some_and(|a| Some(a) != staff_user(who) && a != target);
+        let takes_over = self.assignee.as_deref().is_some_and(|a| Some(a) != staff_user(who) && a != target);
         if takes_over && !supervisor.is_some_and(|s| holds(who, s)) {
             return Err("assigned_to_other");
         }
@@ -509,7 +439,6 @@ impl Model {
     }
 }
 
-
 // ---------------------------------------------------------------- running a scenario
 
 struct Runner<'w> {
@@ -527,19 +456,12 @@ struct Runner<'w> {
 }
 
 fn mask_roles(pool: &[String], mask: u8) -> Vec<String> {
-    pool.iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, r)| r.clone())
-        .collect()
+    pool.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, r)| r.clone()).collect()
 }
 
 /// The roles a `Fitting` principal needs, and their name if it matters.
 enum Fit {
-    Staff {
-        user: Option<String>,
-        roles: Vec<String>,
-    },
+    Staff { user: Option<String>, roles: Vec<String> },
     Applicant,
     System,
 }
@@ -564,11 +486,7 @@ impl<'w> Runner<'w> {
     }
 
     fn context(&self) -> Context<'w> {
-        Context {
-            definition: self.def,
-            calendar: &self.wf.calendar,
-            at: self.now,
-        }
+        Context { definition: self.def, calendar: &self.wf.calendar, at: self.now }
     }
 
     fn case(&self) -> &Case {
@@ -585,18 +503,14 @@ impl<'w> Runner<'w> {
                             roles.push(role);
                         }
                     }
-                    Principal::Staff {
-                        user: name.unwrap_or_else(|| USERS[*user].to_owned()),
-                        roles,
-                    }
+                    Principal::Staff { user: name.unwrap_or_else(|| USERS[*user].to_owned()), roles }
                 }
                 Fit::Applicant => Principal::Applicant,
                 Fit::System => Principal::System,
             },
-            Who::Staff { user, roles } => Principal::Staff {
-                user: USERS[*user].to_owned(),
-                roles: mask_roles(&self.role_pool, *roles),
-            },
+            Who::Staff { user, roles } => {
+                Principal::Staff { user: USERS[*user].to_owned(), roles: mask_roles(&self.role_pool, *roles) }
+            }
             Who::Applicant => Principal::Applicant,
             Who::System => Principal::System,
         }
@@ -613,16 +527,12 @@ impl<'w> Runner<'w> {
 
     /// A staff member with the current stage's role (or some staff role).
     fn any_role(&self, step: &Step) -> Fit {
-        Fit::Staff {
-            user: None,
-            roles: vec![self.stage_role(step.viewer as usize)],
-        }
+        Fit::Staff { user: None, roles: vec![self.stage_role(step.viewer as usize)] }
     }
 
     fn form(&mut self, quality: Quality, seed: u64) -> (BTreeMap<String, Input>, Validity) {
         let file = self.def.file();
-        self.inputs
-            .make(&file.form.fields, &file.products, "form", quality, seed)
+        self.inputs.make(&file.form.fields, &file.products, "form", quality, seed)
     }
 
     fn pick_action(&self, pick: &Pick) -> String {
@@ -634,11 +544,7 @@ impl<'w> Runner<'w> {
                         || to.kind != StageKind::Terminal
                         || to.outcome == Some(sigap_core::definition::Outcome::Answered)
                 };
-                let here: Vec<&Action> = self
-                    .def
-                    .actions_from(&self.model.stage)
-                    .filter(forward)
-                    .collect();
+                let here: Vec<&Action> = self.def.actions_from(&self.model.stage).filter(forward).collect();
                 if here.is_empty() {
                     let all = &self.def.file().actions;
                     all[i % all.len()].id.clone()
@@ -647,13 +553,7 @@ impl<'w> Runner<'w> {
                 }
             }
             Pick::Any(i) => {
-                let mut ids: Vec<&str> = self
-                    .def
-                    .file()
-                    .actions
-                    .iter()
-                    .map(|a| a.id.as_str())
-                    .collect();
+                let mut ids: Vec<&str> = self.def.file().actions.iter().map(|a| a.id.as_str()).collect();
                 ids.extend(UNKNOWN_ACTIONS);
                 ids[i % ids.len()].to_owned()
             }
@@ -664,26 +564,15 @@ impl<'w> Runner<'w> {
     fn concretise(&mut self, step: &Step) -> (Principal, Command, Validity) {
         let def = self.def;
         match &step.cmd {
-            Cmd::Perform {
-                pick,
-                inputs,
-                form,
-                seed,
-            } => {
+            Cmd::Perform { pick, inputs, form, seed } => {
                 let id = self.pick_action(pick);
                 let action = def.action(&id);
                 let fields = action.map_or(&[][..], |a| &a.inputs[..]);
-                let (map, mut validity) =
-                    self.inputs
-                        .make(fields, &def.file().products, &id, *inputs, *seed);
+                let (map, mut validity) = self.inputs.make(fields, &def.file().products, &id, *inputs, *seed);
                 let form = form.map(|q| self.form(q, seed.rotate_left(17)));
-                if action.is_some_and(|a| a.kind == ActionKind::Amend)
-                    && validity == Validity::Valid
-                {
+                if action.is_some_and(|a| a.kind == ActionKind::Amend) && validity == Validity::Valid {
                     validity = match &form {
-                        None => Validity::Invalid {
-                            field: "form".to_owned(),
-                        },
+                        None => Validity::Invalid { field: "form".to_owned() },
                         Some((_, v)) => v.clone(),
                     };
                 }
@@ -701,35 +590,20 @@ impl<'w> Runner<'w> {
                     }
                     _ => self.any_role(step),
                 };
-                let command = Command::Perform {
-                    action: id,
-                    inputs: map,
-                    form: form.map(|(f, _)| f),
-                };
+                let command = Command::Perform { action: id, inputs: map, form: form.map(|(f, _)| f) };
                 (self.principal(&step.who, fit), command, validity)
             }
             Cmd::Claim => {
                 let fit = self.any_role(step);
-                (
-                    self.principal(&step.who, fit),
-                    Command::Claim,
-                    Validity::Valid,
-                )
+                (self.principal(&step.who, fit), Command::Claim, Validity::Valid)
             }
-            Cmd::Assign {
-                user,
-                roles,
-                fitting,
-            } => {
+            Cmd::Assign { user, roles, fitting } => {
                 let role = self.stage_role(*user);
                 let mut user_roles = mask_roles(&self.role_pool, *roles);
                 if *fitting && !user_roles.contains(&role) {
                     user_roles.push(role);
                 }
-                let command = Command::Assign {
-                    user: USERS[*user].to_owned(),
-                    user_roles,
-                };
+                let command = Command::Assign { user: USERS[*user].to_owned(), user_roles };
                 let fit = self.any_role(step);
                 (self.principal(&step.who, fit), command, Validity::Valid)
             }
@@ -738,11 +612,7 @@ impl<'w> Runner<'w> {
                     user: self.model.assignee.clone(),
                     roles: vec![self.stage_role(step.viewer as usize)],
                 };
-                (
-                    self.principal(&step.who, fit),
-                    Command::Release,
-                    Validity::Valid,
-                )
+                (self.principal(&step.who, fit), Command::Release, Validity::Valid)
             }
             Cmd::AddNote { text, obstacle } => {
                 let n = self.inputs.next();
@@ -750,16 +620,10 @@ impl<'w> Runner<'w> {
                     NoteText::Plain => (format!("catatan internal#{n}."), Validity::Valid),
                     NoteText::Padded => (format!("\n  catatan internal#{n}.  \t"), Validity::Valid),
                     NoteText::Blank => (" \n\t ".to_owned(), invalid("text")),
-                    NoteText::TooLong => (
-                        "x".repeat(sigap_core::engine::MAX_NOTE_CHARS + 1),
-                        invalid("text"),
-                    ),
+                    NoteText::TooLong => ("x".repeat(sigap_core::engine::MAX_NOTE_CHARS + 1), invalid("text")),
                 };
                 let fit = self.any_role(step);
-                let command = Command::AddNote {
-                    text,
-                    obstacle: *obstacle,
-                };
+                let command = Command::AddNote { text, obstacle: *obstacle };
                 (self.principal(&step.who, fit), command, validity)
             }
             Cmd::AddAttachment { described } => {
@@ -772,32 +636,16 @@ impl<'w> Runner<'w> {
                 (self.principal(&step.who, fit), command, Validity::Valid)
             }
             Cmd::RecordSurvey { answers, seed } => {
-                let survey = def
-                    .file()
-                    .survey
-                    .as_ref()
-                    .expect("both workflows have a survey");
-                let (answers, validity) = self.inputs.make(
-                    &survey.questions,
-                    &def.file().products,
-                    "survei",
-                    *answers,
-                    *seed,
-                );
+                let survey = def.file().survey.as_ref().expect("both workflows have a survey");
+                let (answers, validity) =
+                    self.inputs.make(&survey.questions, &def.file().products, "survei", *answers, *seed);
                 let command = Command::RecordSurvey { answers };
                 (self.principal(&step.who, Fit::Applicant), command, validity)
             }
-            Cmd::RecordDeadlines => (
-                self.principal(&step.who, Fit::System),
-                Command::RecordDeadlines,
-                Validity::Valid,
-            ),
+            Cmd::RecordDeadlines => (self.principal(&step.who, Fit::System), Command::RecordDeadlines, Validity::Valid),
             Cmd::Submit { form } => {
                 let (form, validity) = self.form(*form, step.viewer.into());
-                let command = Command::Submit {
-                    case: new_case(2),
-                    form,
-                };
+                let command = Command::Submit { case: new_case(2), form };
                 (self.principal(&step.who, Fit::Applicant), command, validity)
             }
         }
@@ -809,13 +657,7 @@ impl<'w> Runner<'w> {
         command: &Command,
         expected_version: Option<u64>,
     ) -> Result<Vec<Event>, Rejection> {
-        decide(
-            &self.context(),
-            self.case.as_ref(),
-            who,
-            command,
-            expected_version,
-        )
+        decide(&self.context(), self.case.as_ref(), who, command, expected_version)
     }
 
     /// Submissions that must be refused, a command on no case, then the real submission.
@@ -823,18 +665,9 @@ impl<'w> Runner<'w> {
         if let Some((who, quality)) = &scenario.bad_submit {
             let (form, validity) = self.form(*quality, 7);
             let who = self.principal(who, Fit::Applicant);
-            let command = Command::Submit {
-                case: new_case(1),
-                form,
-            };
-            let rejection = self
-                .decide(&who, &command, None)
-                .expect_err("a bad submission is refused");
-            let expected = if who != Principal::Applicant {
-                "not_allowed"
-            } else {
-                "invalid_input"
-            };
+            let command = Command::Submit { case: new_case(1), form };
+            let rejection = self.decide(&who, &command, None).expect_err("a bad submission is refused");
+            let expected = if who != Principal::Applicant { "not_allowed" } else { "invalid_input" };
             assert_eq!(rejection.code(), expected, "{who:?} submits, {validity:?}");
             check_invalid_names(&rejection, &validity);
         }
@@ -843,10 +676,7 @@ impl<'w> Runner<'w> {
 
         let (form, validity) = self.form(Quality::Valid, scenario.start_minutes as u64);
         assert_eq!(validity, Validity::Valid);
-        let command = Command::Submit {
-            case: new_case(1),
-            form,
-        };
+        let command = Command::Submit { case: new_case(1), form };
         let events = self
             .decide(&Principal::Applicant, &command, None)
             .unwrap_or_else(|r| panic!("a valid submission is accepted: {r}"));
@@ -872,9 +702,7 @@ impl<'w> Runner<'w> {
             Version::Stale(k) => Some(version + k),
         };
         let stale = expected_version.is_some_and(|v| v != version);
-        let expect =
-            self.model
-                .predict(self.def, &who, &command, validity == Validity::Valid, stale);
+        let expect = self.model.predict(self.def, &who, &command, validity == Validity::Valid, stale);
         let was_closed = self.model.closed;
         let before = (self.case().version, self.case().head.clone());
         let result = self.decide(&who, &command, expected_version);
@@ -902,14 +730,9 @@ impl<'w> Runner<'w> {
             }
         };
         if was_closed && is_task_command(&command) {
-            assert!(
-                change.is_none(),
-                "{what}: a closed case takes no task command"
-            );
+            assert!(change.is_none(), "{what}: a closed case takes no task command");
         }
-        let changed = change
-            .as_ref()
-            .is_some_and(|(_, events)| !events.is_empty());
+        let changed = change.as_ref().is_some_and(|(_, events)| !events.is_empty());
         if let Some((change, events)) = change {
             let case = self.case.as_mut().expect("the case exists");
             for event in &events {
@@ -923,11 +746,7 @@ impl<'w> Runner<'w> {
             }
         }
         let after = (self.case().version, self.case().head.clone());
-        assert_eq!(
-            before == after,
-            !changed,
-            "{what}: the version and head move exactly when events are recorded"
-        );
+        assert_eq!(before == after, !changed, "{what}: the version and head move exactly when events are recorded");
         self.check_state();
         let viewer = mask_roles(&self.role_pool, step.viewer);
         self.check_staff_view(&viewer);
@@ -955,16 +774,11 @@ impl<'w> Runner<'w> {
 
     /// New events continue the chain: next sequence numbers, linked hashes, this case.
     fn check_sealed(&self, events: &[Event]) {
-        let (mut seq, mut prev) = self.case.as_ref().map_or_else(
-            || (0, history::GENESIS.to_owned()),
-            |c| (c.version, c.head.clone()),
-        );
+        let (mut seq, mut prev) =
+            self.case.as_ref().map_or_else(|| (0, history::GENESIS.to_owned()), |c| (c.version, c.head.clone()));
         for event in events {
             seq += 1;
-            assert_eq!(
-                event.seq, seq,
-                "events are numbered on from the case's version"
-            );
+            assert_eq!(event.seq, seq, "events are numbered on from the case's version");
             assert_eq!(event.prev, prev, "event {seq} links to the head");
             assert_eq!(event.at, self.now, "events carry the command's instant");
             prev = event.hash.clone();
@@ -986,10 +800,7 @@ impl<'w> Runner<'w> {
             }
         };
         let only = |matches: bool| {
-            assert!(
-                events.len() == 1 && matches,
-                "{what}: expected one event for {change:?}, got {events:#?}"
-            );
+            assert!(events.len() == 1 && matches, "{what}: expected one event for {change:?}, got {events:#?}");
         };
         match change {
             Change::Moved { action, to } => {
@@ -1007,16 +818,8 @@ impl<'w> Runner<'w> {
                     panic!("{what}: a move starts with ActionPerformed: {events:#?}")
                 };
                 let target = self.def.stage(to).expect("targets exist");
-                assert_eq!(
-                    (done, from, entered),
-                    (action, &self.model.stage, to),
-                    "{what}"
-                );
-                assert_eq!(
-                    (*to_kind, *outcome),
-                    (target.kind, target.outcome),
-                    "{what}"
-                );
+                assert_eq!((done, from, entered), (action, &self.model.stage, to), "{what}");
+                assert_eq!((*to_kind, *outcome), (target.kind, target.outcome), "{what}");
                 let definition = self.def.action(action).expect("known action");
                 let mut expected_public: Vec<&String> = definition
                     .inputs
@@ -1030,10 +833,7 @@ impl<'w> Runner<'w> {
                 assert_eq!(recorded_public, expected_public, "{what}");
                 if definition.kind == ActionKind::Answer {
                     assert!(
-                        matches!(
-                            events.get(1).map(|e| &e.kind),
-                            Some(EventKind::Answered { .. })
-                        ),
+                        matches!(events.get(1).map(|e| &e.kind), Some(EventKind::Answered { .. })),
                         "{what}: an answer is recorded after the action"
                     );
                     rest(2);
@@ -1067,14 +867,10 @@ impl<'w> Runner<'w> {
     /// After the deadline scan nothing due now is left unrecorded, and a second scan records nothing.
     fn check_deadlines_recorded(&self, what: &str) {
         for clock in &self.case().clocks {
-            assert!(
-                clock.next_deadline().is_none_or(|d| d > self.now),
-                "{what}: {clock:?} still has a deadline due"
-            );
+            assert!(clock.next_deadline().is_none_or(|d| d > self.now), "{what}: {clock:?} still has a deadline due");
         }
-        let again = self
-            .decide(&Principal::System, &Command::RecordDeadlines, None)
-            .expect("the system records deadlines");
+        let again =
+            self.decide(&Principal::System, &Command::RecordDeadlines, None).expect("the system records deadlines");
         assert!(again.is_empty(), "{what}: a second scan records {again:#?}");
     }
 
@@ -1087,14 +883,9 @@ impl<'w> Runner<'w> {
             .unwrap_or_else(|e| panic!("the history verifies: {e}"));
         for (i, event) in self.events.iter().enumerate() {
             assert_eq!(event.seq, i as u64 + 1, "sequence numbers are gapless");
-            if let EventKind::ActionPerformed {
-                action, from, to, ..
-            } = &event.kind
-            {
+            if let EventKind::ActionPerformed { action, from, to, .. } = &event.kind {
                 let edge = self.def.action(action).is_some_and(|a| {
-                    a.kind != ActionKind::Submit
-                        && a.from.ids().contains(&from.as_str())
-                        && a.to == *to
+                    a.kind != ActionKind::Submit && a.from.ids().contains(&from.as_str()) && a.to == *to
                 });
                 assert!(edge, "{action}: {from} → {to} is an edge of the definition");
             }
@@ -1111,58 +902,35 @@ impl<'w> Runner<'w> {
     /// standard has its clock running; no clock is live twice.
     fn check_clocks(&self) {
         let case = self.case();
-        let overall: Vec<&Clock> = case
-            .clocks
-            .iter()
-            .filter(|c| c.key == ClockKey::Overall)
-            .collect();
+        let overall: Vec<&Clock> = case.clocks.iter().filter(|c| c.key == ClockKey::Overall).collect();
         assert_eq!(overall.len(), 1, "one overall clock");
         let overall = overall[0];
         match case.status {
             Status::Open => assert!(overall.is_running(), "{overall:?} runs while open"),
-            Status::Waiting => assert!(
-                !overall.is_running() && !overall.is_stopped(),
-                "{overall:?} pauses while waiting"
-            ),
+            Status::Waiting => {
+                assert!(!overall.is_running() && !overall.is_stopped(), "{overall:?} pauses while waiting")
+            }
             Status::Closed => assert!(overall.is_stopped(), "{overall:?} stops at the close"),
         }
         for clock in &case.clocks {
-            let live = case
-                .clocks
-                .iter()
-                .filter(|c| c.key == clock.key && !c.is_stopped())
-                .count();
+            let live = case.clocks.iter().filter(|c| c.key == clock.key && !c.is_stopped()).count();
             assert!(live <= 1, "{:?} is live {live} times", clock.key);
             if case.status != Status::Open {
-                assert!(
-                    !clock.is_running(),
-                    "{clock:?} runs while the case is {:?}",
-                    case.status
-                );
+                assert!(!clock.is_running(), "{clock:?} runs while the case is {:?}", case.status);
             }
         }
         let stage = self.def.stage(&case.stage).expect("stage exists");
         if stage.kind == StageKind::Task && stage.time_standard.is_some() {
-            assert!(
-                case.stage_clock().is_some_and(Clock::is_running),
-                "the clock of {} runs",
-                case.stage
-            );
+            assert!(case.stage_clock().is_some_and(Clock::is_running), "the clock of {} runs", case.stage);
         }
     }
 
     /// A staff member with `roles` sees no value of a form field their roles do not read.
     fn check_staff_view(&self, roles: &[String]) {
         let case = self.case();
-        let principal = Principal::Staff {
-            user: "pemeriksa".to_owned(),
-            roles: roles.to_vec(),
-        };
+        let principal = Principal::Staff { user: "pemeriksa".to_owned(), roles: roles.to_vec() };
         let view = access::staff_view(self.def, case, &self.events, &principal, self.now);
-        assert!(
-            !access::history_leaks(self.def, case, roles, &view.history),
-            "history_leaks for {roles:?}"
-        );
+        assert!(!access::history_leaks(self.def, case, roles, &view.history), "history_leaks for {roles:?}");
         let unreadable: Vec<&str> = self
             .def
             .file()
@@ -1176,16 +944,8 @@ impl<'w> Runner<'w> {
             .map(|f| f.id.as_str())
             .collect();
         let marker = &self.def.file().visibility.redacted;
-        for field in view
-            .form
-            .iter()
-            .filter(|f| unreadable.contains(&f.id.as_str()))
-        {
-            assert!(
-                field.files.is_empty(),
-                "{roles:?} sees the files of {}",
-                field.id
-            );
+        for field in view.form.iter().filter(|f| unreadable.contains(&f.id.as_str())) {
+            assert!(field.files.is_empty(), "{roles:?} sees the files of {}", field.id);
             assert!(
                 field.value.as_ref().is_none_or(|v| v == marker),
                 "{roles:?} sees {} = {:?}",
@@ -1196,10 +956,7 @@ impl<'w> Runner<'w> {
         }
         for attachment in &view.attachments {
             assert!(
-                attachment
-                    .form_field
-                    .as_deref()
-                    .is_none_or(|f| !unreadable.contains(&f)),
+                attachment.form_field.as_deref().is_none_or(|f| !unreadable.contains(&f)),
                 "{roles:?} sees the attachment {attachment:?}"
             );
         }
@@ -1241,27 +998,19 @@ impl<'w> Runner<'w> {
             }
         }
         for user in USERS {
-            assert!(
-                !json.contains(user),
-                "the applicant sees who acted ({user})"
-            );
+            assert!(!json.contains(user), "the applicant sees who acted ({user})");
         }
     }
 }
 
 fn invalid(field: &str) -> Validity {
-    Validity::Invalid {
-        field: field.to_owned(),
-    }
+    Validity::Invalid { field: field.to_owned() }
 }
 
 /// An `invalid_input` rejection names the field the generator broke.
 fn check_invalid_names(rejection: &Rejection, validity: &Validity) {
     if let (Rejection::Invalid { errors }, Validity::Invalid { field }) = (rejection, validity) {
-        assert!(
-            errors.iter().any(|e| &e.field == field),
-            "the errors name `{field}`: {errors:?}"
-        );
+        assert!(errors.iter().any(|e| &e.field == field), "the errors name `{field}`: {errors:?}");
     }
 }
 
@@ -1273,10 +1022,7 @@ fn check_actor(what: &str, who: &Principal, actor: &Actor) {
         (Principal::Staff { user, .. }, Actor::Staff { user: u, role }) => {
             assert_eq!(user, u, "{what}");
             if let Some(role) = role {
-                assert!(
-                    holds(who, role),
-                    "{what}: recorded as acting as `{role}`, a role they do not hold"
-                );
+                assert!(holds(who, role), "{what}: recorded as acting as `{role}`, a role they do not hold");
             }
         }
         _ => panic!("{what}: recorded as {actor:?}"),
@@ -1285,20 +1031,17 @@ fn check_actor(what: &str, who: &Principal, actor: &Actor) {
 
 /// Whether the applicant may read an action's input: marked public, or a file of the answer.
 fn is_public_input(action: &Action, input: &str) -> bool {
-    action.inputs.iter().any(|f| {
-        f.id == input
-            && (f.public || (action.kind == ActionKind::Answer && f.kind == FieldKind::File))
-    })
+    action
+        .inputs
+        .iter()
+        .any(|f| f.id == input && (f.public || (action.kind == ActionKind::Answer && f.kind == FieldKind::File)))
 }
 
 /// Texts of a value that must not appear where it is hidden.
 fn needles(value: &Value) -> Vec<String> {
     match value {
         Value::Text(text) => vec![text.clone()],
-        Value::Files(files) => files
-            .iter()
-            .flat_map(|f| [f.id.clone(), f.name.clone()])
-            .collect(),
+        Value::Files(files) => files.iter().flat_map(|f| [f.id.clone(), f.name.clone()]).collect(),
         Value::Bool(_) | Value::Number(_) | Value::Date(_) | Value::Choice(_) => Vec::new(),
     }
 }
@@ -1316,10 +1059,7 @@ fn is_clock_event(kind: &EventKind) -> bool {
 }
 
 fn is_task_command(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Perform { .. } | Command::Claim | Command::Assign { .. } | Command::Release
-    )
+    matches!(command, Command::Perform { .. } | Command::Claim | Command::Assign { .. } | Command::Release)
 }
 
 fn describe(command: &Command) -> String {

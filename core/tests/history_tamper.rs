@@ -23,9 +23,7 @@ use proptest::sample::Index;
 use serde_json::Value as Json;
 use sigap_core::definition::FileType;
 use sigap_core::engine::history::{self, ChainError, ChainProblem, GENESIS};
-use sigap_core::engine::{
-    Actor, Case, CaseId, Command, Context, EVENT_FORMAT, Event, EventKind, Principal, decide,
-};
+use sigap_core::engine::{Actor, Case, CaseId, Command, Context, EVENT_FORMAT, Event, EventKind, Principal, decide};
 use sigap_core::form::Input;
 use sigap_core::workflow::Workflow;
 
@@ -52,18 +50,12 @@ fn intake_form(phone: &str, documents: Vec<sigap_core::form::FileRef>) -> BTreeM
         ("nama", text("Rahmat Hidayat")),
         ("nip", text("19820414 200604 1 003")),
         ("jabatan", text("Pejabat Pembuat Komitmen")),
-        (
-            "unit_kerja",
-            text("Dinas Pekerjaan Umum dan Penataan Ruang"),
-        ),
+        ("unit_kerja", text("Dinas Pekerjaan Umum dan Penataan Ruang")),
         ("alamat", text("Jalan Khatib Sulaiman No. 7, Padang")),
         ("telepon", text(phone)),
         ("email", text("rahmat.hidayat@sumbarprov.go.id")),
         ("kategori", text("pengadaan")),
-        (
-            "pokok_masalah",
-            text("Pemutusan kontrak penyedia jasa konstruksi"),
-        ),
+        ("pokok_masalah", text("Pemutusan kontrak penyedia jasa konstruksi")),
         (
             "uraian",
             text(
@@ -71,21 +63,14 @@ fn intake_form(phone: &str, documents: Vec<sigap_core::form::FileRef>) -> BTreeM
                  dan pencairan jaminan pelaksanaan.",
             ),
         ),
-        (
-            "pertanyaan",
-            text("Apakah pemutusan kontrak sepihak dapat dilakukan tanpa adendum?"),
-        ),
+        ("pertanyaan", text("Apakah pemutusan kontrak sepihak dapat dilakukan tanpa adendum?")),
         ("dokumen", Input::Files(documents)),
         ("persetujuan", Input::Bool(true)),
     ])
 }
 
 fn perform(action: &str, pairs: BTreeMap<String, Input>) -> Command {
-    Command::Perform {
-        action: action.to_owned(),
-        inputs: pairs,
-        form: None,
-    }
+    Command::Perform { action: action.to_owned(), inputs: pairs, form: None }
 }
 
 /// Runs the commands of one procedure through the engine, each of which must be accepted.
@@ -97,11 +82,7 @@ struct Recorder {
 
 impl Recorder {
     fn act(&mut self, at: DateTime<Utc>, who: &Principal, command: &Command) {
-        let context = Context {
-            definition: &self.workflow.definition,
-            calendar: &self.workflow.calendar,
-            at,
-        };
+        let context = Context { definition: &self.workflow.definition, calendar: &self.workflow.calendar, at };
         let events = decide(&context, self.case.as_ref(), who, command, None)
             .unwrap_or_else(|r| panic!("{} by {who:?} at {at}: {r}", command.name()));
         for event in &events {
@@ -121,38 +102,25 @@ fn procedure() -> Procedure {
     let andi = Principal::staff("andi", &["kepala_bagian"]);
     let applicant = Principal::Applicant;
     let system = Principal::System;
-    let mut r = Recorder {
-        workflow: load_workflow(engine_support::SUMBAR),
-        events: Vec::new(),
-        case: None,
-    };
+    let mut r = Recorder { workflow: load_workflow(engine_support::SUMBAR), events: Vec::new(), case: None };
     let first_document = file_ref(1, FileType::Pdf);
     r.act(
         wib("2026-02-02 09:00"),
         &applicant,
-        &Command::Submit {
-            case: new_case(1),
-            form: intake_form("0812 3456 7890", vec![first_document.clone()]),
-        },
+        &Command::Submit { case: new_case(1), form: intake_form("0812 3456 7890", vec![first_document.clone()]) },
     );
     r.act(wib("2026-02-02 09:10"), &rina, &Command::Claim);
     r.act(
         wib("2026-02-02 09:20"),
         &rina,
-        &Command::AddNote {
-            text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(),
-            obstacle: true,
-        },
+        &Command::AddNote { text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(), obstacle: true },
     );
     r.act(
         wib("2026-02-02 09:25"),
         &rina,
         &perform(
             "minta_kelengkapan",
-            inputs([(
-                "kekurangan",
-                text("Mohon lampirkan kontrak dan surat teguran kepada penyedia."),
-            )]),
+            inputs([("kekurangan", text("Mohon lampirkan kontrak dan surat teguran kepada penyedia."))]),
         ),
     );
     r.act(
@@ -161,10 +129,7 @@ fn procedure() -> Procedure {
         &Command::Perform {
             action: "lengkapi".to_owned(),
             inputs: BTreeMap::new(),
-            form: Some(intake_form(
-                "0813 6612 3456",
-                vec![first_document, file_ref(2, FileType::Pdf)],
-            )),
+            form: Some(intake_form("0813 6612 3456", vec![first_document, file_ref(2, FileType::Pdf)])),
         },
     );
     r.act(
@@ -179,10 +144,7 @@ fn procedure() -> Procedure {
     r.act(
         wib("2026-02-03 10:45"),
         &budi,
-        &perform(
-            "teruskan",
-            inputs([("catatan", text("Lengkap; dalam ruang lingkup layanan."))]),
-        ),
+        &perform("teruskan", inputs([("catatan", text("Lengkap; dalam ruang lingkup layanan."))])),
     );
     r.act(wib("2026-02-03 11:00"), &sari, &Command::Claim);
     r.act(
@@ -191,14 +153,8 @@ fn procedure() -> Procedure {
         &perform(
             "ajukan_draf",
             inputs([
-                (
-                    "dokumen_kajian",
-                    Input::Files(vec![file_ref(4, FileType::Docx)]),
-                ),
-                (
-                    "ringkasan",
-                    text("Pemutusan sepihak dimungkinkan setelah teguran ketiga."),
-                ),
+                ("dokumen_kajian", Input::Files(vec![file_ref(4, FileType::Docx)])),
+                ("ringkasan", text("Pemutusan sepihak dimungkinkan setelah teguran ketiga.")),
             ]),
         ),
     );
@@ -207,10 +163,7 @@ fn procedure() -> Procedure {
         &andi,
         &perform(
             "kembalikan_draf",
-            inputs([(
-                "catatan_perbaikan",
-                text("Tambahkan dasar hukum Perpres 16/2018 pasal 93."),
-            )]),
+            inputs([("catatan_perbaikan", text("Tambahkan dasar hukum Perpres 16/2018 pasal 93."))]),
         ),
     );
     r.act(
@@ -224,26 +177,13 @@ fn procedure() -> Procedure {
     r.act(
         wib("2026-02-05 14:00"),
         &sari,
-        &perform(
-            "ajukan_draf",
-            inputs([(
-                "dokumen_kajian",
-                Input::Files(vec![file_ref(5, FileType::Pdf)]),
-            )]),
-        ),
+        &perform("ajukan_draf", inputs([("dokumen_kajian", Input::Files(vec![file_ref(5, FileType::Pdf)]))])),
     );
-    r.act(
-        wib("2026-02-06 10:00"),
-        &andi,
-        &perform("setujui", inputs([("catatan", text("Disetujui."))])),
-    );
+    r.act(wib("2026-02-06 10:00"), &andi, &perform("setujui", inputs([("catatan", text("Disetujui."))])));
     r.act(
         wib("2026-02-06 10:30"),
         &andi,
-        &Command::Assign {
-            user: "rina".to_owned(),
-            user_roles: vec!["pokja_dokumentasi".to_owned()],
-        },
+        &Command::Assign { user: "rina".to_owned(), user_roles: vec!["pokja_dokumentasi".to_owned()] },
     );
     r.act(
         wib("2026-02-06 11:00"),
@@ -252,14 +192,8 @@ fn procedure() -> Procedure {
             "kirim_jawaban",
             inputs([
                 ("produk", text("pendapat_hukum")),
-                (
-                    "dokumen_jawaban",
-                    Input::Files(vec![file_ref(6, FileType::Pdf)]),
-                ),
-                (
-                    "ringkasan_jawaban",
-                    text("Pendapat hukum terlampir; pemutusan kontrak dapat dilakukan."),
-                ),
+                ("dokumen_jawaban", Input::Files(vec![file_ref(6, FileType::Pdf)])),
+                ("ringkasan_jawaban", text("Pendapat hukum terlampir; pemutusan kontrak dapat dilakukan.")),
             ]),
         ),
     );
@@ -277,10 +211,7 @@ fn procedure() -> Procedure {
             ]),
         },
     );
-    Procedure {
-        events: r.events,
-        case: r.case.expect("the case exists"),
-    }
+    Procedure { events: r.events, case: r.case.expect("the case exists") }
 }
 
 fn case_id() -> &'static CaseId {
@@ -297,18 +228,10 @@ fn len() -> usize {
 
 /// Both checks refuse `events`, naming this event with this problem.
 fn assert_named(events: &[Event], position: usize, seq: u64, problem: ChainProblem) {
-    let expected = ChainError {
-        case: case_id().clone(),
-        position,
-        seq,
-        problem,
-    };
+    let expected = ChainError { case: case_id().clone(), position, seq, problem };
     assert_eq!(history::verify(case_id(), events), Err(expected.clone()));
     let case = &PROCEDURE.case;
-    assert_eq!(
-        history::verify_against(case_id(), events, case.version, &case.head),
-        Err(expected)
-    );
+    assert_eq!(history::verify_against(case_id(), events, case.version, &case.head), Err(expected));
 }
 
 /// `verify` accepts `events` as a chain; only `verify_against` refuses it, at its end.
@@ -316,8 +239,8 @@ fn assert_caught_only_against_the_case(events: &[Event], problem: ChainProblem) 
     let head = history::verify(case_id(), events).expect("a well-formed chain");
     assert_eq!(head, events.last().map_or(GENESIS, |e| e.hash.as_str()));
     let case = &PROCEDURE.case;
-    let error = history::verify_against(case_id(), events, case.version, &case.head)
-        .expect_err("the case records another end");
+    let error =
+        history::verify_against(case_id(), events, case.version, &case.head).expect_err("the case records another end");
     assert_eq!(
         error,
         ChainError {
@@ -332,11 +255,7 @@ fn assert_caught_only_against_the_case(events: &[Event], problem: ChainProblem) 
 /// A 64-hex string that is none of `avoid`.
 fn other_hex(seed: u64, avoid: &str) -> String {
     let candidate = format!("{:064x}", u128::from(seed) << 1 | 1);
-    if candidate == avoid {
-        format!("{:064x}", u128::from(seed) << 1)
-    } else {
-        candidate
-    }
+    if candidate == avoid { format!("{:064x}", u128::from(seed) << 1) } else { candidate }
 }
 
 // ---------------------------------------------------------------- editing inside an event
@@ -369,18 +288,12 @@ fn leaf_edits(value: &Json) -> Vec<Json> {
             let mut edits = vec![Json::String(format!("{s}x"))];
             if let Ok(instant) = DateTime::parse_from_rfc3339(s) {
                 let later = instant + TimeDelta::seconds(1);
-                edits.push(Json::String(
-                    later.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                ));
+                edits.push(Json::String(later.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)));
             }
             edits.push(serde_json::json!({ "stage": s }));
             edits
         }
-        Json::Number(n) => n
-            .as_i64()
-            .map(|n| Json::from(n.wrapping_add(1)))
-            .into_iter()
-            .collect(),
+        Json::Number(n) => n.as_i64().map(|n| Json::from(n.wrapping_add(1))).into_iter().collect(),
         Json::Bool(b) => vec![Json::Bool(!b)],
         Json::Null => Vec::new(),
     }
@@ -399,18 +312,9 @@ fn kind_edits(kind: &EventKind) -> Vec<EventKind> {
 /// Other actors: each value of this one changed, or another kind of actor.
 fn actor_edits(actor: &Actor) -> Vec<Actor> {
     let json = serde_json::to_value(actor).expect("actors serialise");
-    let mut edits: Vec<Actor> = leaf_edits(&json)
-        .into_iter()
-        .filter_map(|edited| serde_json::from_value(edited).ok())
-        .collect();
-    edits.extend([
-        Actor::Applicant,
-        Actor::System,
-        Actor::Staff {
-            user: "penyusup".to_owned(),
-            role: None,
-        },
-    ]);
+    let mut edits: Vec<Actor> =
+        leaf_edits(&json).into_iter().filter_map(|edited| serde_json::from_value(edited).ok()).collect();
+    edits.extend([Actor::Applicant, Actor::System, Actor::Staff { user: "penyusup".to_owned(), role: None }]);
     edits.retain(|edited| edited != actor);
     edits
 }
@@ -420,10 +324,7 @@ fn the_untouched_history_verifies() {
     let case = &PROCEDURE.case;
     let events = events();
     assert_eq!(history::verify(case_id(), &events), Ok(case.head.clone()));
-    assert_eq!(
-        history::verify_against(case_id(), &events, case.version, &case.head),
-        Ok(())
-    );
+    assert_eq!(history::verify_against(case_id(), &events, case.version, &case.head), Ok(()));
     assert_eq!(Case::fold(&events).as_ref(), Ok(case));
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.name()).collect();
     for kind in [
@@ -442,10 +343,7 @@ fn the_untouched_history_verifies() {
         "clock_warned",
         "clock_breached",
     ] {
-        assert!(
-            kinds.contains(&kind),
-            "the procedure records {kind}: {kinds:?}"
-        );
+        assert!(kinds.contains(&kind), "the procedure records {kind}: {kinds:?}");
     }
     assert_eq!(case.stage, "selesai");
     assert!(case.survey.is_some());

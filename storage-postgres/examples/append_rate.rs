@@ -28,9 +28,7 @@ const CASES_PER_CLIENT: u64 = 4;
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let url = args
-        .next()
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/sigap_bench".to_owned());
+    let url = args.next().unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/sigap_bench".to_owned());
     let seconds: u64 = args.next().map_or(10, |s| s.parse().expect("seconds"));
     let mut clients: Vec<usize> = args.map(|s| s.parse().expect("a client count")).collect();
     if clients.is_empty() {
@@ -39,23 +37,15 @@ async fn main() {
     let most = clients.iter().copied().max().unwrap_or(1);
     let store = PgStore::connect(
         &url,
-        PgOptions {
-            max_connections: u32::try_from(most).unwrap_or(u32::MAX),
-            ..PgOptions::default()
-        },
+        PgOptions { max_connections: u32::try_from(most).unwrap_or(u32::MAX), ..PgOptions::default() },
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     let store: Arc<dyn Store> = Arc::new(store);
     let service = Arc::new(fixture_service(store).await);
     // Case numbers never repeat across runs on the same database.
-    let base = u64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis(),
-    )
-    .unwrap()
+    let base = u64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis())
+        .unwrap()
         % 1_000_000_000
         * 1_000;
     let mut next = base;
@@ -76,21 +66,9 @@ async fn main() {
                 let mut i = 0usize;
                 while Instant::now() < until {
                     let id = &mine[i % mine.len()];
-                    let command = if (i / mine.len()).is_multiple_of(2) {
-                        Command::Claim
-                    } else {
-                        Command::Release
-                    };
+                    let command = if (i / mine.len()).is_multiple_of(2) { Command::Claim } else { Command::Release };
                     let outcome = service
-                        .execute(
-                            "org-uji",
-                            id,
-                            &staff,
-                            &command,
-                            None,
-                            None,
-                            at("2026-12-01 09:10"),
-                        )
+                        .execute("org-uji", id, &staff, &command, None, None, at("2026-12-01 09:10"))
                         .await
                         .unwrap_or_else(|e| panic!("{e}"));
                     assert!(matches!(outcome, Outcome::Applied { .. }), "{outcome:?}");

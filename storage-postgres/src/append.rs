@@ -31,8 +31,7 @@ use crate::rows::{enum_text, to_i64};
 
 /// Starts a durable transaction whatever the server's or role's default
 /// `synchronous_commit`: `Ok` from `append` means the WAL is on disk.
-pub(crate) const BEGIN_DURABLE: &str =
-    "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on";
+pub(crate) const BEGIN_DURABLE: &str = "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on";
 
 /// Everything an append writes, serialised before the transaction starts.
 struct Rows {
@@ -47,15 +46,10 @@ struct Rows {
 pub(crate) async fn append(pool: &PgPool, append: Append) -> Result<(), StorageError> {
     check_append(&append)?;
     let rows = Rows {
-        state: serde_json::to_string(&append.state)
-            .map_err(|e| corrupt("the case's projection", e))?,
+        state: serde_json::to_string(&append.state).map_err(|e| corrupt("the case's projection", e))?,
         version: to_i64("version", append.state.version)?,
         expected: to_i64("expected version", append.expected_version)?,
-        seqs: append
-            .events
-            .iter()
-            .map(|e| to_i64("sequence number", e.seq))
-            .collect::<Result<_, _>>()?,
+        seqs: append.events.iter().map(|e| to_i64("sequence number", e.seq)).collect::<Result<_, _>>()?,
         hashes: append.events.iter().map(|e| e.hash.clone()).collect(),
         bodies: append
             .events
@@ -63,14 +57,8 @@ pub(crate) async fn append(pool: &PgPool, append: Append) -> Result<(), StorageE
             .map(|e| serde_json::to_string(e).map_err(|e| corrupt("an event", e)))
             .collect::<Result<_, _>>()?,
     };
-    let doing = format!(
-        "appending to case {} of {}",
-        append.case, append.organisation
-    );
-    let mut tx = pool
-        .begin_with(BEGIN_DURABLE)
-        .await
-        .map_err(|e| from_sqlx(&doing, e))?;
+    let doing = format!("appending to case {} of {}", append.case, append.organisation);
+    let mut tx = pool.begin_with(BEGIN_DURABLE).await.map_err(|e| from_sqlx(&doing, e))?;
     swap_version(&mut tx, &append, &rows).await?;
     sqlx::query(
         "INSERT INTO events (organisation, case_id, seq, hash, body) \
@@ -87,18 +75,12 @@ pub(crate) async fn append(pool: &PgPool, append: Append) -> Result<(), StorageE
     .map_err(|e| from_sqlx(&doing, e))?;
     write_outbox(&mut tx, &append, &doing).await?;
     write_idempotency(&mut tx, &append, &doing).await?;
-    write_summary(&mut tx, &append)
-        .await
-        .map_err(|e| from_sqlx(&doing, e))?;
+    write_summary(&mut tx, &append).await.map_err(|e| from_sqlx(&doing, e))?;
     tx.commit().await.map_err(|e| from_sqlx(&doing, e))
 }
 
 /// Step 1: create the case row, or move its version on; `Conflict` if it moved.
-async fn swap_version(
-    tx: &mut PgConnection,
-    append: &Append,
-    rows: &Rows,
-) -> Result<(), StorageError> {
+async fn swap_version(tx: &mut PgConnection, append: &Append, rows: &Rows) -> Result<(), StorageError> {
     let doing = format!("writing case {} of {}", append.case, append.organisation);
     let db = |e| from_sqlx(&doing, e);
     let swapped = if append.expected_version == 0 {
@@ -133,33 +115,24 @@ async fn swap_version(
     if swapped == 1 {
         return Ok(());
     }
-    let current: Option<i64> =
-        sqlx::query_scalar("SELECT version FROM cases WHERE organisation = $1 AND case_id = $2")
-            .bind(&append.organisation)
-            .bind(append.case.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
+    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM cases WHERE organisation = $1 AND case_id = $2")
+        .bind(&append.organisation)
+        .bind(append.case.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
     Err(StorageError::conflict(match current {
-        None if append.expected_version == 0 => format!(
-            "tracking code {} is in use by another case",
-            append.state.tracking_code
-        ),
-        current => format!(
-            "case {} is at version {}, not {}",
-            append.case,
-            current.unwrap_or(0),
-            append.expected_version
-        ),
+        None if append.expected_version == 0 => {
+            format!("tracking code {} is in use by another case", append.state.tracking_code)
+        }
+        current => {
+            format!("case {} is at version {}, not {}", append.case, current.unwrap_or(0), append.expected_version)
+        }
     }))
 }
 
 /// Step 3: the outbox items.
-async fn write_outbox(
-    tx: &mut PgConnection,
-    append: &Append,
-    doing: &str,
-) -> Result<(), StorageError> {
+async fn write_outbox(tx: &mut PgConnection, append: &Append, doing: &str) -> Result<(), StorageError> {
     if append.outbox.is_empty() {
         return Ok(());
     }
@@ -170,9 +143,7 @@ async fn write_outbox(
     for item in items {
         seqs.push(to_i64("outbox seq", item.seq)?);
         attempts.push(i32::try_from(item.attempts).unwrap_or(i32::MAX));
-        messages.push(
-            serde_json::to_string(&item.message).map_err(|e| corrupt("an outbox message", e))?,
-        );
+        messages.push(serde_json::to_string(&item.message).map_err(|e| corrupt("an outbox message", e))?);
     }
     let written = sqlx::query(
         "INSERT INTO outbox (id, organisation, case_id, seq, created_at, available_at, \
@@ -183,23 +154,13 @@ async fn write_outbox(
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>())
-    .bind(
-        items
-            .iter()
-            .map(|i| i.organisation.as_str())
-            .collect::<Vec<_>>(),
-    )
+    .bind(items.iter().map(|i| i.organisation.as_str()).collect::<Vec<_>>())
     .bind(items.iter().map(|i| i.case.as_str()).collect::<Vec<_>>())
     .bind(&seqs)
     .bind(items.iter().map(|i| i.created_at).collect::<Vec<_>>())
     .bind(items.iter().map(|i| i.available_at).collect::<Vec<_>>())
     .bind(&attempts)
-    .bind(
-        items
-            .iter()
-            .map(|i| i.last_error.as_deref())
-            .collect::<Vec<_>>(),
-    )
+    .bind(items.iter().map(|i| i.last_error.as_deref()).collect::<Vec<_>>())
     .bind(&messages)
     .execute(&mut *tx)
     .await
@@ -208,19 +169,12 @@ async fn write_outbox(
     if written == items.len() as u64 {
         Ok(())
     } else {
-        Err(StorageError::conflict(format!(
-            "an outbox item of case {} exists already",
-            append.case
-        )))
+        Err(StorageError::conflict(format!("an outbox item of case {} exists already", append.case)))
     }
 }
 
 /// Step 4: the idempotency record.
-async fn write_idempotency(
-    tx: &mut PgConnection,
-    append: &Append,
-    doing: &str,
-) -> Result<(), StorageError> {
+async fn write_idempotency(tx: &mut PgConnection, append: &Append, doing: &str) -> Result<(), StorageError> {
     let Some(record) = &append.idempotency else {
         return Ok(());
     };
@@ -241,10 +195,7 @@ async fn write_idempotency(
     if written == 1 {
         Ok(())
     } else {
-        Err(StorageError::conflict(format!(
-            "idempotency key {} was used already",
-            record.key
-        )))
+        Err(StorageError::conflict(format!("idempotency key {} was used already", record.key)))
     }
 }
 

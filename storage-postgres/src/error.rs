@@ -43,11 +43,7 @@ pub(crate) fn from_sqlx(doing: &str, error: sqlx::Error) -> StorageError {
         _ => ErrorKind::Unavailable,
     };
     let detail = match error {
-        sqlx::Error::Database(db) => format!(
-            "{} (SQLSTATE {})",
-            db.message(),
-            db.code().as_deref().unwrap_or("none")
-        ),
+        sqlx::Error::Database(db) => format!("{} (SQLSTATE {})", db.message(), db.code().as_deref().unwrap_or("none")),
         other => other.to_string(),
     };
     StorageError::new(kind, format!("{doing}: {detail}"))
@@ -72,10 +68,9 @@ pub(crate) fn from_migrate(place: &str, newest_known: i64, error: MigrateError) 
             "schema migration {version} in the database at {place} was left half applied"
         )),
         MigrateError::Execute(e) => from_sqlx(&format!("migrating the schema at {place}"), e),
-        MigrateError::ExecuteMigration(e, version) => from_sqlx(
-            &format!("applying schema migration {version} at {place}"),
-            e,
-        ),
+        MigrateError::ExecuteMigration(e, version) => {
+            from_sqlx(&format!("applying schema migration {version} at {place}"), e)
+        }
         other => StorageError::corrupt(format!("migrating the schema at {place}: {other}")),
     }
 }
@@ -112,26 +107,16 @@ mod tests {
 
     #[test]
     fn transport_failures_are_unavailable() {
-        let io = sqlx::Error::Io(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "reset",
-        ));
+        let io = sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset"));
         let error = from_sqlx("reading case X", io);
         assert_eq!(error.kind(), ErrorKind::Unavailable);
         assert!(error.message().starts_with("reading case X: "), "{error}");
-        assert_eq!(
-            from_sqlx("x", sqlx::Error::PoolTimedOut).kind(),
-            ErrorKind::Unavailable
-        );
+        assert_eq!(from_sqlx("x", sqlx::Error::PoolTimedOut).kind(), ErrorKind::Unavailable);
     }
 
     #[test]
     fn a_migration_unknown_to_this_build_is_a_newer_schema() {
-        let error = from_migrate(
-            "db@host:5432",
-            20260101000000,
-            MigrateError::VersionMissing(20991231000000),
-        );
+        let error = from_migrate("db@host:5432", 20260101000000, MigrateError::VersionMissing(20991231000000));
         assert_eq!(error.kind(), ErrorKind::SchemaTooNew);
         assert!(error.message().contains("20991231000000"), "{error}");
     }

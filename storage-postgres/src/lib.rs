@@ -85,9 +85,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, TrackingCode};
 use sigap_core::storage::memory::check_blob;
-use sigap_core::storage::{
-    Append, CaseQuery, CaseSummary, ErrorKind, Idempotency, OutboxItem, StorageError, Store,
-};
+use sigap_core::storage::{Append, CaseQuery, CaseSummary, ErrorKind, Idempotency, OutboxItem, StorageError, Store};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::{Connection, PgPool};
@@ -147,20 +145,13 @@ fn place(options: &PgConnectOptions) -> String {
     let database = options.get_database().unwrap_or("(default)");
     match options.get_socket() {
         Some(socket) => format!("database {database} via {}", socket.display()),
-        None => format!(
-            "database {database} at {}:{}",
-            options.get_host(),
-            options.get_port()
-        ),
+        None => format!("database {database} at {}:{}", options.get_host(), options.get_port()),
     }
 }
 
 async fn migrate(connection: &mut PgConnection, place: &str) -> Result<(), StorageError> {
     let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    MIGRATOR
-        .run(connection)
-        .await
-        .map_err(|e| from_migrate(place, newest, e))
+    MIGRATOR.run(connection).await.map_err(|e| from_migrate(place, newest, e))
 }
 
 impl PgStore {
@@ -172,39 +163,26 @@ impl PgStore {
     /// has no such database; [`ErrorKind::SchemaTooNew`] when a newer build
     /// migrated the database; [`ErrorKind::Invalid`] for a malformed URL.
     pub async fn connect(url: &str, options: PgOptions) -> Result<Self, StorageError> {
-        let connect = PgConnectOptions::from_str(url).map_err(|e| {
-            StorageError::new(
-                ErrorKind::Invalid,
-                format!("not a PostgreSQL connection URL: {e}"),
-            )
-        })?;
+        let connect = PgConnectOptions::from_str(url)
+            .map_err(|e| StorageError::new(ErrorKind::Invalid, format!("not a PostgreSQL connection URL: {e}")))?;
         let mut settings = vec![("synchronous_commit", "on".to_owned())];
         if let Some(timeout) = options.statement_timeout {
             settings.push(("statement_timeout", timeout.as_millis().to_string()));
         }
         if let Some(timeout) = options.idle_in_transaction_timeout {
-            settings.push((
-                "idle_in_transaction_session_timeout",
-                timeout.as_millis().to_string(),
-            ));
+            settings.push(("idle_in_transaction_session_timeout", timeout.as_millis().to_string()));
         }
-        let connect = connect
-            .application_name(&options.application_name)
-            .options(settings);
+        let connect = connect.application_name(&options.application_name).options(settings);
         let place = place(&connect);
-        let first = tokio::time::timeout(
-            options.connect_timeout,
-            PgConnection::connect_with(&connect),
-        )
-        .await
-        .map_err(|_| {
-            StorageError::unavailable(format!(
-                "connecting to PostgreSQL {place}: no answer within {} ms",
-                options.connect_timeout.as_millis()
-            ))
-        })?;
-        let mut first =
-            first.map_err(|e| from_sqlx(&format!("connecting to PostgreSQL {place}"), e))?;
+        let first = tokio::time::timeout(options.connect_timeout, PgConnection::connect_with(&connect)).await.map_err(
+            |_| {
+                StorageError::unavailable(format!(
+                    "connecting to PostgreSQL {place}: no answer within {} ms",
+                    options.connect_timeout.as_millis()
+                ))
+            },
+        )?;
+        let mut first = first.map_err(|e| from_sqlx(&format!("connecting to PostgreSQL {place}"), e))?;
         migrate(&mut first, &place).await?;
         // The pool opens its own connections; a failed goodbye changes nothing.
         let _ = first.close().await;
@@ -214,10 +192,7 @@ impl PgStore {
             .acquire_timeout(options.acquire_timeout)
             .test_before_acquire(true)
             .connect_lazy_with(connect);
-        Ok(Self {
-            pool,
-            place: place.into(),
-        })
+        Ok(Self { pool, place: place.into() })
     }
 
     /// A store over an existing pool (its sessions should keep
@@ -225,16 +200,11 @@ impl PgStore {
     /// it on anyway). Applies the schema migrations first.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StorageError> {
         let place = place(&pool.connect_options());
-        let mut connection = pool
-            .acquire()
-            .await
-            .map_err(|e| from_sqlx(&format!("connecting to PostgreSQL {place}"), e))?;
+        let mut connection =
+            pool.acquire().await.map_err(|e| from_sqlx(&format!("connecting to PostgreSQL {place}"), e))?;
         migrate(&mut connection, &place).await?;
         drop(connection);
-        Ok(Self {
-            pool,
-            place: place.into(),
-        })
+        Ok(Self { pool, place: place.into() })
     }
 
     /// Closes the pool: waits for connections in use to come back, then
@@ -246,10 +216,9 @@ impl PgStore {
     /// Names the database in an `Unavailable` error, for the operator.
     fn located<T>(&self, result: Result<T, StorageError>) -> Result<T, StorageError> {
         result.map_err(|e| match e.kind() {
-            ErrorKind::Unavailable => StorageError::new(
-                ErrorKind::Unavailable,
-                format!("{} (PostgreSQL {})", e.message(), self.place),
-            ),
+            ErrorKind::Unavailable => {
+                StorageError::new(ErrorKind::Unavailable, format!("{} (PostgreSQL {})", e.message(), self.place))
+            }
             _ => e,
         })
     }
@@ -261,11 +230,7 @@ impl Store for PgStore {
         self.located(append::append(&self.pool, append).await)
     }
 
-    async fn idempotency(
-        &self,
-        organisation: &str,
-        key: &str,
-    ) -> Result<Option<Idempotency>, StorageError> {
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
         self.located(read::idempotency(&self.pool, organisation, key).await)
     }
 
@@ -277,10 +242,7 @@ impl Store for PgStore {
         self.located(read::events(&self.pool, organisation, id).await)
     }
 
-    async fn find_tracking_code(
-        &self,
-        code: &TrackingCode,
-    ) -> Result<Option<(String, CaseId)>, StorageError> {
+    async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError> {
         self.located(read::find_tracking_code(&self.pool, code).await)
     }
 
@@ -288,11 +250,7 @@ impl Store for PgStore {
         self.located(read::list(&self.pool, query).await)
     }
 
-    async fn due(
-        &self,
-        before: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<CaseSummary>, StorageError> {
+    async fn due(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {
         self.located(read::due(&self.pool, before, limit).await)
     }
 
@@ -328,12 +286,7 @@ impl Store for PgStore {
         self.located(outbox::retry(&self.pool, id, worker, retry_at, error).await)
     }
 
-    async fn put_blob(
-        &self,
-        organisation: &str,
-        id: &str,
-        bytes: &[u8],
-    ) -> Result<(), StorageError> {
+    async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
         self.located(read::put_blob(&self.pool, organisation, id, bytes).await)
     }
@@ -349,59 +302,18 @@ impl Store for PgStore {
         version: &str,
         body: &str,
     ) -> Result<(), StorageError> {
-        self.located(
-            read::put_document(
-                &self.pool,
-                Document::Definition,
-                [organisation, id, version],
-                body,
-            )
-            .await,
-        )
+        self.located(read::put_document(&self.pool, Document::Definition, [organisation, id, version], body).await)
     }
 
-    async fn definition(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError> {
-        self.located(
-            read::document(
-                &self.pool,
-                Document::Definition,
-                [organisation, id, version],
-            )
-            .await,
-        )
+    async fn definition(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError> {
+        self.located(read::document(&self.pool, Document::Definition, [organisation, id, version]).await)
     }
 
-    async fn put_calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-        body: &str,
-    ) -> Result<(), StorageError> {
-        self.located(
-            read::put_document(
-                &self.pool,
-                Document::Calendar,
-                [organisation, id, version],
-                body,
-            )
-            .await,
-        )
+    async fn put_calendar(&self, organisation: &str, id: &str, version: &str, body: &str) -> Result<(), StorageError> {
+        self.located(read::put_document(&self.pool, Document::Calendar, [organisation, id, version], body).await)
     }
 
-    async fn calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError> {
-        self.located(
-            read::document(&self.pool, Document::Calendar, [organisation, id, version]).await,
-        )
+    async fn calendar(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError> {
+        self.located(read::document(&self.pool, Document::Calendar, [organisation, id, version]).await)
     }
 }

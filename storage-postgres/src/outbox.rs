@@ -48,15 +48,8 @@ pub(crate) async fn claim(
     .fetch_all(pool)
     .await
     .map_err(|e| from_sqlx(&doing, e))?;
-    let mut items = rows
-        .iter()
-        .map(outbox_item)
-        .collect::<Result<Vec<_>, _>>()?;
-    items.sort_by(|a, b| {
-        a.available_at
-            .cmp(&b.available_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let mut items = rows.iter().map(outbox_item).collect::<Result<Vec<_>, _>>()?;
+    items.sort_by(|a, b| a.available_at.cmp(&b.available_at).then_with(|| a.id.cmp(&b.id)));
     Ok(items)
 }
 
@@ -69,11 +62,7 @@ pub(crate) async fn complete(pool: &PgPool, id: &str, worker: &str) -> Result<()
         .await
         .map_err(|e| from_sqlx(&doing, e))?
         .rows_affected();
-    if done == 1 {
-        Ok(())
-    } else {
-        Err(not_held(pool, id, worker, &doing).await)
-    }
+    if done == 1 { Ok(()) } else { Err(not_held(pool, id, worker, &doing).await) }
 }
 
 pub(crate) async fn retry(
@@ -98,23 +87,14 @@ pub(crate) async fn retry(
     .await
     .map_err(|e| from_sqlx(&doing, e))?
     .rows_affected();
-    if done == 1 {
-        Ok(())
-    } else {
-        Err(not_held(pool, id, worker, &doing).await)
-    }
+    if done == 1 { Ok(()) } else { Err(not_held(pool, id, worker, &doing).await) }
 }
 
 /// Why a holder-only write touched nothing: someone else holds it, or it is gone.
 async fn not_held(pool: &PgPool, id: &str, worker: &str, doing: &str) -> StorageError {
-    let exists = sqlx::query_scalar::<_, i32>("SELECT 1 FROM outbox WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await;
+    let exists = sqlx::query_scalar::<_, i32>("SELECT 1 FROM outbox WHERE id = $1").bind(id).fetch_optional(pool).await;
     match exists {
-        Ok(Some(_)) => {
-            StorageError::conflict(format!("outbox item {id} is not leased to {worker}"))
-        }
+        Ok(Some(_)) => StorageError::conflict(format!("outbox item {id} is not leased to {worker}")),
         Ok(None) => StorageError::new(ErrorKind::NotFound, format!("no outbox item {id}")),
         Err(e) => from_sqlx(doing, e),
     }

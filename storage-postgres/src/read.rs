@@ -14,11 +14,7 @@ use crate::append::BEGIN_DURABLE;
 use crate::error::{corrupt, from_sqlx};
 use crate::rows::{case_id, enum_text, get, summary};
 
-pub(crate) async fn case(
-    pool: &PgPool,
-    organisation: &str,
-    id: &CaseId,
-) -> Result<Option<Case>, StorageError> {
+pub(crate) async fn case(pool: &PgPool, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
     let doing = format!("reading case {id} of {organisation}");
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT version, state FROM cases WHERE organisation = $1 AND case_id = $2")
@@ -42,11 +38,7 @@ pub(crate) async fn case(
     Ok(Some(case))
 }
 
-pub(crate) async fn events(
-    pool: &PgPool,
-    organisation: &str,
-    id: &CaseId,
-) -> Result<Vec<Event>, StorageError> {
+pub(crate) async fn events(pool: &PgPool, organisation: &str, id: &CaseId) -> Result<Vec<Event>, StorageError> {
     let doing = format!("reading the history of case {id} of {organisation}");
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT seq, hash, body FROM events WHERE organisation = $1 AND case_id = $2 \
@@ -82,8 +74,7 @@ pub(crate) async fn find_tracking_code(
             .fetch_optional(pool)
             .await
             .map_err(|e| from_sqlx(&format!("looking up tracking code {code}"), e))?;
-    row.map(|(organisation, case)| Ok((organisation, case_id(&case)?)))
-        .transpose()
+    row.map(|(organisation, case)| Ok((organisation, case_id(&case)?))).transpose()
 }
 
 /// ` AND column = $n` for one value, ` AND column = ANY($n)` for several
@@ -92,21 +83,15 @@ fn one_of(q: &mut QueryBuilder<'_, Postgres>, column: &str, values: Vec<String>)
     match values.len() {
         0 => {}
         1 => {
-            q.push(format_args!(" AND {column} = "))
-                .push_bind(values.into_iter().next());
+            q.push(format_args!(" AND {column} = ")).push_bind(values.into_iter().next());
         }
         _ => {
-            q.push(format_args!(" AND {column} = ANY("))
-                .push_bind(values)
-                .push(")");
+            q.push(format_args!(" AND {column} = ANY(")).push_bind(values).push(")");
         }
     }
 }
 
-pub(crate) async fn list(
-    pool: &PgPool,
-    query: &CaseQuery,
-) -> Result<Vec<CaseSummary>, StorageError> {
+pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
     let mut q = QueryBuilder::<Postgres>::new(concat!(
         "SELECT ",
         summary_columns!(),
@@ -121,11 +106,7 @@ pub(crate) async fn list(
     if let Some(assignee) = &query.assignee {
         q.push(" AND assignee = ").push_bind(assignee.clone());
     }
-    one_of(
-        &mut q,
-        "status",
-        query.statuses.iter().map(enum_text::<Status>).collect(),
-    );
+    one_of(&mut q, "status", query.statuses.iter().map(enum_text::<Status>).collect());
     q.push(" ORDER BY submitted_at DESC, case_id DESC LIMIT ")
         .push_bind(i64::try_from(query.effective_limit()).unwrap_or(i64::MAX))
         .push(" OFFSET ")
@@ -138,11 +119,7 @@ pub(crate) async fn list(
     rows.iter().map(summary).collect()
 }
 
-pub(crate) async fn due(
-    pool: &PgPool,
-    before: DateTime<Utc>,
-    limit: usize,
-) -> Result<Vec<CaseSummary>, StorageError> {
+pub(crate) async fn due(pool: &PgPool, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         summary_columns!(),
@@ -178,13 +155,8 @@ pub(crate) async fn case_ids(
         .bind(organisation.to_owned())
         .bind(case.as_str().to_owned()),
     };
-    let rows = query
-        .fetch_all(pool)
-        .await
-        .map_err(|e| from_sqlx("paging through case ids", e))?;
-    rows.into_iter()
-        .map(|(organisation, case)| Ok((organisation, case_id(&case)?)))
-        .collect()
+    let rows = query.fetch_all(pool).await.map_err(|e| from_sqlx("paging through case ids", e))?;
+    rows.into_iter().map(|(organisation, case)| Ok((organisation, case_id(&case)?))).collect()
 }
 
 pub(crate) async fn idempotency(
@@ -200,12 +172,7 @@ pub(crate) async fn idempotency(
     .bind(key)
     .fetch_optional(pool)
     .await
-    .map_err(|e| {
-        from_sqlx(
-            &format!("reading idempotency key {key} of {organisation}"),
-            e,
-        )
-    })?;
+    .map_err(|e| from_sqlx(&format!("reading idempotency key {key} of {organisation}"), e))?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -244,10 +211,7 @@ pub(crate) async fn put_document(
 ) -> Result<(), StorageError> {
     let [organisation, id, version] = key;
     let doing = format!("storing {} {id} version {version}", document.table());
-    let mut tx = pool
-        .begin_with(BEGIN_DURABLE)
-        .await
-        .map_err(|e| from_sqlx(&doing, e))?;
+    let mut tx = pool.begin_with(BEGIN_DURABLE).await.map_err(|e| from_sqlx(&doing, e))?;
     sqlx::query(&format!(
         "INSERT INTO {} (organisation, id, version, body) VALUES ($1, $2, $3, $4) \
          ON CONFLICT DO NOTHING",
@@ -278,42 +242,23 @@ pub(crate) async fn document(
     .bind(version)
     .fetch_optional(pool)
     .await
-    .map_err(|e| {
-        from_sqlx(
-            &format!("reading {} {id} version {version}", document.table()),
-            e,
-        )
-    })
+    .map_err(|e| from_sqlx(&format!("reading {} {id} version {version}", document.table()), e))
 }
 
-pub(crate) async fn put_blob(
-    pool: &PgPool,
-    organisation: &str,
-    id: &str,
-    bytes: &[u8],
-) -> Result<(), StorageError> {
+pub(crate) async fn put_blob(pool: &PgPool, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
     let doing = format!("storing blob {id} of {organisation}");
-    let mut tx = pool
-        .begin_with(BEGIN_DURABLE)
+    let mut tx = pool.begin_with(BEGIN_DURABLE).await.map_err(|e| from_sqlx(&doing, e))?;
+    sqlx::query("INSERT INTO blobs (organisation, id, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(organisation)
+        .bind(id)
+        .bind(bytes)
+        .execute(&mut *tx)
         .await
         .map_err(|e| from_sqlx(&doing, e))?;
-    sqlx::query(
-        "INSERT INTO blobs (organisation, id, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(organisation)
-    .bind(id)
-    .bind(bytes)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| from_sqlx(&doing, e))?;
     tx.commit().await.map_err(|e| from_sqlx(&doing, e))
 }
 
-pub(crate) async fn blob(
-    pool: &PgPool,
-    organisation: &str,
-    id: &str,
-) -> Result<Option<Vec<u8>>, StorageError> {
+pub(crate) async fn blob(pool: &PgPool, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
     sqlx::query_scalar("SELECT bytes FROM blobs WHERE organisation = $1 AND id = $2")
         .bind(organisation)
         .bind(id)

@@ -26,12 +26,8 @@ pub(crate) fn parse_enum<T: DeserializeOwned>(what: &str, text: &str) -> Result<
 
 /// A count or sequence number as a PostgreSQL `bigint`.
 pub(crate) fn to_i64(what: &str, value: u64) -> Result<i64, StorageError> {
-    i64::try_from(value).map_err(|_| {
-        StorageError::new(
-            ErrorKind::Invalid,
-            format!("{what} {value} is beyond what the store keeps"),
-        )
-    })
+    i64::try_from(value)
+        .map_err(|_| StorageError::new(ErrorKind::Invalid, format!("{what} {value} is beyond what the store keeps")))
 }
 
 /// A stored `bigint` as a count or sequence number.
@@ -44,8 +40,7 @@ pub(crate) fn get<'r, T>(row: &'r PgRow, column: &str) -> Result<T, StorageError
 where
     T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
 {
-    row.try_get(column)
-        .map_err(|e| from_sqlx(&format!("reading column {column}"), e))
+    row.try_get(column).map_err(|e| from_sqlx(&format!("reading column {column}"), e))
 }
 
 /// A summary from a row of the columns `summary_columns!` lists.
@@ -62,9 +57,7 @@ pub(crate) fn summary(row: &PgRow) -> Result<CaseSummary, StorageError> {
         role: get(row, "role")?,
         assignee: get(row, "assignee")?,
         status: parse_enum(&what("status"), &get::<String>(row, "status")?)?,
-        outcome: outcome
-            .map(|o| parse_enum(&what("outcome"), &o))
-            .transpose()?,
+        outcome: outcome.map(|o| parse_enum(&what("outcome"), &o)).transpose()?,
         submitted_at: get(row, "submitted_at")?,
         updated_at: get(row, "updated_at")?,
         version: to_u64(&what("version"), get(row, "version")?)?,
@@ -86,11 +79,9 @@ pub(crate) fn outbox_item(row: &PgRow) -> Result<OutboxItem, StorageError> {
         seq: to_u64(&format!("outbox item {id}'s seq"), get(row, "seq")?)?,
         created_at: get::<DateTime<Utc>>(row, "created_at")?,
         available_at: get::<DateTime<Utc>>(row, "available_at")?,
-        attempts: u32::try_from(attempts)
-            .map_err(|_| corrupt(&format!("outbox item {id}'s attempts"), attempts))?,
+        attempts: u32::try_from(attempts).map_err(|_| corrupt(&format!("outbox item {id}'s attempts"), attempts))?,
         last_error: get(row, "last_error")?,
-        message: serde_json::from_str(&message)
-            .map_err(|e| corrupt(&format!("outbox item {id}'s message"), e))?,
+        message: serde_json::from_str(&message).map_err(|e| corrupt(&format!("outbox item {id}'s message"), e))?,
         id,
     })
 }

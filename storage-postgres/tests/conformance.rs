@@ -7,8 +7,6 @@ use sigap_core::storage::Store;
 use sigap_storage_postgres::PgStore;
 
 sigap_core::conformance_tests_sqlx!(|pool: sqlx::PgPool| async move {
-    let store = PgStore::from_pool(pool)
-        .await
-        .unwrap_or_else(|e| panic!("migrate the test database: {e}"));
+    let store = PgStore::from_pool(pool).await.unwrap_or_else(|e| panic!("migrate the test database: {e}"));
     Arc::new(store) as Arc<dyn Store>
 });

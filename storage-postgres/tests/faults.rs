@@ -26,24 +26,11 @@ fn officer() -> Principal {
 }
 
 fn note(text: String) -> Command {
-    Command::AddNote {
-        text,
-        obstacle: false,
-    }
+    Command::AddNote { text, obstacle: false }
 }
 
 async fn add_note(service: &Service, id: &CaseId, text: String) -> Result<Outcome, ServiceError> {
-    service
-        .execute(
-            "org-uji",
-            id,
-            &officer(),
-            &note(text),
-            None,
-            None,
-            at("2026-12-01 10:00"),
-        )
-        .await
+    service.execute("org-uji", id, &officer(), &note(text), None, None, at("2026-12-01 10:00")).await
 }
 
 /// Terminates every other backend on the test database; returns their pids.
@@ -55,21 +42,17 @@ async fn terminate_all(admin: &mut PgConnection) -> Vec<i32> {
     .fetch_all(&mut *admin)
     .await
     .unwrap();
-    ended
-        .into_iter()
-        .filter_map(|(pid, ended)| ended.then_some(pid))
-        .collect()
+    ended.into_iter().filter_map(|(pid, ended)| ended.then_some(pid)).collect()
 }
 
 /// Waits until the server has reaped the given backends.
 async fn wait_gone(admin: &mut PgConnection, pids: &[i32]) {
     for _ in 0..100_000 {
-        let left: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)")
-                .bind(pids)
-                .fetch_one(&mut *admin)
-                .await
-                .unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)")
+            .bind(pids)
+            .fetch_one(&mut *admin)
+            .await
+            .unwrap();
         if left == 0 {
             return;
         }
@@ -91,9 +74,7 @@ async fn killing_every_connection_mid_load_loses_no_acknowledged_write(pool: PgP
     for n in 1..=WRITERS {
         ids.push(submit(&service, n, at("2026-12-01 09:00")).await);
     }
-    let mut admin = PgConnection::connect_with(&pool.connect_options())
-        .await
-        .unwrap();
+    let mut admin = PgConnection::connect_with(&pool.connect_options()).await.unwrap();
 
     // Writers report each acknowledged command; every 10th, the admin kills every connection.
     let (progress, mut ticks) = mpsc::unbounded_channel::<()>();
@@ -131,60 +112,35 @@ async fn killing_every_connection_mid_load_loses_no_acknowledged_write(pool: PgP
     for w in writers {
         unavailable += w.await.unwrap();
     }
-    eprintln!(
-        "{acknowledged} acknowledged, {unavailable} unavailable, {kills} kills ended {} backends",
-        killed.len()
-    );
-    assert!(
-        !killed.is_empty(),
-        "the kills found the store's connections"
-    );
+    eprintln!("{acknowledged} acknowledged, {unavailable} unavailable, {kills} kills ended {} backends", killed.len());
+    assert!(!killed.is_empty(), "the kills found the store's connections");
 
     // Once the killed backends are gone the load goes on by itself: every command succeeds.
     wait_gone(&mut admin, &killed).await;
     for id in &ids {
         for i in 0..5 {
             let outcome = add_note(&service, id, format!("after #{i}")).await;
-            assert!(
-                matches!(outcome, Ok(Outcome::Applied { .. })),
-                "{outcome:?}"
-            );
+            assert!(matches!(outcome, Ok(Outcome::Applied { .. })), "{outcome:?}");
         }
     }
 
     // Every acknowledged event is stored; anything more came from an append whose reply was lost.
     let stored = verify_all(store.as_ref()).await;
     let (events, outbox) = recorded.snapshot();
-    assert!(
-        events.is_subset(&stored),
-        "an acknowledged event is missing"
-    );
+    assert!(events.is_subset(&stored), "an acknowledged event is missing");
     let failed = recorded.acknowledged.lock().unwrap().failed.clone();
-    assert!(
-        failed
-            .iter()
-            .all(|e| matches!(e.kind(), ErrorKind::Unavailable | ErrorKind::Conflict)),
-        "{failed:?}"
-    );
+    assert!(failed.iter().all(|e| matches!(e.kind(), ErrorKind::Unavailable | ErrorKind::Conflict)), "{failed:?}");
     if !failed.iter().any(|e| e.kind() == ErrorKind::Unavailable) {
         assert_eq!(stored, events);
     }
     let pending: BTreeSet<String> = store
-        .claim_outbox(
-            "check",
-            at("2030-01-01 00:00"),
-            at("2030-01-01 01:00"),
-            10_000,
-        )
+        .claim_outbox("check", at("2030-01-01 00:00"), at("2030-01-01 01:00"), 10_000)
         .await
         .unwrap()
         .into_iter()
         .map(|i| i.id)
         .collect();
-    assert!(
-        outbox.is_subset(&pending),
-        "an acknowledged outbox item is missing"
-    );
+    assert!(outbox.is_subset(&pending), "an acknowledged outbox item is missing");
     store.close().await;
     admin.close().await.unwrap();
 }
@@ -197,9 +153,7 @@ async fn a_connection_killed_inside_an_append_is_unavailable_and_writes_nothing(
     let before = store.events("org-uji", &id).await.unwrap();
 
     // Hold the case's row lock, so the append waits inside its transaction.
-    let mut locker = PgConnection::connect_with(&pool.connect_options())
-        .await
-        .unwrap();
+    let mut locker = PgConnection::connect_with(&pool.connect_options()).await.unwrap();
     locker.execute("BEGIN").await.unwrap();
     sqlx::query("SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE")
         .bind(id.as_str())
@@ -225,11 +179,8 @@ async fn a_connection_killed_inside_an_append_is_unavailable_and_writes_nothing(
         tokio::task::yield_now().await;
     }
     let victim = victim.expect("the append waits on the row lock");
-    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
-        .bind(victim)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let ended: bool =
+        sqlx::query_scalar("SELECT pg_terminate_backend($1)").bind(victim).fetch_one(&pool).await.unwrap();
     assert!(ended);
     match pending.await.unwrap() {
         Err(ServiceError::Storage(e)) => {
@@ -244,19 +195,10 @@ async fn a_connection_killed_inside_an_append_is_unavailable_and_writes_nothing(
     // Nothing of the killed append was written, and the pool reconnects by itself.
     assert_eq!(store.events("org-uji", &id).await.unwrap(), before);
     let outcome = add_note(&service, &id, "tersimpan".to_owned()).await;
-    assert!(
-        matches!(outcome, Ok(Outcome::Applied { .. })),
-        "{outcome:?}"
-    );
+    assert!(matches!(outcome, Ok(Outcome::Applied { .. })), "{outcome:?}");
     let case = store.case("org-uji", &id).await.unwrap().unwrap();
     assert_eq!(case.version, before.len() as u64 + 1);
-    assert_eq!(
-        case.notes
-            .iter()
-            .map(|n| n.text.as_str())
-            .collect::<Vec<_>>(),
-        ["tersimpan"]
-    );
+    assert_eq!(case.notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["tersimpan"]);
     store.close().await;
 }
 
@@ -271,12 +213,7 @@ struct Relay {
 
 impl Relay {
     async fn start(upstream: SocketAddr) -> Self {
-        let mut relay = Self {
-            port: 0,
-            upstream,
-            accept: None,
-            connections: Arc::default(),
-        };
+        let mut relay = Self { port: 0, upstream, accept: None, connections: Arc::default() };
         relay.up().await;
         relay
     }
@@ -312,23 +249,12 @@ impl Relay {
 #[sqlx::test(migrations = false)]
 async fn a_server_that_goes_away_is_unavailable_then_recovers_by_itself(pool: PgPool) {
     let options = pool.connect_options();
-    let upstream = tokio::net::lookup_host((options.get_host(), options.get_port()))
-        .await
-        .unwrap()
-        .next()
-        .unwrap();
+    let upstream = tokio::net::lookup_host((options.get_host(), options.get_port())).await.unwrap().next().unwrap();
     let mut relay = Relay::start(upstream).await;
-    let url = url_of(&pool).replace(
-        &format!(":{}/", options.get_port()),
-        &format!(":{}/", relay.port),
-    );
+    let url = url_of(&pool).replace(&format!(":{}/", options.get_port()), &format!(":{}/", relay.port));
     let pg = PgStore::connect(
         &url,
-        PgOptions {
-            max_connections: 2,
-            acquire_timeout: std::time::Duration::from_secs(1),
-            ..PgOptions::default()
-        },
+        PgOptions { max_connections: 2, acquire_timeout: std::time::Duration::from_secs(1), ..PgOptions::default() },
     )
     .await
     .unwrap();
@@ -347,21 +273,12 @@ async fn a_server_that_goes_away_is_unavailable_then_recovers_by_itself(pool: Pg
             other => panic!("expected Unavailable while the server is away, got {other:?}"),
         }
     }
-    assert_eq!(
-        store.case("org-uji", &id).await.unwrap_err().kind(),
-        ErrorKind::Unavailable
-    );
+    assert_eq!(store.case("org-uji", &id).await.unwrap_err().kind(), ErrorKind::Unavailable);
 
     relay.up().await;
     add_note(&service, &id, "sesudah".to_owned()).await.unwrap();
     let case = store.case("org-uji", &id).await.unwrap().unwrap();
-    assert_eq!(
-        case.notes
-            .iter()
-            .map(|n| n.text.as_str())
-            .collect::<Vec<_>>(),
-        ["sebelum", "sesudah"]
-    );
+    assert_eq!(case.notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["sebelum", "sesudah"]);
     let events = store.events("org-uji", &id).await.unwrap();
     sigap_core::engine::history::verify_against(&id, &events, case.version, &case.head).unwrap();
     pg.close().await;

@@ -22,10 +22,7 @@ async fn service(pool: PgPool) -> (Arc<dyn Store>, Arc<Service>) {
 }
 
 /// Runs `RACERS` submissions at once (released together by a barrier).
-async fn race_submit(
-    service: &Arc<Service>,
-    cases: Vec<NewCase>,
-) -> Vec<Result<Outcome, ServiceError>> {
+async fn race_submit(service: &Arc<Service>, cases: Vec<NewCase>) -> Vec<Result<Outcome, ServiceError>> {
     let barrier = Arc::new(Barrier::new(cases.len()));
     let tasks: Vec<_> = cases
         .into_iter()
@@ -33,16 +30,7 @@ async fn race_submit(
             let (service, barrier) = (service.clone(), barrier.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                service
-                    .submit(
-                        "org-uji",
-                        "uji",
-                        case,
-                        fixture_form("Pemohon"),
-                        None,
-                        at("2026-12-01 09:00"),
-                    )
-                    .await
+                service.submit("org-uji", "uji", case, fixture_form("Pemohon"), None, at("2026-12-01 09:00")).await
             })
         })
         .collect();
@@ -67,14 +55,7 @@ fn tally(results: &[Result<Outcome, ServiceError>]) -> (usize, usize) {
 }
 
 async fn listed(store: &dyn Store) -> usize {
-    store
-        .list(&CaseQuery {
-            organisation: "org-uji".to_owned(),
-            ..CaseQuery::default()
-        })
-        .await
-        .unwrap()
-        .len()
+    store.list(&CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() }).await.unwrap().len()
 }
 
 #[sqlx::test(migrations = false)]
@@ -89,10 +70,7 @@ async fn racing_creators_of_one_case_one_wins(pool: PgPool) {
             _ => None,
         })
         .unwrap();
-    assert_eq!(
-        store.events("org-uji", &new_case(1).id).await.unwrap(),
-        winner
-    );
+    assert_eq!(store.events("org-uji", &new_case(1).id).await.unwrap(), winner);
     assert_eq!(listed(store.as_ref()).await, 1);
 }
 
@@ -100,22 +78,14 @@ async fn racing_creators_of_one_case_one_wins(pool: PgPool) {
 async fn racing_creators_of_one_tracking_code_one_wins(pool: PgPool) {
     let (store, service) = service(pool).await;
     let code: TrackingCode = new_case(1).tracking_code;
-    let cases: Vec<NewCase> = (1..=RACERS as u64)
-        .map(|n| NewCase {
-            tracking_code: code.clone(),
-            ..new_case(n)
-        })
-        .collect();
+    let cases: Vec<NewCase> =
+        (1..=RACERS as u64).map(|n| NewCase { tracking_code: code.clone(), ..new_case(n) }).collect();
     let results = race_submit(&service, cases).await;
     assert_eq!(tally(&results), (1, RACERS - 1));
     let (_, owner) = store.find_tracking_code(&code).await.unwrap().unwrap();
     assert!(store.case("org-uji", &owner).await.unwrap().is_some());
     assert_eq!(listed(store.as_ref()).await, 1);
-    let loser = results
-        .iter()
-        .find_map(|r| r.as_ref().err())
-        .unwrap()
-        .to_string();
+    let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap().to_string();
     assert!(loser.contains("tracking code"), "{loser}");
 }
 
@@ -123,10 +93,7 @@ async fn racing_creators_of_one_tracking_code_one_wins(pool: PgPool) {
 async fn racing_requests_with_one_idempotency_key_apply_once(pool: PgPool) {
     let (store, service) = service(pool).await;
     // The same key on two different cases: only the case rows differ, so the key alone decides.
-    let ids = [
-        submit(&service, 1, at("2026-12-01 09:00")).await,
-        submit(&service, 2, at("2026-12-01 09:00")).await,
-    ];
+    let ids = [submit(&service, 1, at("2026-12-01 09:00")).await, submit(&service, 2, at("2026-12-01 09:00")).await];
     let barrier = Arc::new(Barrier::new(RACERS));
     let tasks: Vec<_> = (0..RACERS)
         .map(|i| {
@@ -138,10 +105,7 @@ async fn racing_requests_with_one_idempotency_key_apply_once(pool: PgPool) {
                         "org-uji",
                         &id,
                         &Principal::staff("rina", &["petugas"]),
-                        &Command::AddNote {
-                            text: "sekali".to_owned(),
-                            obstacle: false,
-                        },
+                        &Command::AddNote { text: "sekali".to_owned(), obstacle: false },
                         None,
                         Some(IdempotencyRequest {
                             key: "kunci".to_owned(),
@@ -165,19 +129,9 @@ async fn racing_requests_with_one_idempotency_key_apply_once(pool: PgPool) {
     assert_eq!((applied, replayed), (1, RACERS - 1));
     let mut notes = 0;
     for id in &ids {
-        notes += store
-            .case("org-uji", id)
-            .await
-            .unwrap()
-            .unwrap()
-            .notes
-            .len();
+        notes += store.case("org-uji", id).await.unwrap().unwrap().notes.len();
     }
     assert_eq!(notes, 1);
-    let record = store
-        .idempotency("org-uji", "kunci")
-        .await
-        .unwrap()
-        .unwrap();
+    let record = store.idempotency("org-uji", "kunci").await.unwrap().unwrap();
     assert!(ids.contains(&record.case));
 }

@@ -32,44 +32,25 @@ struct Tally {
 }
 
 /// One writer: a fixed mix of commands on cases shared with every other writer.
-async fn writer(
-    process: usize,
-    writer: usize,
-    service: Arc<Service>,
-    ids: Arc<Vec<CaseId>>,
-) -> Tally {
+async fn writer(process: usize, writer: usize, service: Arc<Service>, ids: Arc<Vec<CaseId>>) -> Tally {
     let mut tally = Tally::default();
     let staff = Principal::staff(format!("p{process}w{writer}"), &["petugas", "kepala"]);
     for i in 0..OPS {
         let id = &ids[(writer * 5 + i * 3 + process) % ids.len()];
         let when = at("2026-12-01 09:00") + TimeDelta::minutes(i as i64);
-        let note = |text: String| Command::AddNote {
-            text,
-            obstacle: false,
-        };
+        let note = |text: String| Command::AddNote { text, obstacle: false };
         let (who, command, expected) = match i % 6 {
             0 => {
                 let seen = service.store().case("org-uji", id).await.unwrap().unwrap();
-                (
-                    staff.clone(),
-                    note(format!("p{process} w{writer} #{i} at v{}", seen.version)),
-                    Some(seen.version),
-                )
+                (staff.clone(), note(format!("p{process} w{writer} #{i} at v{}", seen.version)), Some(seen.version))
             }
-            1 => (
-                staff.clone(),
-                note(format!("p{process} w{writer} #{i}")),
-                None,
-            ),
+            1 => (staff.clone(), note(format!("p{process} w{writer} #{i}")), None),
             2 => (staff.clone(), Command::Claim, None),
             3 => (
                 staff.clone(),
                 Command::Perform {
                     action: "minta".to_owned(),
-                    inputs: BTreeMap::from([(
-                        "kekurangan".to_owned(),
-                        Input::Text(format!("Lampiran {i}")),
-                    )]),
+                    inputs: BTreeMap::from([("kekurangan".to_owned(), Input::Text(format!("Lampiran {i}")))]),
                     form: None,
                 },
                 None,
@@ -85,10 +66,7 @@ async fn writer(
             ),
             _ => (staff.clone(), Command::Release, None),
         };
-        match service
-            .execute("org-uji", id, &who, &command, expected, None, when)
-            .await
-        {
+        match service.execute("org-uji", id, &who, &command, expected, None, when).await {
             Ok(Outcome::Applied { .. }) => tally.applied += 1,
             Ok(Outcome::Unchanged { .. } | Outcome::Replayed(_)) => tally.unchanged += 1,
             Err(ServiceError::Rejected(Rejection::StaleVersion { .. })) => tally.conflicts += 1,
@@ -112,10 +90,7 @@ async fn drainer(
     let now = at("2027-01-04 09:00");
     loop {
         let stopping = stop.load(Ordering::SeqCst);
-        let items = store
-            .claim_outbox(&worker, now, now + TimeDelta::hours(1), 5)
-            .await
-            .unwrap();
+        let items = store.claim_outbox(&worker, now, now + TimeDelta::hours(1), 5).await.unwrap();
         if items.is_empty() {
             if stopping {
                 return;
@@ -124,10 +99,7 @@ async fn drainer(
             continue;
         }
         for item in items {
-            delivered
-                .lock()
-                .unwrap()
-                .push((item.id.clone(), worker.clone()));
+            delivered.lock().unwrap().push((item.id.clone(), worker.clone()));
             store.complete_outbox(&item.id, &worker).await.unwrap();
         }
     }
@@ -137,10 +109,7 @@ async fn drainer(
 async fn scanner(service: Arc<Service>, stop: Arc<AtomicBool>) -> usize {
     let mut recorded = 0;
     while !stop.load(Ordering::SeqCst) {
-        recorded += service
-            .scan_deadlines(at("2027-01-04 09:00"), 10)
-            .await
-            .unwrap();
+        recorded += service.scan_deadlines(at("2027-01-04 09:00"), 10).await.unwrap();
         tokio::task::yield_now().await;
     }
     recorded
@@ -149,10 +118,7 @@ async fn scanner(service: Arc<Service>, stop: Arc<AtomicBool>) -> usize {
 #[sqlx::test(migrations = false)]
 async fn two_processes_lose_nothing_and_deliver_each_item_once(pool: PgPool) {
     // Two processes start together: both migrate (one waits on the other's lock).
-    let (a, b) = tokio::join!(
-        independent_store(&pool, "sigap-a", 4),
-        independent_store(&pool, "sigap-b", 4)
-    );
+    let (a, b) = tokio::join!(independent_store(&pool, "sigap-a", 4), independent_store(&pool, "sigap-b", 4));
     let (a, b) = (Arc::new(a), Arc::new(b));
     let recorded_a = Recording::new(a.clone());
     let recorded_b = Recording::new(b.clone());
@@ -165,10 +131,7 @@ async fn two_processes_lose_nothing_and_deliver_each_item_once(pool: PgPool) {
         let service = if n % 2 == 0 { &service_a } else { &service_b };
         ids.push(submit(service, n, at("2026-12-01 08:00")).await);
     }
-    let crashed = a
-        .claim_outbox("crashed", at("2027-01-04 08:00"), at("2027-01-04 08:30"), 3)
-        .await
-        .unwrap();
+    let crashed = a.claim_outbox("crashed", at("2027-01-04 08:00"), at("2027-01-04 08:30"), 3).await.unwrap();
     assert_eq!(crashed.len(), 3);
     let ids = Arc::new(ids);
 
@@ -180,12 +143,7 @@ async fn two_processes_lose_nothing_and_deliver_each_item_once(pool: PgPool) {
         (0, recorded_a.clone() as Arc<dyn Store>, service_a.clone()),
         (1, recorded_b.clone() as Arc<dyn Store>, service_b.clone()),
     ] {
-        background.push(tokio::spawn(drainer(
-            store,
-            format!("worker-{p}"),
-            stop.clone(),
-            delivered.clone(),
-        )));
+        background.push(tokio::spawn(drainer(store, format!("worker-{p}"), stop.clone(), delivered.clone())));
         scanners.push(tokio::spawn(scanner(service, stop.clone())));
     }
     let mut writers = Vec::new();
@@ -210,18 +168,13 @@ async fn two_processes_lose_nothing_and_deliver_each_item_once(pool: PgPool) {
     for d in background {
         d.await.unwrap();
     }
-    let store_conflicts = [&recorded_a, &recorded_b]
-        .iter()
-        .map(|r| r.acknowledged.lock().unwrap().failed.len())
-        .sum::<usize>();
+    let store_conflicts =
+        [&recorded_a, &recorded_b].iter().map(|r| r.acknowledged.lock().unwrap().failed.len()).sum::<usize>();
     eprintln!(
         "commands: {tally:?}; appends lost to a race at the store: {store_conflicts}; \
          deadline scans recorded {deadlines}"
     );
-    assert!(
-        tally.applied > 0 && tally.conflicts + tally.rejected > 0,
-        "{tally:?}"
-    );
+    assert!(tally.applied > 0 && tally.conflicts + tally.rejected > 0, "{tally:?}");
 
     // Every stored event was acknowledged to exactly the process that wrote it, and the reverse.
     let stored = verify_all(a.as_ref()).await;
@@ -261,30 +214,16 @@ async fn two_processes_lose_nothing_and_deliver_each_item_once(pool: PgPool) {
     for (id, worker) in &delivered {
         by_id.entry(id).or_default().push(worker);
     }
-    assert!(
-        by_id.values().all(|workers| workers.len() == 1),
-        "{by_id:?}"
-    );
+    assert!(by_id.values().all(|workers| workers.len() == 1), "{by_id:?}");
     let expected: BTreeSet<String> = outbox_a.union(&outbox_b).cloned().collect();
     let got: BTreeSet<String> = by_id.keys().map(|id| (*id).to_owned()).collect();
     assert_eq!(got, expected);
     for item in &crashed {
-        assert_eq!(
-            a.complete_outbox(&item.id, "crashed")
-                .await
-                .unwrap_err()
-                .kind(),
-            ErrorKind::NotFound
-        );
+        assert_eq!(a.complete_outbox(&item.id, "crashed").await.unwrap_err().kind(), ErrorKind::NotFound);
     }
     let workers: BTreeSet<&str> = by_id.values().flatten().copied().collect();
     eprintln!("outbox: {} items delivered by {workers:?}", delivered.len());
-    assert!(
-        a.claim_outbox("late", at("2030-01-01 00:00"), at("2030-01-01 01:00"), 1000)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(a.claim_outbox("late", at("2030-01-01 00:00"), at("2030-01-01 01:00"), 1000).await.unwrap().is_empty());
     a.close().await;
     b.close().await;
 }

@@ -22,17 +22,8 @@ use sigap_storage_sled::SledStore;
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the command name (which ends with ')'): utime is the 12th, stime the 13th.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(11) + ticks(12)) / 100.0
 }
 
@@ -74,20 +65,9 @@ async fn store_appends(writers: u64, ops: u64) -> (f64, u64, f64) {
             tokio::spawn(async move {
                 let officer = Principal::staff("rina", &["petugas"]);
                 for i in 0..ops {
-                    let note = Command::AddNote {
-                        text: format!("catatan {i}"),
-                        obstacle: false,
-                    };
+                    let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
                     service
-                        .execute(
-                            "org-uji",
-                            &case,
-                            &officer,
-                            &note,
-                            None,
-                            None,
-                            at("2026-12-01 10:00"),
-                        )
+                        .execute("org-uji", &case, &officer, &note, None, None, at("2026-12-01 10:00"))
                         .await
                         .unwrap();
                 }
@@ -105,14 +85,10 @@ async fn store_appends(writers: u64, ops: u64) -> (f64, u64, f64) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let ops: u64 = std::env::args().nth(1).map_or(200, |n| {
-        n.parse().expect("a number of operations per writer")
-    });
+    let ops: u64 = std::env::args().nth(1).map_or(200, |n| n.parse().expect("a number of operations per writer"));
     println!("ops per writer: {ops}");
     for threads in [1, 32] {
-        let rate = tokio::task::spawn_blocking(move || raw_sled(threads, ops as usize))
-            .await
-            .unwrap();
+        let rate = tokio::task::spawn_blocking(move || raw_sled(threads, ops as usize)).await.unwrap();
         println!("raw sled insert+flush, {threads:>2} threads: {rate:>8.0} writes/s");
     }
     for writers in [1, 8, 32] {

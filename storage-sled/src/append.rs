@@ -50,55 +50,22 @@ pub(crate) fn status_byte(status: Status) -> u8 {
 
 /// The `index` keys a summary has (each maps to the case id).
 pub(crate) fn index_keys(s: &CaseSummary) -> BTreeSet<Vec<u8>> {
-    let newest_first = Key::new()
-        .instant_desc(s.submitted_at)
-        .str_desc(s.case.as_str())
-        .into_bytes();
+    let newest_first = Key::new().instant_desc(s.submitted_at).str_desc(s.case.as_str()).into_bytes();
     let org = || Key::org(&s.organisation);
     let mut keys = BTreeSet::from([
         org().tag(tag::ALL).raw(&newest_first).into_bytes(),
-        org()
-            .tag(tag::WORKFLOW)
-            .str(&s.workflow)
-            .raw(&newest_first)
-            .into_bytes(),
-        org()
-            .tag(tag::STAGE)
-            .str(&s.stage)
-            .raw(&newest_first)
-            .into_bytes(),
-        org()
-            .tag(tag::STATUS)
-            .tag(status_byte(s.status))
-            .raw(&newest_first)
-            .into_bytes(),
+        org().tag(tag::WORKFLOW).str(&s.workflow).raw(&newest_first).into_bytes(),
+        org().tag(tag::STAGE).str(&s.stage).raw(&newest_first).into_bytes(),
+        org().tag(tag::STATUS).tag(status_byte(s.status)).raw(&newest_first).into_bytes(),
     ]);
     if let Some(role) = &s.role {
-        keys.insert(
-            org()
-                .tag(tag::ROLE)
-                .str(role)
-                .raw(&newest_first)
-                .into_bytes(),
-        );
+        keys.insert(org().tag(tag::ROLE).str(role).raw(&newest_first).into_bytes());
     }
     if let Some(assignee) = &s.assignee {
-        keys.insert(
-            org()
-                .tag(tag::ASSIGNEE)
-                .str(assignee)
-                .raw(&newest_first)
-                .into_bytes(),
-        );
+        keys.insert(org().tag(tag::ASSIGNEE).str(assignee).raw(&newest_first).into_bytes());
     }
     if let (Some(deadline), false) = (s.next_deadline, s.status == Status::Closed) {
-        keys.insert(
-            org()
-                .tag(tag::DUE)
-                .instant(deadline)
-                .str(s.case.as_str())
-                .into_bytes(),
-        );
+        keys.insert(org().tag(tag::DUE).instant(deadline).str(s.case.as_str()).into_bytes());
     }
     keys
 }
@@ -132,10 +99,7 @@ fn encode(append: &Append) -> Result<Encoded, StorageError> {
         .outbox
         .iter()
         .map(|item| {
-            let stored = OutboxRecord {
-                item: item.clone(),
-                lease: None,
-            };
+            let stored = OutboxRecord { item: item.clone(), lease: None };
             Ok((item.clone(), record::encode(&stored)?))
         })
         .collect::<Result<_, StorageError>>()?;
@@ -147,12 +111,8 @@ fn encode(append: &Append) -> Result<Encoded, StorageError> {
             Ok::<_, StorageError>((key, record::encode(r)?))
         })
         .transpose()?;
-    let tracking = (
-        Key::new()
-            .str(append.state.tracking_code.as_str())
-            .into_bytes(),
-        record::encode(&(org, &append.case))?,
-    );
+    let tracking =
+        (Key::new().str(append.state.tracking_code.as_str()).into_bytes(), record::encode(&(org, &append.case))?);
     Ok(Encoded {
         case: record::encode(&append.state)?,
         summary: record::encode(&append.summary)?,
@@ -178,10 +138,7 @@ fn decoded<T: serde::de::DeserializeOwned>(
     key: &[u8],
     value: Option<sled::IVec>,
 ) -> Result<Option<T>, Abort> {
-    value
-        .map(|v| record::decode(tree, key, &v))
-        .transpose()
-        .map_err(abort)
+    value.map(|v| record::decode(tree, key, &v)).transpose().map_err(abort)
 }
 
 /// Writes an append in one transaction.
@@ -193,72 +150,60 @@ pub(crate) fn append(inner: &Inner, append: &Append) -> Result<Committed<()>, St
 
 fn transaction(inner: &Inner, append: &Append, enc: &Encoded) -> Result<(), StorageError> {
     let t = &inner.trees;
-    let trees = (
-        &t.events,
-        &t.cases,
-        &t.summaries,
-        &t.index,
-        &t.tracking,
-        &t.idempotency,
-        &t.outbox,
-        &t.outbox_ids,
-        &t.orgs,
-    );
+    let trees =
+        (&t.events, &t.cases, &t.summaries, &t.index, &t.tracking, &t.idempotency, &t.outbox, &t.outbox_ids, &t.orgs);
     trees
-        .transaction(
-            |(events, cases, summaries, index, tracking, idempotency, outbox, outbox_ids, orgs)| {
-                let old: Option<CaseSummary> =
-                    decoded("summaries", &enc.case_key, summaries.get(&enc.case_key)?)?;
-                if old.is_none() && cases.get(&enc.case_key)?.is_some() {
-                    return Err(abort(StorageError::corrupt(format!(
-                        "case {} of {} has a projection but no summary",
-                        append.case, append.organisation
-                    ))));
-                }
-                let current = old.as_ref().map_or(0, |s| s.version);
-                if current != append.expected_version {
+        .transaction(|(events, cases, summaries, index, tracking, idempotency, outbox, outbox_ids, orgs)| {
+            let old: Option<CaseSummary> = decoded("summaries", &enc.case_key, summaries.get(&enc.case_key)?)?;
+            if old.is_none() && cases.get(&enc.case_key)?.is_some() {
+                return Err(abort(StorageError::corrupt(format!(
+                    "case {} of {} has a projection but no summary",
+                    append.case, append.organisation
+                ))));
+            }
+            let current = old.as_ref().map_or(0, |s| s.version);
+            if current != append.expected_version {
+                return Err(abort(StorageError::conflict(format!(
+                    "case {} is at version {current}, not {}",
+                    append.case, append.expected_version
+                ))));
+            }
+            if let Some((key, value)) = &enc.idempotency {
+                if idempotency.get(key)?.is_some() {
                     return Err(abort(StorageError::conflict(format!(
-                        "case {} is at version {current}, not {}",
-                        append.case, append.expected_version
+                        "idempotency key {} was used already",
+                        append.idempotency.as_ref().map_or("", |r| r.key.as_str())
                     ))));
                 }
-                if let Some((key, value)) = &enc.idempotency {
-                    if idempotency.get(key)?.is_some() {
-                        return Err(abort(StorageError::conflict(format!(
-                            "idempotency key {} was used already",
-                            append.idempotency.as_ref().map_or("", |r| r.key.as_str())
-                        ))));
-                    }
-                    idempotency.insert(key.as_slice(), value.as_slice())?;
+                idempotency.insert(key.as_slice(), value.as_slice())?;
+            }
+            if append.expected_version == 0 {
+                let (key, value) = &enc.tracking;
+                if tracking.get(key)?.is_some() {
+                    return Err(abort(StorageError::conflict("tracking code in use")));
                 }
-                if append.expected_version == 0 {
-                    let (key, value) = &enc.tracking;
-                    if tracking.get(key)?.is_some() {
-                        return Err(abort(StorageError::conflict("tracking code in use")));
-                    }
-                    tracking.insert(key.as_slice(), value.as_slice())?;
-                    orgs.insert(enc.org_key.as_slice(), vec![FORMAT])?;
-                }
-                for (key, value) in &enc.events {
-                    events.insert(key.as_slice(), value.as_slice())?;
-                }
-                cases.insert(enc.case_key.as_slice(), enc.case.as_slice())?;
-                summaries.insert(enc.case_key.as_slice(), enc.summary.as_slice())?;
-                let old_index = old.as_ref().map(index_keys).unwrap_or_default();
-                for key in old_index.difference(&enc.new_index) {
-                    index.remove(key.as_slice())?;
-                }
-                for key in enc.new_index.difference(&old_index) {
-                    index.insert(key.as_slice(), enc.index_value.as_slice())?;
-                }
-                for (item, value) in &enc.outbox {
-                    put_outbox(outbox, outbox_ids, index, item, value)?;
-                    // Claims scan the queues of the organisations listed here.
-                    orgs.insert(Key::org(&item.organisation).into_bytes(), vec![FORMAT])?;
-                }
-                Ok(())
-            },
-        )
+                tracking.insert(key.as_slice(), value.as_slice())?;
+                orgs.insert(enc.org_key.as_slice(), vec![FORMAT])?;
+            }
+            for (key, value) in &enc.events {
+                events.insert(key.as_slice(), value.as_slice())?;
+            }
+            cases.insert(enc.case_key.as_slice(), enc.case.as_slice())?;
+            summaries.insert(enc.case_key.as_slice(), enc.summary.as_slice())?;
+            let old_index = old.as_ref().map(index_keys).unwrap_or_default();
+            for key in old_index.difference(&enc.new_index) {
+                index.remove(key.as_slice())?;
+            }
+            for key in enc.new_index.difference(&old_index) {
+                index.insert(key.as_slice(), enc.index_value.as_slice())?;
+            }
+            for (item, value) in &enc.outbox {
+                put_outbox(outbox, outbox_ids, index, item, value)?;
+                // Claims scan the queues of the organisations listed here.
+                orgs.insert(Key::org(&item.organisation).into_bytes(), vec![FORMAT])?;
+            }
+            Ok(())
+        })
         .map_err(|e| error::transaction("appending to a case", e))
 }
 
@@ -281,13 +226,7 @@ fn put_outbox(
         outbox.remove(old_key)?;
     }
     outbox_ids.insert(id_key, record::encode_bytes(item.organisation.as_bytes()))?;
-    outbox.insert(
-        Key::org(&item.organisation).str(&item.id).into_bytes(),
-        value,
-    )?;
-    index.insert(
-        outbox::queue_key(item),
-        record::encode_bytes(item.id.as_bytes()),
-    )?;
+    outbox.insert(Key::org(&item.organisation).str(&item.id).into_bytes(), value)?;
+    index.insert(outbox::queue_key(item), record::encode_bytes(item.id.as_bytes()))?;
     Ok(())
 }

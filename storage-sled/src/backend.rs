@@ -5,9 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, TrackingCode};
 use sigap_core::storage::memory::check_blob;
-use sigap_core::storage::{
-    Append, CaseQuery, CaseSummary, Idempotency, OutboxItem, StorageError, Store,
-};
+use sigap_core::storage::{Append, CaseQuery, CaseSummary, Idempotency, OutboxItem, StorageError, Store};
 
 use crate::keys::{Key, Reader};
 use crate::store::{Inner, SledStore};
@@ -68,12 +66,8 @@ impl SledStore {
         self.blocking(move |inner| {
             let _view = inner.read_lock();
             let (tree, name) = document.tree(inner);
-            let value = tree
-                .get(&key)
-                .map_err(|e| error::sled(&format!("reading tree `{name}`"), &e))?;
-            value
-                .map(|v| record::decode_str(name, &key, &v))
-                .transpose()
+            let value = tree.get(&key).map_err(|e| error::sled(&format!("reading tree `{name}`"), &e))?;
+            value.map(|v| record::decode_str(name, &key, &v)).transpose()
         })
         .await
     }
@@ -85,11 +79,7 @@ impl Store for SledStore {
         self.write(move |inner| append::append(inner, &write)).await
     }
 
-    async fn idempotency(
-        &self,
-        organisation: &str,
-        key: &str,
-    ) -> Result<Option<Idempotency>, StorageError> {
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
         let key = Key::org(organisation).str(key).into_bytes();
         let found = self
             .blocking(move |inner| {
@@ -127,8 +117,7 @@ impl Store for SledStore {
             };
             raw.into_iter()
                 .map(|entry| {
-                    let (key, value) =
-                        entry.map_err(|e| error::sled("scanning tree `events`", &e))?;
+                    let (key, value) = entry.map_err(|e| error::sled("scanning tree `events`", &e))?;
                     let event: Event = record::decode("events", &key, &value)?;
                     let mut reader = Reader::new("events", &key[prefix.len()..]);
                     if reader.u64()? != event.seq {
@@ -146,10 +135,7 @@ impl Store for SledStore {
         .await
     }
 
-    async fn find_tracking_code(
-        &self,
-        code: &TrackingCode,
-    ) -> Result<Option<(String, CaseId)>, StorageError> {
+    async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError> {
         let key = Key::new().str(code.as_str()).into_bytes();
         self.blocking(move |inner| {
             let _view = inner.read_lock();
@@ -163,13 +149,8 @@ impl Store for SledStore {
         self.blocking(move |inner| query::list(inner, &query)).await
     }
 
-    async fn due(
-        &self,
-        before: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<CaseSummary>, StorageError> {
-        self.blocking(move |inner| query::due(inner, before, limit))
-            .await
+    async fn due(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {
+        self.blocking(move |inner| query::due(inner, before, limit)).await
     }
 
     async fn case_ids(
@@ -178,8 +159,7 @@ impl Store for SledStore {
         limit: usize,
     ) -> Result<Vec<(String, CaseId)>, StorageError> {
         let after = after.map(|(org, id)| (org.to_owned(), id.clone()));
-        self.blocking(move |inner| query::case_ids(inner, after.as_ref(), limit))
-            .await
+        self.blocking(move |inner| query::case_ids(inner, after.as_ref(), limit)).await
     }
 
     async fn claim_outbox(
@@ -190,14 +170,12 @@ impl Store for SledStore {
         limit: usize,
     ) -> Result<Vec<OutboxItem>, StorageError> {
         let worker = worker.to_owned();
-        self.write(move |inner| outbox::claim(inner, &worker, now, lease_until, limit))
-            .await
+        self.write(move |inner| outbox::claim(inner, &worker, now, lease_until, limit)).await
     }
 
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
         let (id, worker) = (id.to_owned(), worker.to_owned());
-        self.write(move |inner| outbox::complete(inner, &id, &worker))
-            .await
+        self.write(move |inner| outbox::complete(inner, &id, &worker)).await
     }
 
     async fn retry_outbox(
@@ -208,26 +186,18 @@ impl Store for SledStore {
         error: &str,
     ) -> Result<(), StorageError> {
         let (id, worker, failure) = (id.to_owned(), worker.to_owned(), error.to_owned());
-        self.write(move |inner| outbox::retry(inner, &id, &worker, retry_at, &failure))
-            .await
+        self.write(move |inner| outbox::retry(inner, &id, &worker, retry_at, &failure)).await
     }
 
-    async fn put_blob(
-        &self,
-        organisation: &str,
-        id: &str,
-        bytes: &[u8],
-    ) -> Result<(), StorageError> {
+    async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
         let (organisation, id, bytes) = (organisation.to_owned(), id.to_owned(), bytes.to_vec());
-        self.write(move |inner| blobs::put(inner, &organisation, &id, &bytes))
-            .await
+        self.write(move |inner| blobs::put(inner, &organisation, &id, &bytes)).await
     }
 
     async fn blob(&self, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
         let (organisation, id) = (organisation.to_owned(), id.to_owned());
-        self.blocking(move |inner| blobs::get(inner, &organisation, &id))
-            .await
+        self.blocking(move |inner| blobs::get(inner, &organisation, &id)).await
     }
 
     async fn put_definition(
@@ -237,38 +207,18 @@ impl Store for SledStore {
         version: &str,
         body: &str,
     ) -> Result<(), StorageError> {
-        self.put_document(Document::Definition, organisation, id, version, body)
-            .await
+        self.put_document(Document::Definition, organisation, id, version, body).await
     }
 
-    async fn definition(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError> {
-        self.document(Document::Definition, organisation, id, version)
-            .await
+    async fn definition(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError> {
+        self.document(Document::Definition, organisation, id, version).await
     }
 
-    async fn put_calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-        body: &str,
-    ) -> Result<(), StorageError> {
-        self.put_document(Document::Calendar, organisation, id, version, body)
-            .await
+    async fn put_calendar(&self, organisation: &str, id: &str, version: &str, body: &str) -> Result<(), StorageError> {
+        self.put_document(Document::Calendar, organisation, id, version, body).await
     }
 
-    async fn calendar(
-        &self,
-        organisation: &str,
-        id: &str,
-        version: &str,
-    ) -> Result<Option<String>, StorageError> {
-        self.document(Document::Calendar, organisation, id, version)
-            .await
+    async fn calendar(&self, organisation: &str, id: &str, version: &str) -> Result<Option<String>, StorageError> {
+        self.document(Document::Calendar, organisation, id, version).await
     }
 }

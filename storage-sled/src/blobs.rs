@@ -39,48 +39,30 @@ fn chunks_prefix(organisation: &str, id: &str) -> Key {
 }
 
 /// Stores a blob unless it is there already. Call after [`check_blob`].
-pub(crate) fn put(
-    inner: &Inner,
-    organisation: &str,
-    id: &str,
-    bytes: &[u8],
-) -> Result<Committed<()>, StorageError> {
+pub(crate) fn put(inner: &Inner, organisation: &str, id: &str, bytes: &[u8]) -> Result<Committed<()>, StorageError> {
     let tree = &inner.trees.blobs;
     let header = header_key(organisation, id);
     let mut batch = sled::Batch::default();
     let mut chunks = 0u32;
     for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
         let n = u32::try_from(i).map_err(|_| StorageError::corrupt("too many chunks"))?;
-        batch.insert(
-            chunks_prefix(organisation, id).u32(n).into_bytes(),
-            record::encode_bytes(chunk),
-        );
+        batch.insert(chunks_prefix(organisation, id).u32(n).into_bytes(), record::encode_bytes(chunk));
         chunks = n + 1;
     }
-    let header_value = record::encode(&Header {
-        len: bytes.len() as u64,
-        chunks,
-    })?;
+    let header_value = record::encode(&Header { len: bytes.len() as u64, chunks })?;
     batch.insert(header.as_slice(), header_value);
     inner.commit(|| {
-        let there = tree
-            .contains_key(&header)
-            .map_err(|e| error::sled("reading tree `blobs`", &e))?;
+        let there = tree.contains_key(&header).map_err(|e| error::sled("reading tree `blobs`", &e))?;
         if there {
             // Content-addressed: the same bytes. The ticket still waits for them to be durable.
             return Ok(());
         }
-        tree.apply_batch(batch)
-            .map_err(|e| error::sled("writing a blob", &e))
+        tree.apply_batch(batch).map_err(|e| error::sled("writing a blob", &e))
     })
 }
 
 /// A blob's bytes, checked against its id.
-pub(crate) fn get(
-    inner: &Inner,
-    organisation: &str,
-    id: &str,
-) -> Result<Option<Vec<u8>>, StorageError> {
+pub(crate) fn get(inner: &Inner, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
     let tree = &inner.trees.blobs;
     let header_key = header_key(organisation, id);
     // The header and the chunks are committed together and never change
@@ -92,9 +74,7 @@ pub(crate) fn get(
     let Some(header) = header else {
         return Ok(None);
     };
-    let damaged = |why: String| {
-        StorageError::corrupt(format!("blob {id} of {organisation} is damaged: {why}"))
-    };
+    let damaged = |why: String| StorageError::corrupt(format!("blob {id} of {organisation} is damaged: {why}"));
     let mut bytes = Vec::with_capacity(usize::try_from(header.len).unwrap_or(0));
     let mut count = 0u32;
     for entry in tree.scan_prefix(chunks_prefix(organisation, id)) {

@@ -68,13 +68,8 @@ impl Durability {
     pub(crate) fn new(db: sled::Db, dir: &Path) -> Result<Self, StorageError> {
         let db_path = dir.join("db");
         let db_file = File::open(&db_path).map_err(|e| error::io("cannot open", &db_path, &e))?;
-        let files = Files {
-            db,
-            db_file,
-            db_path,
-            blob_dir: dir.join("blobs"),
-            synced_blobs: Mutex::new(HashMap::new()),
-        };
+        let files =
+            Files { db, db_file, db_path, blob_dir: dir.join("blobs"), synced_blobs: Mutex::new(HashMap::new()) };
         // What sled created or recovered is durable before anything is acknowledged.
         files.flush()?;
         for path in [dir.join("conf"), dir.to_owned()] {
@@ -108,11 +103,7 @@ impl Durability {
                 return Ok(());
             }
             self.check()?;
-            if self
-                .flushing
-                .compare_exchange(false, true, SeqCst, SeqCst)
-                .is_ok()
-            {
+            if self.flushing.compare_exchange(false, true, SeqCst, SeqCst).is_ok() {
                 let leading = Leading(self);
                 let result = self.flush().await;
                 drop(leading);
@@ -139,11 +130,7 @@ impl Durability {
         let files = self.files.clone();
         let result = tokio::task::spawn_blocking(move || files.flush())
             .await
-            .unwrap_or_else(|e| {
-                Err(StorageError::unavailable(format!(
-                    "the flush task failed: {e}"
-                )))
-            });
+            .unwrap_or_else(|e| Err(StorageError::unavailable(format!("the flush task failed: {e}"))));
         match result {
             Ok(()) => {
                 // Waiters are woken when the leader steps down, after this.
@@ -189,13 +176,9 @@ impl Drop for Leading<'_> {
 
 impl Files {
     fn flush(&self) -> Result<(), StorageError> {
-        self.db
-            .flush()
-            .map_err(|e| error::sled("flushing the log", &e))?;
+        self.db.flush().map_err(|e| error::sled("flushing the log", &e))?;
         self.sync_blobs()?;
-        self.db_file
-            .sync_data()
-            .map_err(|e| error::io("cannot fsync", &self.db_path, &e))
+        self.db_file.sync_data().map_err(|e| error::io("cannot fsync", &self.db_path, &e))
     }
 
     /// Syncs blob files that are new or have grown, then the directory.
@@ -206,10 +189,7 @@ impl Files {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(error::io("cannot list", dir, &e)),
         };
-        let mut synced = self
-            .synced_blobs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut synced = self.synced_blobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut seen = HashSet::new();
         let mut added = false;
         for entry in entries {
@@ -226,9 +206,7 @@ impl Files {
                 continue;
             }
             match File::open(entry.path()) {
-                Ok(file) => file
-                    .sync_data()
-                    .map_err(|e| error::io("cannot fsync", &entry.path(), &e))?,
+                Ok(file) => file.sync_data().map_err(|e| error::io("cannot fsync", &entry.path(), &e))?,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(error::io("cannot open", &entry.path(), &e)),
             }
@@ -245,9 +223,7 @@ impl Files {
 /// `fsync` of a file or directory.
 fn sync(path: &Path) -> Result<(), StorageError> {
     match File::open(path) {
-        Ok(file) => file
-            .sync_all()
-            .map_err(|e| error::io("cannot fsync", path, &e)),
+        Ok(file) => file.sync_all().map_err(|e| error::io("cannot fsync", path, &e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(error::io("cannot open", path, &e)),
     }

@@ -10,9 +10,7 @@ pub(crate) fn sled(doing: &str, error: &sled::Error) -> StorageError {
     let kind = match error {
         sled::Error::Corruption { .. } => ErrorKind::Corrupt,
         sled::Error::CollectionNotFound(_) => ErrorKind::NotFound,
-        sled::Error::Unsupported(_) | sled::Error::ReportableBug(_) | sled::Error::Io(_) => {
-            ErrorKind::Unavailable
-        }
+        sled::Error::Unsupported(_) | sled::Error::ReportableBug(_) | sled::Error::Io(_) => ErrorKind::Unavailable,
     };
     StorageError::new(kind, format!("sled failed {doing}: {error}"))
 }
@@ -34,8 +32,7 @@ pub(crate) fn io(doing: &str, path: &Path, error: &std::io::Error) -> StorageErr
 pub(crate) fn is_locked(error: &sled::Error) -> bool {
     match error {
         sled::Error::Io(e) => {
-            e.kind() == std::io::ErrorKind::WouldBlock
-                || e.to_string().contains("could not acquire lock")
+            e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("could not acquire lock")
         }
         _ => false,
     }

@@ -135,19 +135,11 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader over a key of `tree` (named in errors).
     pub(crate) fn new(tree: &'static str, bytes: &'a [u8]) -> Self {
-        Self {
-            bytes,
-            tree,
-            whole: bytes,
-        }
+        Self { bytes, tree, whole: bytes }
     }
 
     fn corrupt(&self, what: &str) -> StorageError {
-        StorageError::corrupt(format!(
-            "malformed key {} in tree `{}`: {what}",
-            printable(self.whole),
-            self.tree
-        ))
+        StorageError::corrupt(format!("malformed key {} in tree `{}`: {what}", printable(self.whole), self.tree))
     }
 
     /// Reads an ascending string.
@@ -180,21 +172,14 @@ impl<'a> Reader<'a> {
 
     /// Reads a big-endian `u64`.
     pub(crate) fn u64(&mut self) -> Result<u64, StorageError> {
-        let (head, rest) = self
-            .bytes
-            .split_first_chunk::<8>()
-            .ok_or_else(|| self.corrupt("a truncated number"))?;
+        let (head, rest) = self.bytes.split_first_chunk::<8>().ok_or_else(|| self.corrupt("a truncated number"))?;
         self.bytes = rest;
         Ok(u64::from_be_bytes(*head))
     }
 
     /// Checks that the whole key was read.
     pub(crate) fn end(&self) -> Result<(), StorageError> {
-        if self.bytes.is_empty() {
-            Ok(())
-        } else {
-            Err(self.corrupt("trailing bytes"))
-        }
+        if self.bytes.is_empty() { Ok(()) } else { Err(self.corrupt("trailing bytes")) }
     }
 }
 

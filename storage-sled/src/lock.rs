@@ -46,9 +46,7 @@ pub(crate) fn lock(dir: &Path) -> Result<DirLock, StorageError> {
         .map_err(|e| error::io("cannot open the lock file", &path, &e))?;
     match file.try_lock() {
         Ok(()) => Ok(DirLock { _file: file }),
-        Err(TryLockError::WouldBlock) => {
-            Err(error::locked(dir, &format!("{} is locked", path.display())))
-        }
+        Err(TryLockError::WouldBlock) => Err(error::locked(dir, &format!("{} is locked", path.display()))),
         Err(TryLockError::Error(e)) => Err(error::io("cannot lock", &path, &e)),
     }
 }
@@ -66,20 +64,14 @@ pub(crate) fn open_sled(dir: &Path, config: &sled::Config) -> Result<sled::Db, S
 }
 
 /// One attempt; a panic in sled's recovery is a `Corrupt` error.
-fn open_once(
-    dir: &Path,
-    config: &sled::Config,
-) -> Result<Result<sled::Db, sled::Error>, StorageError> {
+fn open_once(dir: &Path, config: &sled::Config) -> Result<Result<sled::Db, sled::Error>, StorageError> {
     catch_unwind(AssertUnwindSafe(|| config.open())).map_err(|panic| {
         let why = panic
             .downcast_ref::<String>()
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("no message");
-        StorageError::corrupt(format!(
-            "sled could not recover the data directory {}: {why}",
-            dir.display()
-        ))
+        StorageError::corrupt(format!("sled could not recover the data directory {}: {why}", dir.display()))
     })
 }
 
@@ -101,11 +93,7 @@ fn wait_for_sled_lock(dir: &Path) -> Result<(), StorageError> {
         Ok(Err(e)) => Err(error::io("cannot lock", &path, &e)),
         Err(_) => Err(error::locked(
             dir,
-            &format!(
-                "sled's lock on {} was still held after {} s",
-                path.display(),
-                SLED_LOCK_WAIT.as_secs()
-            ),
+            &format!("sled's lock on {} was still held after {} s", path.display(), SLED_LOCK_WAIT.as_secs()),
         )),
     }
 }

@@ -23,12 +23,7 @@ impl<'a, V> Merge<'a, V> {
     /// Merges `streams`, each sorted by key.
     pub(crate) fn new(streams: Vec<Stream<'a, V>>) -> Self {
         let values = streams.iter().map(|_| None).collect();
-        Self {
-            streams,
-            heads: BinaryHeap::new(),
-            values,
-            started: false,
-        }
+        Self { streams, heads: BinaryHeap::new(), values, started: false }
     }
 
     fn pull(&mut self, i: usize) -> Result<(), StorageError> {
@@ -72,8 +67,7 @@ pub(crate) fn prefix_stream<'a, V: 'a>(
 ) -> Stream<'a, V> {
     let len = prefix.len();
     Box::new(tree.scan_prefix(prefix).map(move |entry| {
-        let (key, stored) =
-            entry.map_err(|e| error::sled(&format!("scanning tree `{name}`"), &e))?;
+        let (key, stored) = entry.map_err(|e| error::sled(&format!("scanning tree `{name}`"), &e))?;
         Ok((key[len..].to_vec(), value(&key, &stored)?))
     }))
 }
@@ -83,29 +77,22 @@ mod tests {
     use super::*;
 
     fn stream(items: &[(&str, u32)]) -> Stream<'static, u32> {
-        let items: Vec<_> = items
-            .iter()
-            .map(|(k, v)| Ok((k.as_bytes().to_vec(), *v)))
-            .collect();
+        let items: Vec<_> = items.iter().map(|(k, v)| Ok((k.as_bytes().to_vec(), *v))).collect();
         Box::new(items.into_iter())
     }
 
     #[test]
     fn merges_in_key_order() {
-        let merged: Vec<u32> = Merge::new(vec![
-            stream(&[("a", 1), ("d", 4)]),
-            stream(&[]),
-            stream(&[("b", 2), ("c", 3), ("e", 5)]),
-        ])
-        .collect::<Result<_, _>>()
-        .unwrap();
+        let merged: Vec<u32> =
+            Merge::new(vec![stream(&[("a", 1), ("d", 4)]), stream(&[]), stream(&[("b", 2), ("c", 3), ("e", 5)])])
+                .collect::<Result<_, _>>()
+                .unwrap();
         assert_eq!(merged, vec![1, 2, 3, 4, 5]);
     }
 
     #[test]
     fn errors_come_through() {
-        let failing: Stream<'static, u32> =
-            Box::new(std::iter::once(Err(StorageError::corrupt("bad"))));
+        let failing: Stream<'static, u32> = Box::new(std::iter::once(Err(StorageError::corrupt("bad"))));
         let mut merged = Merge::new(vec![stream(&[("a", 1)]), failing]);
         assert!(merged.next().unwrap().is_err());
     }

@@ -37,11 +37,7 @@ pub(crate) struct Lease {
 
 /// An item's queue key in `index`.
 pub(crate) fn queue_key(item: &OutboxItem) -> Vec<u8> {
-    Key::org(&item.organisation)
-        .tag(tag::QUEUE)
-        .instant(item.available_at)
-        .str(&item.id)
-        .into_bytes()
+    Key::org(&item.organisation).tag(tag::QUEUE).instant(item.available_at).str(&item.id).into_bytes()
 }
 
 fn record_key(organisation: &str, id: &str) -> Vec<u8> {
@@ -80,9 +76,7 @@ fn claim_locked(
             });
             // Keys sort by availability first: stop at the first one after `now`.
             let ready = stream.take_while(|entry| {
-                entry.as_ref().map_or(true, |(key, _)| {
-                    key.get(..INSTANT_LEN) <= Some(&now_key[..])
-                })
+                entry.as_ref().map_or(true, |(key, _)| key.get(..INSTANT_LEN) <= Some(&now_key[..]))
             });
             Box::new(ready) as crate::merge::Stream<'_, (String, String)>
         })
@@ -100,10 +94,7 @@ fn claim_locked(
             continue;
         }
         stored.item.attempts += 1;
-        stored.lease = Some(Lease {
-            worker: worker.to_owned(),
-            until: lease_until,
-        });
+        stored.lease = Some(Lease { worker: worker.to_owned(), until: lease_until });
         claimed.push((key, stored));
         if claimed.len() == limit {
             break;
@@ -113,9 +104,7 @@ fn claim_locked(
     for (key, stored) in &claimed {
         batch.insert(key.as_slice(), record::encode(stored)?);
     }
-    t.outbox
-        .apply_batch(batch)
-        .map_err(|e| error::sled("leasing outbox items", &e))?;
+    t.outbox.apply_batch(batch).map_err(|e| error::sled("leasing outbox items", &e))?;
     Ok(claimed.into_iter().map(|(_, s)| s.item).collect())
 }
 
@@ -132,23 +121,15 @@ fn held(inner: &Inner, id: &str, worker: &str) -> Result<(Vec<u8>, OutboxRecord)
     let not_found = || StorageError::new(ErrorKind::NotFound, format!("no outbox item {id}"));
     let org = org.ok_or_else(not_found)?;
     let key = record_key(&org, id);
-    let stored = inner
-        .get::<OutboxRecord>(&t.outbox, "outbox", &key)?
-        .ok_or_else(not_found)?;
+    let stored = inner.get::<OutboxRecord>(&t.outbox, "outbox", &key)?.ok_or_else(not_found)?;
     if stored.lease.as_ref().is_none_or(|l| l.worker != worker) {
-        return Err(StorageError::conflict(format!(
-            "outbox item {id} is not leased to {worker}"
-        )));
+        return Err(StorageError::conflict(format!("outbox item {id} is not leased to {worker}")));
     }
     Ok((key, stored))
 }
 
 /// Removes a delivered item.
-pub(crate) fn complete(
-    inner: &Inner,
-    id: &str,
-    worker: &str,
-) -> Result<Committed<()>, StorageError> {
+pub(crate) fn complete(inner: &Inner, id: &str, worker: &str) -> Result<Committed<()>, StorageError> {
     inner.commit(|| complete_locked(inner, id, worker))
 }
 
@@ -189,19 +170,13 @@ fn retry_locked(
     item.available_at = retry_at;
     item.last_error = Some(failure.chars().take(500).collect());
     let new_queue = queue_key(&item);
-    let value = record::encode(&OutboxRecord {
-        item: item.clone(),
-        lease: None,
-    })?;
+    let value = record::encode(&OutboxRecord { item: item.clone(), lease: None })?;
     let t = &inner.trees;
     (&t.outbox, &t.index)
         .transaction(|(outbox, index)| {
             outbox.insert(key.as_slice(), value.as_slice())?;
             index.remove(old_queue.as_slice())?;
-            index.insert(
-                new_queue.as_slice(),
-                record::encode_bytes(item.id.as_bytes()),
-            )?;
+            index.insert(new_queue.as_slice(), record::encode_bytes(item.id.as_bytes()))?;
             Ok(())
         })
         .map_err(|e| error::transaction("retrying an outbox item", e))

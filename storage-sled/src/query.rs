@@ -41,23 +41,14 @@ fn summary(inner: &Inner, org: &str, id: &str) -> Result<CaseSummary, StorageErr
     let key = Key::org(org).str(id).into_bytes();
     inner
         .get::<CaseSummary>(&inner.trees.summaries, "summaries", &key)?
-        .ok_or_else(|| {
-            StorageError::corrupt(format!(
-                "the index names case {id} of {org}, which has no summary"
-            ))
-        })
+        .ok_or_else(|| StorageError::corrupt(format!("the index names case {id} of {org}, which has no summary")))
 }
 
 /// The index ranges that hold every case a query can match: the most
 /// selective filter given, one range per wanted value.
 fn plan(query: &CaseQuery) -> BTreeSet<Vec<u8>> {
     let org = || Key::org(&query.organisation);
-    let by = |tag: u8, values: &[String]| {
-        values
-            .iter()
-            .map(|v| org().tag(tag).str(v).into_bytes())
-            .collect()
-    };
+    let by = |tag: u8, values: &[String]| values.iter().map(|v| org().tag(tag).str(v).into_bytes()).collect();
     if let Some(assignee) = &query.assignee {
         by(tag::ASSIGNEE, std::slice::from_ref(assignee))
     } else if !query.roles.is_empty() {
@@ -65,11 +56,7 @@ fn plan(query: &CaseQuery) -> BTreeSet<Vec<u8>> {
     } else if !query.stages.is_empty() {
         by(tag::STAGE, &query.stages)
     } else if !query.statuses.is_empty() {
-        query
-            .statuses
-            .iter()
-            .map(|s| org().tag(tag::STATUS).tag(status_byte(*s)).into_bytes())
-            .collect()
+        query.statuses.iter().map(|s| org().tag(tag::STATUS).tag(status_byte(*s)).into_bytes()).collect()
     } else if let Some(workflow) = &query.workflow {
         by(tag::WORKFLOW, std::slice::from_ref(workflow))
     } else {
@@ -85,9 +72,7 @@ pub(crate) fn list(inner: &Inner, query: &CaseQuery) -> Result<Vec<CaseSummary>,
     let streams: Vec<Stream<'_, String>> = plan(query)
         .into_iter()
         .map(|prefix| {
-            prefix_stream(&inner.trees.index, "index", &prefix, |key, value| {
-                record::decode_str("index", key, value)
-            })
+            prefix_stream(&inner.trees.index, "index", &prefix, |key, value| record::decode_str("index", key, value))
         })
         .collect();
     let mut seen = HashSet::new();
@@ -115,11 +100,7 @@ pub(crate) fn list(inner: &Inner, query: &CaseQuery) -> Result<Vec<CaseSummary>,
 }
 
 /// Open cases with a deadline at or before `before`, earliest first, across organisations.
-pub(crate) fn due(
-    inner: &Inner,
-    before: DateTime<Utc>,
-    limit: usize,
-) -> Result<Vec<CaseSummary>, StorageError> {
+pub(crate) fn due(inner: &Inner, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {
     let _view = inner.read_lock();
     if limit == 0 {
         return Ok(Vec::new());
@@ -137,9 +118,7 @@ pub(crate) fn due(
             // (deadline, case, organisation): the reference store's order.
             let ordered = stream
                 .take_while(move |entry| {
-                    entry.as_ref().map_or(true, |(key, _)| {
-                        key.get(..INSTANT_LEN) <= Some(&before_key[..])
-                    })
+                    entry.as_ref().map_or(true, |(key, _)| key.get(..INSTANT_LEN) <= Some(&before_key[..]))
                 })
                 .map(move |entry| {
                     entry.map(|(mut key, value)| {

@@ -22,10 +22,7 @@ pub struct SledConfig {
 impl SledConfig {
     /// The defaults for a data directory: a 256 MiB cache.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self {
-            path: path.into(),
-            cache_capacity: 256 * 1024 * 1024,
-        }
+        Self { path: path.into(), cache_capacity: 256 * 1024 * 1024 }
     }
 }
 
@@ -41,9 +38,7 @@ pub struct SledStore {
 
 impl std::fmt::Debug for SledStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SledStore")
-            .field("path", &self.inner.path)
-            .finish_non_exhaustive()
+        f.debug_struct("SledStore").field("path", &self.inner.path).finish_non_exhaustive()
     }
 }
 
@@ -91,21 +86,12 @@ impl SledStore {
     /// naming the directory; a layout newer than this build is
     /// [`ErrorKind::SchemaTooNew`].
     pub fn open_with(config: SledConfig) -> Result<Self, StorageError> {
-        let SledConfig {
-            path,
-            cache_capacity,
-        } = config;
-        std::fs::create_dir_all(&path)
-            .map_err(|e| error::io("cannot create the data directory", &path, &e))?;
+        let SledConfig { path, cache_capacity } = config;
+        std::fs::create_dir_all(&path).map_err(|e| error::io("cannot create the data directory", &path, &e))?;
         let lock = lock::lock(&path)?;
-        let sled_config = sled::Config::new()
-            .path(&path)
-            .cache_capacity(cache_capacity);
+        let sled_config = sled::Config::new().path(&path).cache_capacity(cache_capacity);
         let db = lock::open_sled(&path, &sled_config)?;
-        let tree = |name: &str| {
-            db.open_tree(name)
-                .map_err(|e| error::sled(&format!("opening tree `{name}`"), &e))
-        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| error::sled(&format!("opening tree `{name}`"), &e));
         let trees = Trees {
             meta: tree("meta")?,
             orgs: tree("orgs")?,
@@ -123,15 +109,7 @@ impl SledStore {
         };
         check_layout(&trees.meta)?;
         let durability = Durability::new(db.clone(), &path)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                path,
-                trees,
-                durability,
-                _lock: lock,
-                visible: RwLock::new(()),
-            }),
-        })
+        Ok(Self { inner: Arc::new(Inner { path, trees, durability, _lock: lock, visible: RwLock::new(()) }) })
     }
 
     /// The data directory.
@@ -178,9 +156,7 @@ pub(crate) struct Committed<T> {
 impl Inner {
     /// Shared: a consistent view for one read.
     pub(crate) fn read_lock(&self) -> RwLockReadGuard<'_, ()> {
-        self.visible
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.visible.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Runs `commit` under the write lock and takes its ticket. Encode
@@ -189,15 +165,9 @@ impl Inner {
         &self,
         commit: impl FnOnce() -> Result<T, StorageError>,
     ) -> Result<Committed<T>, StorageError> {
-        let _exclusive = self
-            .visible
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _exclusive = self.visible.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         let value = commit()?;
-        Ok(Committed {
-            value,
-            ticket: self.durability.committed(),
-        })
+        Ok(Committed { value, ticket: self.durability.committed() })
     }
 
     /// A value by key, decoded.
@@ -207,31 +177,23 @@ impl Inner {
         name: &'static str,
         key: &[u8],
     ) -> Result<Option<T>, StorageError> {
-        let value = tree
-            .get(key)
-            .map_err(|e| error::sled(&format!("reading tree `{name}`"), &e))?;
+        let value = tree.get(key).map_err(|e| error::sled(&format!("reading tree `{name}`"), &e))?;
         value.map(|v| record::decode(name, key, &v)).transpose()
     }
 }
 
 /// Writes the layout version into a new store; refuses a newer one.
 fn check_layout(meta: &sled::Tree) -> Result<(), StorageError> {
-    let found = meta
-        .get(LAYOUT_KEY)
-        .map_err(|e| error::sled("reading the layout version", &e))?;
+    let found = meta.get(LAYOUT_KEY).map_err(|e| error::sled("reading the layout version", &e))?;
     match found {
         Some(value) => record::body("meta", LAYOUT_KEY, &value).map(|_| ()),
-        None => meta
-            .insert(LAYOUT_KEY, vec![FORMAT])
-            .map(|_| ())
-            .map_err(|e| error::sled("writing the layout version", &e)),
+        None => {
+            meta.insert(LAYOUT_KEY, vec![FORMAT]).map(|_| ()).map_err(|e| error::sled("writing the layout version", &e))
+        }
     }
     .map_err(|e| {
         if e.kind() == ErrorKind::SchemaTooNew {
-            StorageError::new(
-                ErrorKind::SchemaTooNew,
-                format!("{}: upgrade Sigap to open this store", e.message()),
-            )
+            StorageError::new(ErrorKind::SchemaTooNew, format!("{}: upgrade Sigap to open this store", e.message()))
         } else {
             e
         }

@@ -15,10 +15,7 @@ async fn one_case(dir: &Path) -> (CaseId, String) {
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
     let bytes = vec![7u8; 10_000];
-    let blob_id: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let blob_id: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     store.put_blob("org-uji", &blob_id, &bytes).await.unwrap();
     (id, blob_id)
 }
@@ -44,22 +41,14 @@ fn damage(dir: &Path, tree: &str, needle: &[u8], value: &[u8]) {
 }
 
 fn query() -> CaseQuery {
-    CaseQuery {
-        organisation: "org-uji".to_owned(),
-        ..CaseQuery::default()
-    }
+    CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_in_a_case_is_corrupt_and_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let (id, _) = one_case(dir.path()).await;
-    damage(
-        dir.path(),
-        "cases",
-        id.as_str().as_bytes(),
-        b"\x01{\"not\": a case",
-    );
+    damage(dir.path(), "cases", id.as_str().as_bytes(), b"\x01{\"not\": a case");
     let store = SledStore::open(dir.path()).unwrap();
     let error = store.case("org-uji", &id).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Corrupt, "{error}");
@@ -108,9 +97,7 @@ async fn a_damaged_blob_is_never_served() {
     let blobs = db.open_tree("blobs").unwrap();
     let keys: Vec<_> = blobs.iter().keys().map(Result::unwrap).collect();
     assert_eq!(keys.len(), 4, "a header and three chunks");
-    blobs
-        .insert(&keys[0], &b"\x01{\"len\":10000,\"chunks\":3}"[..])
-        .unwrap();
+    blobs.insert(&keys[0], &b"\x01{\"len\":10000,\"chunks\":3}"[..]).unwrap();
     blobs.insert(&keys[2], chunk).unwrap();
     drop((blobs, db));
     let store = SledStore::open(dir.path()).unwrap();

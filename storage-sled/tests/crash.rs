@@ -32,9 +32,7 @@ const WRITERS: u64 = 4;
 /// Prints one acknowledgement, whole, and flushes it to the parent.
 fn ack(line: &str) {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "ACK {line}")
-        .and_then(|()| out.flush())
-        .expect("stdout");
+    writeln!(out, "ACK {line}").and_then(|()| out.flush()).expect("stdout");
 }
 
 /// The child's body; does nothing unless run by `crash_recovery`.
@@ -47,12 +45,7 @@ async fn crash_child() {
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir).expect("open the store"));
     let service = Arc::new(fixture_service(store.clone()).await);
     for n in 1..=WRITERS {
-        if store
-            .case("org-uji", &new_case(n).id)
-            .await
-            .unwrap()
-            .is_none()
-        {
+        if store.case("org-uji", &new_case(n).id).await.unwrap().is_none() {
             submit(&service, n, at("2026-12-01 09:00")).await;
             ack(&format!("submit {n}"));
         }
@@ -71,20 +64,9 @@ async fn crash_child() {
                         continue;
                     }
                     let label = format!("r{run}w{w}i{i}");
-                    let note = Command::AddNote {
-                        text: label.clone(),
-                        obstacle: false,
-                    };
+                    let note = Command::AddNote { text: label.clone(), obstacle: false };
                     service
-                        .execute(
-                            "org-uji",
-                            &case,
-                            &officer,
-                            &note,
-                            None,
-                            None,
-                            at("2026-12-01 10:00"),
-                        )
+                        .execute("org-uji", &case, &officer, &note, None, None, at("2026-12-01 10:00"))
                         .await
                         .unwrap_or_else(|e| panic!("note {label}: {e}"));
                     ack(&format!("note {} {label}", w + 1));
@@ -147,10 +129,7 @@ fn crash_recovery() {
     eprintln!("crash_recovery: {cycles} cycles, SIGAP_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let mut acked = Acked::default();
     for run in 0..cycles {
         let kill_after = 5 + rng.next() % 56;
@@ -180,16 +159,10 @@ fn crash_recovery() {
             }
         }
         let status = child.wait().unwrap();
-        assert!(
-            killed,
-            "run {run}: the child stopped by itself after {seen} acknowledgements ({status})"
-        );
+        assert!(killed, "run {run}: the child stopped by itself after {seen} acknowledgements ({status})");
         runtime.block_on(verify(dir.path(), &acked, run));
     }
-    eprintln!(
-        "crash_recovery: {cycles} kills, {} acknowledged writes, all present",
-        acked.count
-    );
+    eprintln!("crash_recovery: {cycles} kills, {} acknowledged writes, all present", acked.count);
 }
 
 /// Every acknowledged write is there; every case verifies, folds to its
@@ -199,11 +172,7 @@ async fn verify(dir: &Path, acked: &Acked, run: u64) {
     for n in &acked.submits {
         let code = new_case(*n).tracking_code;
         let found = store.find_tracking_code(&code).await.unwrap();
-        assert_eq!(
-            found,
-            Some(("org-uji".to_owned(), new_case(*n).id)),
-            "run {run}: acknowledged case {n} is lost"
-        );
+        assert_eq!(found, Some(("org-uji".to_owned(), new_case(*n).id)), "run {run}: acknowledged case {n} is lost");
     }
     for (n, labels) in &acked.notes {
         let case = store
@@ -213,20 +182,13 @@ async fn verify(dir: &Path, acked: &Acked, run: u64) {
             .unwrap_or_else(|| panic!("run {run}: case {n} is lost"));
         let kept: BTreeSet<&str> = case.notes.iter().map(|n| n.text.as_str()).collect();
         for label in labels {
-            assert!(
-                kept.contains(label.as_str()),
-                "run {run}: acknowledged note {label} on case {n} is lost"
-            );
+            assert!(kept.contains(label.as_str()), "run {run}: acknowledged note {label} on case {n} is lost");
         }
     }
     let ids = store.case_ids(None, 100_000).await.unwrap();
     assert!(ids.len() >= acked.submits.len());
     let listed = store
-        .list(&CaseQuery {
-            organisation: "org-uji".to_owned(),
-            limit: 10_000,
-            ..CaseQuery::default()
-        })
+        .list(&CaseQuery { organisation: "org-uji".to_owned(), limit: 10_000, ..CaseQuery::default() })
         .await
         .unwrap();
     assert_eq!(listed.len(), ids.len(), "run {run}: the index lost cases");

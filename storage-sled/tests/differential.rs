@@ -17,10 +17,7 @@ use sigap_storage_sled::SledStore;
 fn perform(action: &str, inputs: &[(&str, &str)]) -> Command {
     Command::Perform {
         action: action.to_owned(),
-        inputs: inputs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), Input::Text((*v).to_owned())))
-            .collect(),
+        inputs: inputs.iter().map(|(k, v)| ((*k).to_owned(), Input::Text((*v).to_owned()))).collect(),
         form: None,
     }
 }
@@ -28,47 +25,23 @@ fn perform(action: &str, inputs: &[(&str, &str)]) -> Command {
 /// Cases in two organisations in every state, some submitted at the same instant.
 async fn populate(store: Arc<dyn Store>) -> Service {
     let service = fixture_service(store).await;
-    service
-        .install(fixture_workflow_for("org-lain"))
-        .await
-        .unwrap();
+    service.install(fixture_workflow_for("org-lain")).await.unwrap();
     for n in 1..=16u64 {
         let org = if n <= 12 { "org-uji" } else { "org-lain" };
         let when = at("2026-12-01 09:00") + TimeDelta::minutes((n % 5) as i64);
-        let outcome = service
-            .submit(
-                org,
-                "uji",
-                new_case(n),
-                fixture_form(&format!("Pemohon {n}")),
-                None,
-                when,
-            )
-            .await
-            .unwrap();
+        let outcome =
+            service.submit(org, "uji", new_case(n), fixture_form(&format!("Pemohon {n}")), None, when).await.unwrap();
         let id = outcome.case_id().clone();
         let later = when + TimeDelta::minutes(7);
         let (who, command) = match n % 6 {
             0 => continue,
             1 => (Principal::staff("rina", &["petugas"]), Command::Claim),
-            2 => (
-                Principal::staff("rina", &["petugas"]),
-                perform("teruskan", &[]),
-            ),
-            3 => (
-                Principal::staff("rina", &["petugas"]),
-                perform("minta", &[("kekurangan", "Surat tugas")]),
-            ),
-            4 => (
-                Principal::staff("rina", &["petugas"]),
-                perform("tolak", &[("alasan", "Di luar ruang lingkup")]),
-            ),
+            2 => (Principal::staff("rina", &["petugas"]), perform("teruskan", &[])),
+            3 => (Principal::staff("rina", &["petugas"]), perform("minta", &[("kekurangan", "Surat tugas")])),
+            4 => (Principal::staff("rina", &["petugas"]), perform("tolak", &[("alasan", "Di luar ruang lingkup")])),
             _ => (Principal::staff("budi", &["petugas"]), Command::Claim),
         };
-        service
-            .execute(org, &id, &who, &command, None, None, later)
-            .await
-            .unwrap();
+        service.execute(org, &id, &who, &command, None, None, later).await.unwrap();
     }
     service
 }
@@ -78,23 +51,12 @@ fn queries() -> Vec<CaseQuery> {
     let mut all = Vec::new();
     for organisation in ["org-uji", "org-lain", "org-kosong"] {
         for workflow in [None, Some("uji"), Some("lain")] {
-            for stages in [
-                vec![],
-                strings(&["periksa"]),
-                strings(&["periksa", "jawab"]),
-                strings(&["tunggu", "ditolak", "x"]),
-            ] {
-                for roles in [
-                    vec![],
-                    strings(&["petugas"]),
-                    strings(&["kepala", "pemohon"]),
-                ] {
+            for stages in
+                [vec![], strings(&["periksa"]), strings(&["periksa", "jawab"]), strings(&["tunggu", "ditolak", "x"])]
+            {
+                for roles in [vec![], strings(&["petugas"]), strings(&["kepala", "pemohon"])] {
                     for assignee in [None, Some("rina"), Some("budi")] {
-                        for statuses in [
-                            vec![],
-                            vec![Status::Open],
-                            vec![Status::Waiting, Status::Closed],
-                        ] {
+                        for statuses in [vec![], vec![Status::Open], vec![Status::Waiting, Status::Closed]] {
                             for (limit, offset) in [(0, 0), (2, 1), (3, 5), (100, 0)] {
                                 all.push(CaseQuery {
                                     organisation: organisation.to_owned(),
@@ -171,10 +133,7 @@ async fn sled_answers_as_the_reference_store_does() {
             for (i, item) in expected.iter().enumerate() {
                 steps += 1;
                 let (m, s) = if i % 3 == 0 {
-                    (
-                        memory.complete_outbox(&item.id, worker).await,
-                        sled.complete_outbox(&item.id, worker).await,
-                    )
+                    (memory.complete_outbox(&item.id, worker).await, sled.complete_outbox(&item.id, worker).await)
                 } else if i % 3 == 1 {
                     let retry = t + TimeDelta::minutes(4);
                     (
@@ -189,13 +148,8 @@ async fn sled_answers_as_the_reference_store_does() {
             }
             let wrong = expected.first().map(|i| i.id.clone()).unwrap_or_default();
             assert_eq!(
-                sled.complete_outbox(&wrong, "nobody")
-                    .await
-                    .map_err(|e| e.kind()),
-                memory
-                    .complete_outbox(&wrong, "nobody")
-                    .await
-                    .map_err(|e| e.kind()),
+                sled.complete_outbox(&wrong, "nobody").await.map_err(|e| e.kind()),
+                memory.complete_outbox(&wrong, "nobody").await.map_err(|e| e.kind()),
             );
         }
     }

@@ -34,23 +34,11 @@ async fn snapshot(store: &dyn Store, blob_id: &str) -> Snapshot {
     }
     let workflow_version = cases[0].0.workflow_version.clone();
     Snapshot {
-        listed: store
-            .list(&CaseQuery {
-                organisation: "org-uji".to_owned(),
-                ..CaseQuery::default()
-            })
-            .await
-            .unwrap(),
+        listed: store.list(&CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() }).await.unwrap(),
         due: store.due(at("2027-01-01 00:00"), 100).await.unwrap(),
         blob: store.blob("org-uji", blob_id).await.unwrap(),
-        definition: store
-            .definition("org-uji", "uji", &workflow_version)
-            .await
-            .unwrap(),
-        tracking: store
-            .find_tracking_code(&new_case(2).tracking_code)
-            .await
-            .unwrap(),
+        definition: store.definition("org-uji", "uji", &workflow_version).await.unwrap(),
+        tracking: store.find_tracking_code(&new_case(2).tracking_code).await.unwrap(),
         idempotency: store.idempotency("org-uji", "k-1").await.unwrap(),
         cases,
         ids,
@@ -58,10 +46,7 @@ async fn snapshot(store: &dyn Store, blob_id: &str) -> Snapshot {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    <sha2::Sha256 as sha2::Digest>::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    <sha2::Sha256 as sha2::Digest>::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn officer() -> Principal {
@@ -78,54 +63,25 @@ async fn everything_reads_back_identically_after_reopening() {
         let service = fixture_service(store.clone()).await;
         let mut ids = Vec::new();
         for n in 1..=3 {
-            ids.push(
-                submit(
-                    &service,
-                    n,
-                    at("2026-12-01 09:00") + TimeDelta::minutes(n as i64),
-                )
-                .await,
-            );
+            ids.push(submit(&service, n, at("2026-12-01 09:00") + TimeDelta::minutes(n as i64)).await);
         }
         service
-            .execute(
-                "org-uji",
-                &ids[0],
-                &officer(),
-                &Command::Claim,
-                None,
-                None,
-                at("2026-12-01 09:10"),
-            )
+            .execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, at("2026-12-01 09:10"))
             .await
             .unwrap();
-        let note = Command::AddNote {
-            text: "Berkas diperiksa".to_owned(),
-            obstacle: false,
-        };
+        let note = Command::AddNote { text: "Berkas diperiksa".to_owned(), obstacle: false };
         let keyed = sigap_core::service::IdempotencyRequest {
             key: "k-1".to_owned(),
             fingerprint: "f".to_owned(),
             response: serde_json::json!({}),
         };
         service
-            .execute(
-                "org-uji",
-                &ids[1],
-                &officer(),
-                &note,
-                None,
-                Some(keyed),
-                at("2026-12-01 09:11"),
-            )
+            .execute("org-uji", &ids[1], &officer(), &note, None, Some(keyed), at("2026-12-01 09:11"))
             .await
             .unwrap();
         store.put_blob("org-uji", &blob_id, &bytes).await.unwrap();
         let now = at("2026-12-01 09:12");
-        let leased = store
-            .claim_outbox("w1", now, now + TimeDelta::minutes(5), 2)
-            .await
-            .unwrap();
+        let leased = store.claim_outbox("w1", now, now + TimeDelta::minutes(5), 2).await.unwrap();
         assert_eq!(leased.len(), 2);
         (snapshot(store.as_ref(), &blob_id).await, leased)
     };
@@ -136,36 +92,17 @@ async fn everything_reads_back_identically_after_reopening() {
     assert_eq!(after.blob.as_deref(), Some(&bytes[..]));
     // Leases survive too: others cannot take the items, the holder can complete them.
     let now = at("2026-12-01 09:13");
-    let others: Vec<OutboxItem> = store
-        .claim_outbox("w2", now, now + TimeDelta::minutes(5), 100)
-        .await
-        .unwrap();
+    let others: Vec<OutboxItem> = store.claim_outbox("w2", now, now + TimeDelta::minutes(5), 100).await.unwrap();
     assert!(others.iter().all(|i| leased.iter().all(|l| l.id != i.id)));
     store.complete_outbox(&leased[0].id, "w1").await.unwrap();
     // And the reopened store takes new writes.
     let service = fixture_service(store.clone()).await;
     let (case, _) = after.cases[2].clone();
     service
-        .execute(
-            "org-uji",
-            &case.id,
-            &officer(),
-            &Command::Claim,
-            None,
-            None,
-            at("2026-12-01 09:20"),
-        )
+        .execute("org-uji", &case.id, &officer(), &Command::Claim, None, None, at("2026-12-01 09:20"))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .case("org-uji", &case.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .version,
-        case.version + 1
-    );
+    assert_eq!(store.case("org-uji", &case.id).await.unwrap().unwrap().version, case.version + 1);
 }
 
 #[test]
@@ -175,10 +112,7 @@ fn a_directory_in_use_is_refused_with_a_clear_error() {
     let error = SledStore::open(dir.path()).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Unavailable, "{error}");
     let message = error.message();
-    assert!(
-        message.contains(&dir.path().display().to_string()),
-        "{message}"
-    );
+    assert!(message.contains(&dir.path().display().to_string()), "{message}");
     assert!(message.contains("another `sigap`"), "{message}");
     drop(first);
     SledStore::open(dir.path()).expect("opens once the first is closed");
@@ -191,10 +125,7 @@ async fn reopening_right_after_closing_always_works() {
         let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
         let service = fixture_service(store.clone()).await;
         submit(&service, round + 1, at("2026-12-01 09:00")).await;
-        assert_eq!(
-            store.case_ids(None, 100).await.unwrap().len() as u64,
-            round + 1
-        );
+        assert_eq!(store.case_ids(None, 100).await.unwrap().len() as u64, round + 1);
     }
 }
 
@@ -204,15 +135,9 @@ fn a_newer_layout_is_refused() {
     drop(SledStore::open(dir.path()).unwrap());
     {
         // sled directly, once the closed store's I/O threads let go of its lock.
-        std::fs::File::open(dir.path().join("db"))
-            .unwrap()
-            .lock()
-            .unwrap();
+        std::fs::File::open(dir.path().join("db")).unwrap().lock().unwrap();
         let db = sled::open(dir.path()).unwrap();
-        db.open_tree("meta")
-            .unwrap()
-            .insert("layout", vec![9])
-            .unwrap();
+        db.open_tree("meta").unwrap().insert("layout", vec![9]).unwrap();
         db.flush().unwrap();
     }
     let error = SledStore::open(dir.path()).unwrap_err();

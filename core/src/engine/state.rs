@@ -83,14 +83,19 @@ impl Clock {
     /// Working seconds counted up to `now` (for a running clock, including the
     /// current run, measured with the case's pinned calendar).
     pub fn counted_at(&self, now: DateTime<Utc>, calendar: &crate::calendar::BusinessCalendar) -> i64 {
-        self.elapsed + self.running_since.map_or(0, |since| calendar.working_time_between(since, now).num_seconds().max(0))
+        self.elapsed
+            + self.running_since.map_or(0, |since| calendar.working_time_between(since, now).num_seconds().max(0))
     }
 
     /// The clock's state as seen at `now`.
     pub fn state_at(&self, now: DateTime<Utc>) -> ClockState {
         if self.is_stopped() {
             // A finished clock says how it finished.
-            return if self.breached || self.within_standard == Some(false) { ClockState::Breached } else { ClockState::Stopped };
+            return if self.breached || self.within_standard == Some(false) {
+                ClockState::Breached
+            } else {
+                ClockState::Stopped
+            };
         }
         if self.breached || self.due.is_some_and(|d| self.is_running() && now >= d) {
             ClockState::Breached

@@ -69,8 +69,7 @@ pub fn new_case(n: u64) -> NewCase {
 
 /// An instant given in WIB (UTC+7), e.g. `wib("2026-03-02 09:00")`.
 pub fn wib(local: &str) -> DateTime<Utc> {
-    let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M")
-        .expect("a `YYYY-MM-DD HH:MM` instant");
+    let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").expect("a `YYYY-MM-DD HH:MM` instant");
     naive.and_utc() - TimeDelta::hours(7)
 }
 
@@ -147,10 +146,7 @@ impl Inputs {
             let include = field.required || (seed >> (i % 60)) & 1 == 1;
             if include {
                 let n = self.next();
-                map.insert(
-                    field.id.clone(),
-                    valid_input(field, products, &format!("{tag}.{}", field.id), n, seed),
-                );
+                map.insert(field.id.clone(), valid_input(field, products, &format!("{tag}.{}", field.id), n, seed));
             }
         }
         let pick = |candidates: Vec<&Field>| -> Option<Field> {

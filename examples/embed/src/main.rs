@@ -66,7 +66,9 @@ async fn main() -> anyhow::Result<()> {
         ("pertanyaan", "Apa hak dan kewajiban saya sebagai saksi?"),
     ]);
     form.insert("persetujuan".to_owned(), Input::Bool(true));
-    let Outcome::Applied { case, .. } = service.submit(&org, workflow.id(), new, form, None, wib("2026-09-07 09:00")).await? else {
+    let Outcome::Applied { case, .. } =
+        service.submit(&org, workflow.id(), new, form, None, wib("2026-09-07 09:00")).await?
+    else {
         anyhow::bail!("the submission was not applied");
     };
     println!("submitted: tracking code {} (secret {secret}), stage {}", case.tracking_code, case.stage);
@@ -76,7 +78,8 @@ async fn main() -> anyhow::Result<()> {
     let forward = Command::Perform { action: "teruskan".to_owned(), inputs: BTreeMap::new(), form: None };
     service.execute(&org, &case.id, &verifier, &forward, None, None, wib("2026-09-07 09:20")).await?;
 
-    let draft_field = workflow.definition.action("ajukan_draf").and_then(|a| a.inputs.iter().find(|f| f.id == "dokumen_kajian"));
+    let draft_field =
+        workflow.definition.action("ajukan_draf").and_then(|a| a.inputs.iter().find(|f| f.id == "dokumen_kajian"));
     let draft_field = draft_field.ok_or_else(|| anyhow::anyhow!("the workflow has no draft document input"))?;
     let pdf = b"%PDF-1.4\n% kajian hukum\n%%EOF\n";
     let file = check_upload(draft_field, "kajian.pdf", pdf).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -106,7 +109,10 @@ async fn main() -> anyhow::Result<()> {
         let standard = clock.standard.map_or_else(|| "-".to_owned(), |s| s.to_string());
         let due = clock.due.map_or_else(|| "-".to_owned(), local);
         let worked = sigap_core::text::working_time(clock.counted_at(case.updated_at, &workflow.calendar));
-        println!("  {name:<20} standard {standard:<4} due {due:<16} {:?}, {worked} counted", clock.state_at(case.updated_at));
+        println!(
+            "  {name:<20} standard {standard:<4} due {due:<16} {:?}, {worked} counted",
+            clock.state_at(case.updated_at)
+        );
     }
     Ok(())
 }

@@ -12,8 +12,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -69,13 +69,18 @@ pub(crate) struct Accounts {
 impl Accounts {
     /// Reads an accounts file.
     pub(crate) fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read accounts {}: {e}", path.display()))?;
-        let file: AccountsFile =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{} is not a valid accounts file: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read accounts {}: {e}", path.display()))?;
+        let file: AccountsFile = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{} is not a valid accounts file: {e}", path.display()))?;
         let mut accounts = Accounts::default();
         for account in file.accounts {
             PasswordHash::new(&account.password_hash).map_err(|e| {
-                anyhow::anyhow!("{}: the password hash of `{}` is not a PHC string ({e}); make one with `sigap hash-password`", path.display(), account.user)
+                anyhow::anyhow!(
+                    "{}: the password hash of `{}` is not a PHC string ({e}); make one with `sigap hash-password`",
+                    path.display(),
+                    account.user
+                )
             })?;
             accounts.insert(account)?;
         }
@@ -102,7 +107,11 @@ impl Accounts {
     }
 
     /// Accounts of an organisation holding a role.
-    pub(crate) fn holding<'a>(&'a self, organisation: &'a str, role: &'a str) -> impl Iterator<Item = &'a Account> + 'a {
+    pub(crate) fn holding<'a>(
+        &'a self,
+        organisation: &'a str,
+        role: &'a str,
+    ) -> impl Iterator<Item = &'a Account> + 'a {
         self.by_user.values().filter(move |a| a.organisation == organisation && a.roles.iter().any(|r| r == role))
     }
 
@@ -111,7 +120,8 @@ impl Accounts {
         let dummy = self.dummy.get_or_init(|| hash_password("no such user").unwrap_or_default());
         let account = self.by_user.get(user);
         let hash = account.map_or(dummy.as_str(), |a| a.password_hash.as_str());
-        let ok = PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
+        let ok = PasswordHash::new(hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
         if ok { account } else { None }
     }
 }
@@ -119,7 +129,10 @@ impl Accounts {
 /// An argon2id hash of a password, as a PHC string.
 pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow::anyhow!("{e}"))
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 type HmacSha256 = Hmac<Sha256>;
@@ -237,7 +250,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
-    let mut file = options.open(path).map_err(|e| anyhow::anyhow!("cannot create the key file {}: {e}", path.display()))?;
+    let mut file =
+        options.open(path).map_err(|e| anyhow::anyhow!("cannot create the key file {}: {e}", path.display()))?;
     file.write_all(bytes)?;
     file.sync_all()?;
     Ok(())

@@ -60,16 +60,28 @@ impl Metrics {
         out.push_str("# HELP sigap_http_requests_total HTTP requests by method, route and status.\n");
         out.push_str("# TYPE sigap_http_requests_total counter\n");
         for ((method, route, status), n) in lock(&self.requests).iter() {
-            let _ = writeln!(out, "sigap_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}", escape(route));
+            let _ = writeln!(
+                out,
+                "sigap_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
+                escape(route)
+            );
         }
         out.push_str("# HELP sigap_http_request_duration_seconds HTTP request latency by route.\n");
         out.push_str("# TYPE sigap_http_request_duration_seconds histogram\n");
         for (route, h) in lock(&self.latency).iter() {
             let route = escape(route);
             for (i, bound) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(out, "sigap_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}", h.counts[i]);
+                let _ = writeln!(
+                    out,
+                    "sigap_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
+                    h.counts[i]
+                );
             }
-            let _ = writeln!(out, "sigap_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "sigap_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
             let _ = writeln!(out, "sigap_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
             let _ = writeln!(out, "sigap_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
         }
@@ -81,10 +93,15 @@ impl Metrics {
         for (name, help, value) in [
             ("sigap_outbox_delivered_total", "Outbox items delivered.", &self.outbox_delivered),
             ("sigap_outbox_failed_total", "Outbox delivery attempts that failed (retried later).", &self.outbox_failed),
-            ("sigap_deadline_cases_total", "Cases the deadline scanner recorded clock events on.", &self.deadline_cases),
+            (
+                "sigap_deadline_cases_total",
+                "Cases the deadline scanner recorded clock events on.",
+                &self.deadline_cases,
+            ),
             ("sigap_sign_in_failures_total", "Failed staff sign-ins.", &self.sign_in_failures),
         ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", value.load(Ordering::Relaxed));
+            let _ =
+                writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", value.load(Ordering::Relaxed));
         }
         out
     }

@@ -98,7 +98,8 @@ fn load_if_workflow(path: &PathBuf) -> Result<Option<Workflow>, String> {
 pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     match &config.database_url {
         Some(url) => {
-            let options = sigap_storage_postgres::PgOptions { max_connections: config.database_pool, ..Default::default() };
+            let options =
+                sigap_storage_postgres::PgOptions { max_connections: config.database_pool, ..Default::default() };
             let store = sigap_storage_postgres::PgStore::connect(url, options)
                 .await
                 .map_err(|e| anyhow::anyhow!("PostgreSQL: {}", e.message()))?;

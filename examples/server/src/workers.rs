@@ -35,7 +35,8 @@ pub(crate) async fn deadline_scanner(state: Arc<AppState>, mut stop: tokio::sync
 
 /// Delivers outbox items at least once.
 pub(crate) async fn dispatcher(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let worker = format!("{}-{}", std::process::id(), crate::auth::hex(&crate::auth::random_bytes::<4>().unwrap_or_default()));
+    let worker =
+        format!("{}-{}", std::process::id(), crate::auth::hex(&crate::auth::random_bytes::<4>().unwrap_or_default()));
     loop {
         let now = Utc::now();
         let claimed = state.store().claim_outbox(&worker, now, now + TimeDelta::seconds(120), 50).await;
@@ -103,7 +104,9 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
             Ok(())
         }
         OutboxMessage::Webhook { endpoint, body } => {
-            let Some(hook) = state.config.webhooks.iter().find(|w| &w.name == endpoint && w.organisation == item.organisation) else {
+            let Some(hook) =
+                state.config.webhooks.iter().find(|w| &w.name == endpoint && w.organisation == item.organisation)
+            else {
                 tracing::warn!(item = %item.id, endpoint = %endpoint, "webhook no longer configured; dropped");
                 return Ok(());
             };
@@ -130,7 +133,9 @@ async fn addresses(state: &AppState, item: &OutboxItem, recipient: &Recipient) -
                 .map(|v| vec![v.display()])
                 .unwrap_or_default()
         }
-        Recipient::Role(role) => state.accounts.holding(&item.organisation, role).filter_map(|a| a.email.clone()).collect(),
+        Recipient::Role(role) => {
+            state.accounts.holding(&item.organisation, role).filter_map(|a| a.email.clone()).collect()
+        }
         Recipient::User(user) => state.accounts.get(user).and_then(|a| a.email.clone()).into_iter().collect(),
     })
 }

@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, TrackingCode};
-use sigap_core::storage::{
-    Append, CaseQuery, CaseSummary, Idempotency, OutboxItem, StorageError, Store,
-};
+use sigap_core::storage::{Append, CaseQuery, CaseSummary, Idempotency, OutboxItem, StorageError, Store};
 use sigap_storage_postgres::{PgOptions, PgStore};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -30,21 +28,13 @@ pub fn url_of(pool: &PgPool) -> String {
 /// A pool of its own on the test's database: another "process".
 pub fn independent_pool(pool: &PgPool, name: &str, max: u32) -> PgPool {
     let options = (*pool.connect_options()).clone().application_name(name);
-    PgPoolOptions::new()
-        .max_connections(max)
-        .connect_lazy_with(options)
+    PgPoolOptions::new().max_connections(max).connect_lazy_with(options)
 }
 
 /// A store of its own on the test's database, through `PgStore::connect`.
 pub async fn independent_store(pool: &PgPool, name: &str, max: u32) -> PgStore {
-    let options = PgOptions {
-        max_connections: max,
-        application_name: name.to_owned(),
-        ..PgOptions::default()
-    };
-    PgStore::connect(&url_of(pool), options)
-        .await
-        .unwrap_or_else(|e| panic!("connect {name}: {e}"))
+    let options = PgOptions { max_connections: max, application_name: name.to_owned(), ..PgOptions::default() };
+    PgStore::connect(&url_of(pool), options).await.unwrap_or_else(|e| panic!("connect {name}: {e}"))
 }
 
 /// An event as (organisation, case, seq, hash).
@@ -69,10 +59,7 @@ pub struct Recording {
 
 impl Recording {
     pub fn new(inner: Arc<dyn Store>) -> Arc<Self> {
-        Arc::new(Self {
-            inner,
-            acknowledged: Mutex::default(),
-        })
+        Arc::new(Self { inner, acknowledged: Mutex::default() })
     }
 
     pub fn snapshot(&self) -> (BTreeSet<EventKey>, BTreeSet<String>) {
@@ -87,14 +74,7 @@ impl Store for Recording {
         let events: Vec<_> = append
             .events
             .iter()
-            .map(|e| {
-                (
-                    append.organisation.clone(),
-                    e.case.clone(),
-                    e.seq,
-                    e.hash.clone(),
-                )
-            })
+            .map(|e| (append.organisation.clone(), e.case.clone(), e.seq, e.hash.clone()))
             .collect();
         let outbox: Vec<_> = append.outbox.iter().map(|i| i.id.clone()).collect();
         let result = self.inner.append(append).await;
@@ -117,10 +97,7 @@ impl Store for Recording {
     async fn events(&self, o: &str, id: &CaseId) -> Result<Vec<Event>, StorageError> {
         self.inner.events(o, id).await
     }
-    async fn find_tracking_code(
-        &self,
-        code: &TrackingCode,
-    ) -> Result<Option<(String, CaseId)>, StorageError> {
+    async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError> {
         self.inner.find_tracking_code(code).await
     }
     async fn list(&self, q: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
@@ -148,13 +125,7 @@ impl Store for Recording {
     async fn complete_outbox(&self, id: &str, w: &str) -> Result<(), StorageError> {
         self.inner.complete_outbox(id, w).await
     }
-    async fn retry_outbox(
-        &self,
-        id: &str,
-        w: &str,
-        at: DateTime<Utc>,
-        e: &str,
-    ) -> Result<(), StorageError> {
+    async fn retry_outbox(&self, id: &str, w: &str, at: DateTime<Utc>, e: &str) -> Result<(), StorageError> {
         self.inner.retry_outbox(id, w, at, e).await
     }
     async fn put_blob(&self, o: &str, id: &str, b: &[u8]) -> Result<(), StorageError> {
@@ -184,10 +155,7 @@ pub async fn verify_all(store: &dyn Store) -> BTreeSet<EventKey> {
     let mut stored = BTreeSet::new();
     let mut after: Option<(String, CaseId)> = None;
     loop {
-        let page = store
-            .case_ids(after.as_ref().map(|(o, c)| (o.as_str(), c)), 100)
-            .await
-            .unwrap();
+        let page = store.case_ids(after.as_ref().map(|(o, c)| (o.as_str(), c)), 100).await.unwrap();
         let Some(last) = page.last().cloned() else {
             break;
         };
@@ -198,11 +166,7 @@ pub async fn verify_all(store: &dyn Store) -> BTreeSet<EventKey> {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(Case::fold(&events).unwrap(), case, "case {id} folds");
             let summaries = store
-                .list(&CaseQuery {
-                    organisation: organisation.clone(),
-                    limit: 10_000,
-                    ..CaseQuery::default()
-                })
+                .list(&CaseQuery { organisation: organisation.clone(), limit: 10_000, ..CaseQuery::default() })
                 .await
                 .unwrap();
             let summary = summaries.iter().find(|s| s.case == id).unwrap();

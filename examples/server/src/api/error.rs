@@ -25,7 +25,12 @@ pub(crate) struct FieldProblem {
 
 impl From<&FieldError> for FieldProblem {
     fn from(e: &FieldError) -> Self {
-        Self { field: e.field.clone(), code: e.code.to_owned(), message: e.message.clone(), message_en: e.message_en.clone() }
+        Self {
+            field: e.field.clone(),
+            code: e.code.to_owned(),
+            message: e.message.clone(),
+            message_en: e.message_en.clone(),
+        }
     }
 }
 
@@ -126,12 +131,18 @@ impl From<Rejection> for ApiError {
 impl From<StorageError> for ApiError {
     fn from(error: StorageError) -> Self {
         match error.kind() {
-            ErrorKind::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", "the case changed meanwhile; reload and try again")
-                .id("Permohonan berubah saat diproses; muat ulang dan coba lagi."),
+            ErrorKind::Conflict => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", "the case changed meanwhile; reload and try again")
+                    .id("Permohonan berubah saat diproses; muat ulang dan coba lagi.")
+            }
             ErrorKind::Unavailable => {
                 tracing::warn!(error = %error, "store unavailable");
-                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the store is unavailable; try again shortly")
-                    .id("Layanan sedang tidak tersedia; coba lagi sebentar lagi.");
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the store is unavailable; try again shortly",
+                )
+                .id("Layanan sedang tidak tersedia; coba lagi sebentar lagi.");
                 e.retry_after = Some(5);
                 e
             }
@@ -169,7 +180,12 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code.to_owned(), message: self.message, message_id: self.message_id, fields: self.fields },
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                message_id: self.message_id,
+                fields: self.fields,
+            },
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after

@@ -42,12 +42,8 @@ impl<S: Send + Sync> FromRequest<S> for RawInput {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let content_type =
+            request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         if content_type.starts_with("application/json") {
             let bytes = axum::body::Bytes::from_request(request, state).await.map_err(body_error)?;
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
@@ -103,7 +99,8 @@ impl<S: Send + Sync> FromRequest<S> for RawInput {
 
 fn body_error(e: axum::extract::rejection::BytesRejection) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request body is too large").id("Isian terlalu besar.")
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request body is too large")
+            .id("Isian terlalu besar.")
     } else {
         ApiError::bad_request("unreadable_body", format!("the body cannot be read: {e}"))
     }
@@ -164,7 +161,10 @@ impl RawInput {
                 ("inputs" | "form" | "answers", serde_json::Value::Object(fields)) => {
                     for (field, value) in fields {
                         let input = Input::from_json(value).ok_or_else(|| {
-                            ApiError::bad_request("malformed_json", format!("`{key}.{field}` has a value of an unusable type"))
+                            ApiError::bad_request(
+                                "malformed_json",
+                                format!("`{key}.{field}` has a value of an unusable type"),
+                            )
                         })?;
                         let name = if key == "inputs" { field.clone() } else { format!("{key}.{field}") };
                         self.values.insert(name, input);
@@ -193,12 +193,14 @@ impl RawInput {
         match self.values.get("expected_version") {
             None => Ok(None),
             Some(Input::Text(t)) if t.trim().is_empty() => Ok(None),
-            Some(Input::Text(t)) => t.trim().parse().map(Some).map_err(|_| {
-                ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")
-            }),
-            Some(Input::Number(n)) => u64::try_from(*n).map(Some).map_err(|_| {
-                ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")
-            }),
+            Some(Input::Text(t)) => {
+                t.trim().parse().map(Some).map_err(|_| {
+                    ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")
+                })
+            }
+            Some(Input::Number(n)) => u64::try_from(*n)
+                .map(Some)
+                .map_err(|_| ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")),
             Some(_) => Err(ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")),
         }
     }
@@ -276,7 +278,11 @@ impl RawInput {
 }
 
 /// JSON file references must point at blobs this organisation already stored.
-pub(crate) async fn check_file_refs(store: &dyn Store, organisation: &str, inputs: &BTreeMap<String, Input>) -> Result<(), ApiError> {
+pub(crate) async fn check_file_refs(
+    store: &dyn Store,
+    organisation: &str,
+    inputs: &BTreeMap<String, Input>,
+) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     for (field, input) in inputs {
         if let Input::Files(files) = input {

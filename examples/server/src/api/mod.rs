@@ -70,10 +70,13 @@ pub(crate) async fn download(state: &AppState, case: &Case, file: &str) -> Resul
     let attachment = case.attachments.iter().find(|a| a.file.id == file).ok_or_else(ApiError::not_found)?;
     let bytes = state.store().blob(&case.organisation, file).await?.ok_or_else(ApiError::not_found)?;
     let name = &attachment.file.name;
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut response = bytes.into_response();
@@ -91,7 +94,8 @@ pub(crate) async fn download(state: &AppState, case: &Case, file: &str) -> Resul
 pub(crate) async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let mut response = next.run(request).await;
     state.metrics.request(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
     let headers = response.headers_mut();

@@ -64,36 +64,215 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
     let evaluation = schema::<Vec<sigap_core::report::Evaluation>>(generator);
     let summaries = schema::<Vec<sigap_core::storage::CaseSummary>>(generator);
     vec![
-        Operation { method: "get", path: "/api/v1/workflows", summary: "The services open for submission, with their forms", auth: Auth::None, request: None, response: (200, Some(schema::<Vec<WorkflowInfo>>(generator))), errors: &[] },
-        Operation { method: "post", path: "/api/v1/workflows/{workflow}/cases", summary: "Submit a request (JSON or multipart; optional Idempotency-Key); answers the tracking code and the secret once", auth: Auth::None, request: Some(form_body), response: (201, Some(schema::<Receipt>(generator))), errors: &[400, 403, 404, 409, 413, 415, 422] },
-        Operation { method: "get", path: "/api/v1/track/{code}", summary: "The applicant's view of their case (X-Tracking-Secret)", auth: Auth::Tracking, request: None, response: (200, Some(schema::<Tracking>(generator))), errors: &[401, 403, 404, 429] },
-        Operation { method: "post", path: "/api/v1/track/{code}/actions/{action}", summary: "An applicant's action (amend, withdraw) on their case", auth: Auth::Tracking, request: Some(action_body.clone()), response: (200, Some(schema::<Tracking>(generator))), errors: &[400, 401, 403, 404, 409, 413, 415, 422, 429] },
-        Operation { method: "post", path: "/api/v1/track/{code}/survey", summary: "The satisfaction survey", auth: Auth::Tracking, request: Some(json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": { "answers": { "type": "object" } } } } } })), response: (200, Some(schema::<Tracking>(generator))), errors: &[400, 401, 403, 404, 409, 422, 429] },
-        Operation { method: "get", path: "/api/v1/track/{code}/attachments/{file}", summary: "Download the applicant's own upload or the answer document", auth: Auth::Tracking, request: None, response: (200, None), errors: &[401, 403, 404, 429] },
-        Operation { method: "post", path: "/api/v1/session", summary: "Staff sign-in (rate-limited)", auth: Auth::None, request: json_body(schema::<SignIn>(generator)), response: (201, Some(schema::<SessionInfo>(generator))), errors: &[400, 401, 429] },
-        Operation { method: "delete", path: "/api/v1/session", summary: "Sign out", auth: Auth::Staff, request: None, response: (204, None), errors: &[401] },
-        Operation { method: "get", path: "/api/v1/inbox", summary: "The caller's tasks across their roles, with clock state and due instants (?stage=, ?workflow=, ?scope=mine)", auth: Auth::Staff, request: None, response: (200, Some(schema::<Vec<InboxItem>>(generator))), errors: &[401] },
-        Operation { method: "get", path: "/api/v1/cases", summary: "Case summaries of the caller's organisation (no personal data)", auth: Auth::Staff, request: None, response: (200, Some(summaries)), errors: &[400, 401] },
-        Operation { method: "get", path: "/api/v1/cases/{id}", summary: "A case as the caller may see it (redacted), with its history", auth: Auth::Staff, request: None, response: (200, Some(staff_view.clone())), errors: &[401, 404] },
-        Operation { method: "post", path: "/api/v1/cases/{id}/actions/{action}", summary: "Perform an action with its inputs (optional Idempotency-Key)", auth: Auth::Staff, request: Some(action_body), response: (200, Some(staff_view.clone())), errors: &[400, 401, 403, 404, 409, 413, 415, 422] },
-        Operation { method: "post", path: "/api/v1/cases/{id}/claim", summary: "Take the current task", auth: Auth::Staff, request: None, response: (200, Some(staff_view.clone())), errors: &[401, 403, 404, 409] },
-        Operation { method: "post", path: "/api/v1/cases/{id}/assign", summary: "Assign the current task to a person holding the stage's role", auth: Auth::Staff, request: json_body(schema::<AssignBody>(generator)), response: (200, Some(staff_view.clone())), errors: &[400, 401, 403, 404, 409, 422] },
-        Operation { method: "post", path: "/api/v1/cases/{id}/release", summary: "Give the current task back to its role", auth: Auth::Staff, request: None, response: (200, Some(staff_view.clone())), errors: &[401, 403, 404, 409] },
-        Operation { method: "post", path: "/api/v1/cases/{id}/notes", summary: "Add an internal note (or an obstacle)", auth: Auth::Staff, request: json_body(schema::<NoteBody>(generator)), response: (200, Some(staff_view.clone())), errors: &[400, 401, 403, 404, 422] },
-        Operation { method: "post", path: "/api/v1/cases/{id}/attachments", summary: "Attach a file (multipart `file`, optional `description`)", auth: Auth::Staff, request: Some(json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object" } } } })), response: (200, Some(staff_view)), errors: &[400, 401, 403, 404, 413, 415, 422] },
-        Operation { method: "get", path: "/api/v1/cases/{id}/attachments/{file}", summary: "Download an attachment the caller may see", auth: Auth::Staff, request: None, response: (200, None), errors: &[401, 404] },
-        Operation { method: "get", path: "/api/v1/reports/evaluation", summary: "The annual evaluation (?year=YYYY, ?workflow=, ?format=json|csv), aggregate only", auth: Auth::Staff, request: None, response: (200, Some(evaluation)), errors: &[400, 401, 403] },
-        Operation { method: "get", path: "/healthz", summary: "Liveness: the store answers", auth: Auth::None, request: None, response: (200, None), errors: &[503] },
-        Operation { method: "get", path: "/metrics", summary: "Prometheus metrics", auth: Auth::None, request: None, response: (200, None), errors: &[] },
-        Operation { method: "get", path: "/api/v1/openapi.json", summary: "This document", auth: Auth::None, request: None, response: (200, None), errors: &[] },
+        Operation {
+            method: "get",
+            path: "/api/v1/workflows",
+            summary: "The services open for submission, with their forms",
+            auth: Auth::None,
+            request: None,
+            response: (200, Some(schema::<Vec<WorkflowInfo>>(generator))),
+            errors: &[],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/workflows/{workflow}/cases",
+            summary: "Submit a request (JSON or multipart; optional Idempotency-Key); answers the tracking code and the secret once",
+            auth: Auth::None,
+            request: Some(form_body),
+            response: (201, Some(schema::<Receipt>(generator))),
+            errors: &[400, 403, 404, 409, 413, 415, 422],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/track/{code}",
+            summary: "The applicant's view of their case (X-Tracking-Secret)",
+            auth: Auth::Tracking,
+            request: None,
+            response: (200, Some(schema::<Tracking>(generator))),
+            errors: &[401, 403, 404, 429],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/track/{code}/actions/{action}",
+            summary: "An applicant's action (amend, withdraw) on their case",
+            auth: Auth::Tracking,
+            request: Some(action_body.clone()),
+            response: (200, Some(schema::<Tracking>(generator))),
+            errors: &[400, 401, 403, 404, 409, 413, 415, 422, 429],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/track/{code}/survey",
+            summary: "The satisfaction survey",
+            auth: Auth::Tracking,
+            request: Some(
+                json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": { "answers": { "type": "object" } } } } } }),
+            ),
+            response: (200, Some(schema::<Tracking>(generator))),
+            errors: &[400, 401, 403, 404, 409, 422, 429],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/track/{code}/attachments/{file}",
+            summary: "Download the applicant's own upload or the answer document",
+            auth: Auth::Tracking,
+            request: None,
+            response: (200, None),
+            errors: &[401, 403, 404, 429],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/session",
+            summary: "Staff sign-in (rate-limited)",
+            auth: Auth::None,
+            request: json_body(schema::<SignIn>(generator)),
+            response: (201, Some(schema::<SessionInfo>(generator))),
+            errors: &[400, 401, 429],
+        },
+        Operation {
+            method: "delete",
+            path: "/api/v1/session",
+            summary: "Sign out",
+            auth: Auth::Staff,
+            request: None,
+            response: (204, None),
+            errors: &[401],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/inbox",
+            summary: "The caller's tasks across their roles, with clock state and due instants (?stage=, ?workflow=, ?scope=mine)",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, Some(schema::<Vec<InboxItem>>(generator))),
+            errors: &[401],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/cases",
+            summary: "Case summaries of the caller's organisation (no personal data)",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, Some(summaries)),
+            errors: &[400, 401],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/cases/{id}",
+            summary: "A case as the caller may see it (redacted), with its history",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, Some(staff_view.clone())),
+            errors: &[401, 404],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/cases/{id}/actions/{action}",
+            summary: "Perform an action with its inputs (optional Idempotency-Key)",
+            auth: Auth::Staff,
+            request: Some(action_body),
+            response: (200, Some(staff_view.clone())),
+            errors: &[400, 401, 403, 404, 409, 413, 415, 422],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/cases/{id}/claim",
+            summary: "Take the current task",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, Some(staff_view.clone())),
+            errors: &[401, 403, 404, 409],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/cases/{id}/assign",
+            summary: "Assign the current task to a person holding the stage's role",
+            auth: Auth::Staff,
+            request: json_body(schema::<AssignBody>(generator)),
+            response: (200, Some(staff_view.clone())),
+            errors: &[400, 401, 403, 404, 409, 422],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/cases/{id}/release",
+            summary: "Give the current task back to its role",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, Some(staff_view.clone())),
+            errors: &[401, 403, 404, 409],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/cases/{id}/notes",
+            summary: "Add an internal note (or an obstacle)",
+            auth: Auth::Staff,
+            request: json_body(schema::<NoteBody>(generator)),
+            response: (200, Some(staff_view.clone())),
+            errors: &[400, 401, 403, 404, 422],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/cases/{id}/attachments",
+            summary: "Attach a file (multipart `file`, optional `description`)",
+            auth: Auth::Staff,
+            request: Some(
+                json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object" } } } }),
+            ),
+            response: (200, Some(staff_view)),
+            errors: &[400, 401, 403, 404, 413, 415, 422],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/cases/{id}/attachments/{file}",
+            summary: "Download an attachment the caller may see",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, None),
+            errors: &[401, 404],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/reports/evaluation",
+            summary: "The annual evaluation (?year=YYYY, ?workflow=, ?format=json|csv), aggregate only",
+            auth: Auth::Staff,
+            request: None,
+            response: (200, Some(evaluation)),
+            errors: &[400, 401, 403],
+        },
+        Operation {
+            method: "get",
+            path: "/healthz",
+            summary: "Liveness: the store answers",
+            auth: Auth::None,
+            request: None,
+            response: (200, None),
+            errors: &[503],
+        },
+        Operation {
+            method: "get",
+            path: "/metrics",
+            summary: "Prometheus metrics",
+            auth: Auth::None,
+            request: None,
+            response: (200, None),
+            errors: &[],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/openapi.json",
+            summary: "This document",
+            auth: Auth::None,
+            request: None,
+            response: (200, None),
+            errors: &[],
+        },
     ]
 }
 
 /// The OpenAPI document.
 pub(crate) fn spec() -> Value {
-    let mut generator = SchemaSettings::draft2020_12()
-        .with(|s| s.definitions_path = "#/components/schemas".into())
-        .into_generator();
+    let mut generator =
+        SchemaSettings::draft2020_12().with(|s| s.definitions_path = "#/components/schemas".into()).into_generator();
     let error = schema::<ErrorBody>(&mut generator);
     let mut paths = serde_json::Map::new();
     for op in operations(&mut generator) {
@@ -104,7 +283,10 @@ pub(crate) fn spec() -> Value {
         };
         responses.insert(op.response.0.to_string(), ok);
         for status in op.errors {
-            responses.insert(status.to_string(), json!({ "description": "error", "content": { "application/json": { "schema": error } } }));
+            responses.insert(
+                status.to_string(),
+                json!({ "description": "error", "content": { "application/json": { "schema": error } } }),
+            );
         }
         let parameters: Vec<Value> = op
             .path

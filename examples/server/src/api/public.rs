@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sigap_core::access::{self, ApplicantCaseView};
 use sigap_core::definition::{Field, Product, Survey};
-use sigap_core::engine::{Case, CaseId, Command, NewCase, Principal, TrackingCode, generate_secret, hash_secret, secret_matches};
+use sigap_core::engine::{
+    Case, CaseId, Command, NewCase, Principal, TrackingCode, generate_secret, hash_secret, secret_matches,
+};
 use sigap_core::service::{IdempotencyRequest, Outcome, fingerprint};
 use sigap_core::workflow::Workflow;
 
@@ -102,7 +104,11 @@ pub(crate) struct Receipt {
 /// The `Idempotency-Key` header, if any (at most 200 printable characters).
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
-    let key = value.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200 && k.chars().all(|c| c.is_ascii_graphic()));
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200 && k.chars().all(|c| c.is_ascii_graphic()));
     key.map(|k| Some(k.to_owned())).ok_or_else(|| {
         ApiError::bad_request("malformed_idempotency_key", "Idempotency-Key must be 1–200 printable ASCII characters")
     })
@@ -115,7 +121,8 @@ pub(crate) fn receipt(state: &AppState, workflow: &Workflow, case: &Case, secret
         tracking_code: case.tracking_code.to_string(),
         secret,
         stage: case.stage.clone(),
-        stage_label: stage.map_or_else(|| case.stage.clone(), |s| s.public_label.clone().unwrap_or_else(|| s.label.clone())),
+        stage_label: stage
+            .map_or_else(|| case.stage.clone(), |s| s.public_label.clone().unwrap_or_else(|| s.label.clone())),
         due,
         due_text: due.map(|d| sigap_core::text::datetime(d, workflow.calendar.time_zone())),
         track_url: format!("{}/lacak/{}", state.config.base_url(), case.tracking_code),
@@ -198,8 +205,10 @@ pub(crate) async fn submit(
 pub(crate) fn find_open(state: &AppState, id: &str, organisation: Option<&str>) -> Result<Workflow, ApiError> {
     match state.find_workflow(id, organisation) {
         Ok(Some(w)) if w.definition.file().open => Ok(w),
-        Ok(Some(_)) => Err(ApiError::new(StatusCode::FORBIDDEN, "service_closed", "this service does not accept new requests")
-            .id("Layanan ini sedang tidak menerima permohonan baru.")),
+        Ok(Some(_)) => {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "service_closed", "this service does not accept new requests")
+                .id("Layanan ini sedang tidak menerima permohonan baru."))
+        }
         Ok(None) => Err(ApiError::not_found()),
         Err(orgs) => Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -210,11 +219,20 @@ pub(crate) fn find_open(state: &AppState, id: &str, organisation: Option<&str>) 
 }
 
 /// The case a tracking code and secret open, with its pinned workflow.
-pub(crate) async fn open_tracked(state: &AppState, code: &str, secret: Option<&str>, client: &str) -> Result<(Case, Workflow), ApiError> {
+pub(crate) async fn open_tracked(
+    state: &AppState,
+    code: &str,
+    secret: Option<&str>,
+    client: &str,
+) -> Result<(Case, Workflow), ApiError> {
     let keys = [format!("track:{client}")];
     if let Some(wait) = state.limiter.locked(&keys) {
-        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many wrong tracking codes or secrets; wait")
-            .id("Terlalu banyak percobaan yang salah; tunggu sebentar.");
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "too many wrong tracking codes or secrets; wait",
+        )
+        .id("Terlalu banyak percobaan yang salah; tunggu sebentar.");
         e.retry_after = Some(wait.as_secs().max(1));
         return Err(e);
     }
@@ -284,7 +302,11 @@ pub(crate) async fn tracking(state: &AppState, case: &Case, workflow: &Workflow)
     let link = format!("{}/lacak/{}", state.config.base_url(), case.tracking_code);
     let notifications = sigap_core::effects::applicant_messages(&workflow.definition, tz, &events)
         .into_iter()
-        .map(|(_, at, subject, body)| SentMessage { at, subject: subject.replace("{link}", &link), body: body.replace("{link}", &link) })
+        .map(|(_, at, subject, body)| SentMessage {
+            at,
+            subject: subject.replace("{link}", &link),
+            body: body.replace("{link}", &link),
+        })
         .collect();
     let view = access::applicant_view(&workflow.definition, case);
     let due_text = view.due.map(|d| sigap_core::text::datetime(d, tz));
@@ -292,7 +314,11 @@ pub(crate) async fn tracking(state: &AppState, case: &Case, workflow: &Workflow)
 }
 
 /// `GET /api/v1/track/{code}` with `X-Tracking-Secret`.
-pub(crate) async fn track(State(state): State<Arc<AppState>>, Path(code): Path<String>, headers: HeaderMap) -> Result<Json<Tracking>, ApiError> {
+pub(crate) async fn track(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Tracking>, ApiError> {
     let (case, workflow) = open_tracked(&state, &code, tracking_secret(&headers), &client_address(&headers)).await?;
     Ok(Json(tracking(&state, &case, &workflow).await?))
 }
@@ -309,7 +335,15 @@ pub(crate) async fn applicant_command(
     let name = command.name();
     let result = state
         .service
-        .execute(&case.organisation, &case.id, &Principal::Applicant, &command, expected_version, idempotency, Utc::now())
+        .execute(
+            &case.organisation,
+            &case.id,
+            &Principal::Applicant,
+            &command,
+            expected_version,
+            idempotency,
+            Utc::now(),
+        )
         .await;
     let _ = workflow;
     match result {
@@ -340,7 +374,8 @@ pub(crate) async fn track_action(
     raw.attach_files(state.store().as_ref(), &case.organisation, "", &action_def.inputs, &mut inputs).await?;
     let form = if action_def.kind == sigap_core::definition::ActionKind::Amend {
         let mut form = raw.group("form");
-        raw.attach_files(state.store().as_ref(), &case.organisation, "form", &definition.file().form.fields, &mut form).await?;
+        raw.attach_files(state.store().as_ref(), &case.organisation, "form", &definition.file().form.fields, &mut form)
+            .await?;
         Some(form)
     } else {
         None

@@ -69,16 +69,18 @@ pub(crate) async fn cases_of(state: &AppState, workflow: &Workflow, year: i32) -
 pub(crate) fn year(text: Option<&str>) -> Result<i32, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(chrono::Utc::now().year()),
-        Some(t) => t
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| ApiError::bad_request("malformed_year", "year must be a four-digit year between 2000 and 2100")),
+        Some(t) => t.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
+            ApiError::bad_request("malformed_year", "year must be a four-digit year between 2000 and 2100")
+        }),
     }
 }
 
 /// The evaluations the caller may read.
-pub(crate) async fn evaluations(state: &AppState, account: &Account, query: &ReportQuery) -> Result<Vec<Evaluation>, ApiError> {
+pub(crate) async fn evaluations(
+    state: &AppState,
+    account: &Account,
+    query: &ReportQuery,
+) -> Result<Vec<Evaluation>, ApiError> {
     let year = year(query.year.as_deref())?;
     let workflows = readable_workflows(state, account, query.workflow.as_deref());
     if workflows.is_empty() {
@@ -106,9 +108,27 @@ pub(crate) async fn evaluation(
             for (i, e) in list.iter().enumerate() {
                 let body = report::to_csv(e);
                 let body = if i == 0 { body } else { body.lines().skip(1).map(|l| format!("{l}\n")).collect() };
-                csv.push_str(&body.lines().map(|l| if l.starts_with("section,") { format!("workflow,{l}\n") } else { format!("{},{l}\n", e.workflow) }).collect::<String>());
+                csv.push_str(
+                    &body
+                        .lines()
+                        .map(|l| {
+                            if l.starts_with("section,") {
+                                format!("workflow,{l}\n")
+                            } else {
+                                format!("{},{l}\n", e.workflow)
+                            }
+                        })
+                        .collect::<String>(),
+                );
             }
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"evaluasi.csv\"")], csv).into_response())
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (header::CONTENT_DISPOSITION, "attachment; filename=\"evaluasi.csv\""),
+                ],
+                csv,
+            )
+                .into_response())
         }
         Some(other) => Err(ApiError::bad_request("malformed_format", format!("format `{other}`: use json or csv"))),
     }

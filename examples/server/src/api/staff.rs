@@ -40,8 +40,12 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
         staff_from_token(state, token).map(Staff).ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "session_expired", "the session is unknown or expired; sign in again")
-                .id("Sesi berakhir; silakan masuk kembali.")
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "the session is unknown or expired; sign in again",
+            )
+            .id("Sesi berakhir; silakan masuk kembali.")
         })
     }
 }
@@ -83,18 +87,30 @@ pub(crate) struct SessionInfo {
 }
 
 /// Checks credentials with rate limiting; the shared path of the API and the web sign-in.
-pub(crate) fn sign_in(state: &AppState, user: &str, password: &str, client: &str) -> Result<(Account, crate::auth::Session), ApiError> {
+pub(crate) fn sign_in(
+    state: &AppState,
+    user: &str,
+    password: &str,
+    client: &str,
+) -> Result<(Account, crate::auth::Session), ApiError> {
     let keys = [format!("user:{}", user.to_lowercase()), format!("addr:{client}")];
     if let Some(wait) = state.limiter.locked(&keys) {
-        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins; wait before trying again")
-            .id("Terlalu banyak percobaan masuk yang gagal; tunggu sebentar.");
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "too many failed sign-ins; wait before trying again",
+        )
+        .id("Terlalu banyak percobaan masuk yang gagal; tunggu sebentar.");
         e.retry_after = Some(wait.as_secs().max(1));
         return Err(e);
     }
     match state.accounts.verify(user, password) {
         Some(account) => {
             state.limiter.succeed(&keys[0]);
-            let session = state.signer.issue(&account.user, Utc::now(), state.config.session_hours).map_err(|_| ApiError::internal())?;
+            let session = state
+                .signer
+                .issue(&account.user, Utc::now(), state.config.session_hours)
+                .map_err(|_| ApiError::internal())?;
             tracing::info!(user = %account.user, "signed in");
             Ok((account.clone(), session))
         }
@@ -129,7 +145,11 @@ pub(crate) async fn create_session(
 }
 
 /// `DELETE /api/v1/session`
-pub(crate) async fn delete_session(State(state): State<Arc<AppState>>, headers: HeaderMap, _staff: Staff) -> StatusCode {
+pub(crate) async fn delete_session(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    _staff: Staff,
+) -> StatusCode {
     if let Some(session) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -207,7 +227,11 @@ pub(crate) struct InboxQuery {
 }
 
 /// The caller's tasks across their roles, earliest due first.
-pub(crate) async fn inbox_items(state: &AppState, account: &Account, filter: &InboxQuery) -> Result<Vec<InboxItem>, ApiError> {
+pub(crate) async fn inbox_items(
+    state: &AppState,
+    account: &Account,
+    filter: &InboxQuery,
+) -> Result<Vec<InboxItem>, ApiError> {
     let mut query = CaseQuery {
         organisation: account.organisation.clone(),
         workflow: filter.workflow.clone().filter(|w| !w.is_empty()),
@@ -287,7 +311,11 @@ pub(crate) async fn staff_case(
 }
 
 /// `GET /api/v1/cases/{id}`
-pub(crate) async fn case(State(state): State<Arc<AppState>>, Staff(account): Staff, Path(id): Path<String>) -> Result<Json<StaffView>, ApiError> {
+pub(crate) async fn case(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<StaffView>, ApiError> {
     let (case, events, workflow) = staff_case(&state, &account, &id).await?;
     Ok(Json(access::staff_view(&workflow.definition, &case, &events, &account.principal(), Utc::now())))
 }
@@ -305,7 +333,15 @@ pub(crate) async fn staff_command(
     let name = command.name();
     let outcome = state
         .service
-        .execute(&account.organisation, &case.id, &account.principal(), &command, expected_version, idempotency, Utc::now())
+        .execute(
+            &account.organisation,
+            &case.id,
+            &account.principal(),
+            &command,
+            expected_version,
+            idempotency,
+            Utc::now(),
+        )
         .await;
     let replayed = match outcome {
         Ok(Outcome::Replayed(_)) => true,
@@ -334,8 +370,12 @@ pub(crate) async fn perform(
     let (case, _, workflow) = staff_case(&state, &account, &id).await?;
     let definition = &workflow.definition;
     let action_def = definition.action(&action).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "unknown_action", format!("there is no action `{action}` in this procedure"))
-            .id("Tindakan tidak dikenal.")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_action",
+            format!("there is no action `{action}` in this procedure"),
+        )
+        .id("Tindakan tidak dikenal.")
     })?;
     let mut inputs = raw.group("");
     inputs.retain(|k, _| k != "_csrf");
@@ -352,12 +392,20 @@ pub(crate) async fn perform(
 }
 
 /// `POST /api/v1/cases/{id}/claim`
-pub(crate) async fn claim(State(state): State<Arc<AppState>>, Staff(account): Staff, Path(id): Path<String>) -> Result<Json<StaffView>, ApiError> {
+pub(crate) async fn claim(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<StaffView>, ApiError> {
     Ok(Json(staff_command(&state, &account, &id, Command::Claim, None, None).await?.0))
 }
 
 /// `POST /api/v1/cases/{id}/release`
-pub(crate) async fn release(State(state): State<Arc<AppState>>, Staff(account): Staff, Path(id): Path<String>) -> Result<Json<StaffView>, ApiError> {
+pub(crate) async fn release(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<StaffView>, ApiError> {
     Ok(Json(staff_command(&state, &account, &id, Command::Release, None, None).await?.0))
 }
 
@@ -372,8 +420,9 @@ pub(crate) struct AssignBody {
 /// The assign command for a user of the caller's organisation.
 pub(crate) fn assign_command(state: &AppState, account: &Account, user: &str) -> Result<Command, ApiError> {
     let assignee = state.accounts.get(user).filter(|a| a.organisation == account.organisation).ok_or_else(|| {
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_user", format!("there is no user `{user}` here"))
-            .id("Pengguna tidak ditemukan.");
+        let mut e =
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_user", format!("there is no user `{user}` here"))
+                .id("Pengguna tidak ditemukan.");
         e.fields = vec![super::error::FieldProblem {
             field: "user".to_owned(),
             code: "unknown_user".to_owned(),
@@ -493,7 +542,12 @@ pub(crate) async fn list(
         Some("open") => vec![Status::Open],
         Some("waiting") => vec![Status::Waiting],
         Some("closed") => vec![Status::Closed],
-        Some(other) => return Err(ApiError::bad_request("malformed_query", format!("status `{other}`: use open, waiting or closed"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "malformed_query",
+                format!("status `{other}`: use open, waiting or closed"),
+            ));
+        }
     };
     let query = CaseQuery {
         organisation: account.organisation.clone(),
@@ -509,7 +563,12 @@ pub(crate) async fn list(
         .list(&query)
         .await?
         .into_iter()
-        .filter(|s| state.service.workflow(&s.organisation, &s.workflow).is_none_or(|w| access::may_view(&w.definition, &account.roles)))
+        .filter(|s| {
+            state
+                .service
+                .workflow(&s.organisation, &s.workflow)
+                .is_none_or(|w| access::may_view(&w.definition, &account.roles))
+        })
         .collect();
     Ok(Json(visible))
 }

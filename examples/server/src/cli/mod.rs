@@ -4,8 +4,8 @@ mod calendar;
 mod check;
 pub(crate) mod files;
 mod ops;
-mod seed;
 mod render;
+mod seed;
 pub(crate) mod serve;
 
 use std::path::PathBuf;

@@ -62,7 +62,10 @@ async fn every_case(store: &dyn Store) -> anyhow::Result<Vec<(String, CaseId)>> 
     let mut all = Vec::new();
     let mut after: Option<(String, CaseId)> = None;
     loop {
-        let page = store.case_ids(after.as_ref().map(|(o, c)| (o.as_str(), c)), 500).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let page = store
+            .case_ids(after.as_ref().map(|(o, c)| (o.as_str(), c)), 500)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         if page.is_empty() {
             return Ok(all);
         }
@@ -130,20 +133,37 @@ pub(crate) async fn export(args: &StoreArgs, output: Option<PathBuf>) -> anyhow:
     for (organisation, id) in &cases {
         let Some(case) = store.case(organisation, id).await.map_err(|e| anyhow::anyhow!("{e}"))? else { continue };
         if pinned.insert((organisation.clone(), "d", case.workflow.clone(), case.workflow_version.clone())) {
-            let body = store.definition(organisation, &case.workflow, &case.workflow_version).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let body = store
+                .definition(organisation, &case.workflow, &case.workflow_version)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if let Some(body) = body {
-                line(&Record::Definition { organisation: organisation.clone(), id: case.workflow.clone(), version: case.workflow_version.clone(), body })?;
+                line(&Record::Definition {
+                    organisation: organisation.clone(),
+                    id: case.workflow.clone(),
+                    version: case.workflow_version.clone(),
+                    body,
+                })?;
             }
         }
         if pinned.insert((organisation.clone(), "c", case.calendar.clone(), case.calendar_version.clone())) {
-            let body = store.calendar(organisation, &case.calendar, &case.calendar_version).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let body = store
+                .calendar(organisation, &case.calendar, &case.calendar_version)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if let Some(body) = body {
-                line(&Record::Calendar { organisation: organisation.clone(), id: case.calendar.clone(), version: case.calendar_version.clone(), body })?;
+                line(&Record::Calendar {
+                    organisation: organisation.clone(),
+                    id: case.calendar.clone(),
+                    version: case.calendar_version.clone(),
+                    body,
+                })?;
             }
         }
         for attachment in &case.attachments {
             if blobs.insert((organisation.clone(), attachment.file.id.clone()))
-                && let Some(bytes) = store.blob(organisation, &attachment.file.id).await.map_err(|e| anyhow::anyhow!("{e}"))?
+                && let Some(bytes) =
+                    store.blob(organisation, &attachment.file.id).await.map_err(|e| anyhow::anyhow!("{e}"))?
             {
                 line(&Record::Blob {
                     organisation: organisation.clone(),
@@ -165,7 +185,9 @@ pub(crate) async fn export(args: &StoreArgs, output: Option<PathBuf>) -> anyhow:
 /// `sigap import`: an export into this store. Cases already present with the same history are skipped.
 pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<ExitCode> {
     let store = args.open().await?;
-    let file = std::io::BufReader::new(std::fs::File::open(&input).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", input.display()))?);
+    let file = std::io::BufReader::new(
+        std::fs::File::open(&input).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", input.display()))?,
+    );
     let mut definitions: BTreeMap<(String, String, String), Definition> = BTreeMap::new();
     let mut histories: BTreeMap<(String, CaseId), Vec<Event>> = BTreeMap::new();
     for (n, line) in file.lines().enumerate() {
@@ -173,12 +195,16 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record = serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("{} line {}: {e}", input.display(), n + 1))?;
+        let record: Record =
+            serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("{} line {}: {e}", input.display(), n + 1))?;
         match record {
             Record::Header { format, .. } if format == EXPORT_FORMAT => {}
-            Record::Header { format, .. } => anyhow::bail!("{}: format `{format}` is not {EXPORT_FORMAT}", input.display()),
+            Record::Header { format, .. } => {
+                anyhow::bail!("{}: format `{format}` is not {EXPORT_FORMAT}", input.display())
+            }
             Record::Definition { organisation, id, version, body } => {
-                let file: WorkflowFile = serde_json::from_str(&body).map_err(|e| anyhow::anyhow!("line {}: definition {id}: {e}", n + 1))?;
+                let file: WorkflowFile =
+                    serde_json::from_str(&body).map_err(|e| anyhow::anyhow!("line {}: definition {id}: {e}", n + 1))?;
                 let definition = Definition::from_checked(file);
                 if definition.version() != version {
                     anyhow::bail!("line {}: definition {id} does not hash to its version {version}", n + 1);
@@ -190,8 +216,13 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
                 store.put_calendar(&organisation, &id, &version, &body).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             Record::Blob { organisation, id, base64 } => {
-                let bytes = base64::engine::general_purpose::STANDARD.decode(base64).map_err(|e| anyhow::anyhow!("line {}: blob {id}: {e}", n + 1))?;
-                store.put_blob(&organisation, &id, &bytes).await.map_err(|e| anyhow::anyhow!("line {}: blob {id}: {e}", n + 1))?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(base64)
+                    .map_err(|e| anyhow::anyhow!("line {}: blob {id}: {e}", n + 1))?;
+                store
+                    .put_blob(&organisation, &id, &bytes)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("line {}: blob {id}: {e}", n + 1))?;
             }
             Record::Event { organisation, event } => {
                 histories.entry((organisation, event.case.clone())).or_default().push(*event);
@@ -212,9 +243,10 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
         let EventKind::Submitted { workflow, workflow_version, .. } = &events[0].kind else {
             anyhow::bail!("case {id}: the history does not start with a submission");
         };
-        let definition = definitions
-            .get(&(organisation.clone(), workflow.clone(), workflow_version.clone()))
-            .ok_or_else(|| anyhow::anyhow!("case {id}: its definition {workflow} {workflow_version} is not in the export"))?;
+        let definition =
+            definitions.get(&(organisation.clone(), workflow.clone(), workflow_version.clone())).ok_or_else(|| {
+                anyhow::anyhow!("case {id}: its definition {workflow} {workflow_version} is not in the export")
+            })?;
         let summary = CaseSummary::of(&case, definition);
         store
             .append(Append {
@@ -236,7 +268,12 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
 }
 
 /// `sigap report --year`: the annual evaluation of every workflow, as JSON or CSV.
-pub(crate) async fn report(args: &StoreArgs, year: i32, workflow: Option<String>, csv: bool) -> anyhow::Result<ExitCode> {
+pub(crate) async fn report(
+    args: &StoreArgs,
+    year: i32,
+    workflow: Option<String>,
+    csv: bool,
+) -> anyhow::Result<ExitCode> {
     let config = args.config()?;
     let workflows = crate::state::load_workflows(&config.workflows)?;
     let store = crate::state::open_store(&config).await?;
@@ -258,7 +295,9 @@ pub(crate) async fn report(args: &StoreArgs, year: i32, workflow: Option<String>
             }
             offset += page.len();
             for summary in page {
-                if let Some(case) = store.case(&summary.organisation, &summary.case).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                if let Some(case) =
+                    store.case(&summary.organisation, &summary.case).await.map_err(|e| anyhow::anyhow!("{e}"))?
+                {
                     cases.push(case);
                 }
             }

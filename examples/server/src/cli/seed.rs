@@ -59,7 +59,13 @@ const TOPICS: [&str; 6] = [
 ];
 
 /// A valid value for a field.
-fn value(field: &Field, definition: &Definition, rng: &mut Rng, n: u64, files: &mut Vec<(String, Vec<u8>)>) -> Option<Input> {
+fn value(
+    field: &Field,
+    definition: &Definition,
+    rng: &mut Rng,
+    n: u64,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Option<Input> {
     let text = |s: String| Some(Input::Text(s));
     match field.kind {
         FieldKind::Text => {
@@ -82,7 +88,12 @@ fn value(field: &Field, definition: &Definition, rng: &mut Rng, n: u64, files: &
             let month = 1 + rng.below(12);
             let day = 1 + rng.below(28);
             let tmt = year + 22 + rng.below(8);
-            text(format!("{year}{month:02}{day:02}{tmt}{:02}{}{:03}", 1 + rng.below(12), 1 + rng.below(2), 1 + rng.below(999)))
+            text(format!(
+                "{year}{month:02}{day:02}{tmt}{:02}{}{:03}",
+                1 + rng.below(12),
+                1 + rng.below(2),
+                1 + rng.below(999)
+            ))
         }
         FieldKind::Choice => rng.pick(&field.options).map(|o| Input::Text(o.id.clone())),
         FieldKind::Product => rng.pick(&definition.file().products).map(|p| Input::Text(p.id.clone())),
@@ -92,7 +103,11 @@ fn value(field: &Field, definition: &Definition, rng: &mut Rng, n: u64, files: &
             let (low, high) = field.scale_range();
             // Mostly satisfied, sometimes not.
             let span = u64::try_from(high - low).unwrap_or(0);
-            let score = if rng.chance(80) { high - i64::try_from(rng.below(2.min(span + 1))).unwrap_or(0) } else { low + i64::try_from(rng.below(span + 1)).unwrap_or(0) };
+            let score = if rng.chance(80) {
+                high - i64::try_from(rng.below(2.min(span + 1))).unwrap_or(0)
+            } else {
+                low + i64::try_from(rng.below(span + 1)).unwrap_or(0)
+            };
             Some(Input::Number(score))
         }
         FieldKind::File => {
@@ -155,10 +170,11 @@ fn opening(workflow: &Workflow, year: i32, rng: &mut Rng) -> Option<DateTime<Utc
 
 /// How long a step takes: around the stage's standard, sometimes over it.
 fn delay(workflow: &Workflow, stage: &str, rng: &mut Rng) -> sigap_core::WorkDuration {
-    let standard = workflow.definition.stage(stage).and_then(|s| s.time_standard).map_or(240, |d| match d.as_minutes() {
-        Some(m) => m,
-        None => u64::from(d.amount) * 420,
-    });
+    let standard =
+        workflow.definition.stage(stage).and_then(|s| s.time_standard).map_or(240, |d| match d.as_minutes() {
+            Some(m) => m,
+            None => u64::from(d.amount) * 420,
+        });
     let percent = if rng.chance(15) { 110 + rng.below(150) } else { 10 + rng.below(85) };
     sigap_core::WorkDuration::minutes(u32::try_from((standard * percent / 100).max(1)).unwrap_or(u32::MAX))
 }
@@ -171,7 +187,9 @@ fn staff_for(role: &str) -> Principal {
 async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rng: &mut Rng) -> anyhow::Result<String> {
     let definition = &workflow.definition;
     let organisation = workflow.organisation();
-    let Some(mut at) = opening(workflow, year, rng) else { anyhow::bail!("the calendar has no opening hours in {year}") };
+    let Some(mut at) = opening(workflow, year, rng) else {
+        anyhow::bail!("the calendar has no opening hours in {year}")
+    };
     let mut random = [0u8; 10];
     random[..8].copy_from_slice(&rng.next().to_be_bytes());
     let code: [u8; 5] = rng.next().to_be_bytes()[..5].try_into()?;
@@ -187,25 +205,39 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
     };
     let mut visited: Vec<String> = Vec::new();
     for _step in 0..40 {
-        let Some(case) = service.store().case(organisation, &id).await.map_err(|e| anyhow::anyhow!("{e}"))? else { break };
+        let Some(case) = service.store().case(organisation, &id).await.map_err(|e| anyhow::anyhow!("{e}"))? else {
+            break;
+        };
         if case.status == sigap_core::engine::Status::Closed {
             if definition.survey_stages().contains(&case.stage.as_str()) && case.survey.is_none() && rng.chance(70) {
                 let questions = definition.file().survey.as_ref().map(|s| s.questions.clone()).unwrap_or_default();
                 let answers = inputs(&questions, definition, service, organisation, rng, n).await?;
                 at += TimeDelta::hours(i64::try_from(1 + rng.below(48)).unwrap_or(1));
-                service.execute(organisation, &id, &Principal::Applicant, &Command::RecordSurvey { answers }, None, None, at).await?;
+                service
+                    .execute(
+                        organisation,
+                        &id,
+                        &Principal::Applicant,
+                        &Command::RecordSurvey { answers },
+                        None,
+                        None,
+                        at,
+                    )
+                    .await?;
             }
             return Ok(case.outcome.map_or_else(|| "closed".to_owned(), |o| format!("{o:?}")));
         }
         at = workflow.calendar.add(at, delay(workflow, &case.stage, rng)).map_err(|e| anyhow::anyhow!("{e}"))?;
         service.execute(organisation, &id, &Principal::System, &Command::RecordDeadlines, None, None, at).await?;
         let stage = definition.stage(&case.stage).ok_or_else(|| anyhow::anyhow!("unknown stage"))?;
-        let candidates: Vec<_> = definition.actions_from(&case.stage).filter(|a| a.kind != ActionKind::Submit).collect();
+        let candidates: Vec<_> =
+            definition.actions_from(&case.stage).filter(|a| a.kind != ActionKind::Submit).collect();
         let weighted: Vec<(&sigap_core::definition::Action, u64)> = candidates
             .iter()
             .map(|a| {
                 let to = definition.stage(&a.to);
-                let by_applicant = definition.performers(a, &case.stage).contains(&definition.applicant_role().id.as_str());
+                let by_applicant =
+                    definition.performers(a, &case.stage).contains(&definition.applicant_role().id.as_str());
                 let weight = match (a.kind, to.map(|t| (t.kind, t.outcome))) {
                     (ActionKind::Answer, _) | (ActionKind::Amend, _) => 40,
                     _ if by_applicant && stage.kind == StageKind::Task => 1,
@@ -231,13 +263,24 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
         };
         let action = action.0;
         let performers = definition.performers(action, &case.stage);
-        let principal = if performers.contains(&definition.applicant_role().id.as_str()) && definition.role(performers[0]).is_some_and(|r| r.kind == RoleKind::Applicant) {
+        let principal = if performers.contains(&definition.applicant_role().id.as_str())
+            && definition.role(performers[0]).is_some_and(|r| r.kind == RoleKind::Applicant)
+        {
             Principal::Applicant
         } else {
-            staff_for(performers.iter().find(|r| definition.role(r).is_some_and(|r| r.kind == RoleKind::Staff)).copied().unwrap_or(performers[0]))
+            staff_for(
+                performers
+                    .iter()
+                    .find(|r| definition.role(r).is_some_and(|r| r.kind == RoleKind::Staff))
+                    .copied()
+                    .unwrap_or(performers[0]),
+            )
         };
         if matches!(principal, Principal::Staff { .. }) && rng.chance(5) {
-            let note = Command::AddNote { text: "Berkas pendukung terlambat diterima dari unit kerja pemohon.".to_owned(), obstacle: true };
+            let note = Command::AddNote {
+                text: "Berkas pendukung terlambat diterima dari unit kerja pemohon.".to_owned(),
+                obstacle: true,
+            };
             service.execute(organisation, &id, &principal, &note, None, None, at).await?;
         }
         let action_inputs = inputs(&action.inputs, definition, service, organisation, rng, n).await?;
@@ -253,7 +296,13 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
     Ok("open".to_owned())
 }
 
-pub(crate) async fn run(store_args: &StoreArgs, cases: u64, year: i32, workflow: Option<String>, seed: u64) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(
+    store_args: &StoreArgs,
+    cases: u64,
+    year: i32,
+    workflow: Option<String>,
+    seed: u64,
+) -> anyhow::Result<ExitCode> {
     let config = store_args.config()?;
     let workflows = crate::state::load_workflows(&config.workflows)?;
     let store = crate::state::open_store(&config).await?;
@@ -261,7 +310,8 @@ pub(crate) async fn run(store_args: &StoreArgs, cases: u64, year: i32, workflow:
     for wf in &workflows {
         service.install(wf.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    let chosen: Vec<&Workflow> = workflows.iter().filter(|w| workflow.as_deref().is_none_or(|id| w.id() == id)).collect();
+    let chosen: Vec<&Workflow> =
+        workflows.iter().filter(|w| workflow.as_deref().is_none_or(|id| w.id() == id)).collect();
     if chosen.is_empty() {
         anyhow::bail!("no workflow matches");
     }

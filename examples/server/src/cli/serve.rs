@@ -18,22 +18,36 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
     let listen = config.listen;
     let demo = config.demo;
     let state = Arc::new(state::build(config).await?);
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e} (is another sigap running? choose another --listen)"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {listen}: {e} (is another sigap running? choose another --listen)")
+    })?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let scanner = tokio::spawn(crate::workers::deadline_scanner(state.clone(), stop_rx.clone()));
     let dispatcher = tokio::spawn(crate::workers::dispatcher(state.clone(), stop_rx));
-    let store = if state.config.database_url.is_some() { "PostgreSQL".to_owned() } else { format!("sled at {}", state.config.data_dir.display()) };
+    let store = if state.config.database_url.is_some() {
+        "PostgreSQL".to_owned()
+    } else {
+        format!("sled at {}", state.config.data_dir.display())
+    };
     tracing::info!(%listen, %store, workflows = state.service.workflows().len(), "sigap is serving");
     let mut banner = format!("Sigap is serving on http://{listen}/ (store: {store})\n");
     for workflow in state.service.workflows() {
-        banner.push_str(&format!("  workflow {} / {} — {}\n", workflow.organisation(), workflow.id(), workflow.definition.label()));
+        banner.push_str(&format!(
+            "  workflow {} / {} — {}\n",
+            workflow.organisation(),
+            workflow.id(),
+            workflow.definition.label()
+        ));
     }
     if demo {
         banner.push_str(&format!("Demo accounts (password `{}`):\n", crate::auth::DEMO_PASSWORD));
         for account in state.accounts.iter() {
-            banner.push_str(&format!("  {:<32} {} [{}]\n", account.user, account.organisation, account.roles.join(", ")));
+            banner.push_str(&format!(
+                "  {:<32} {} [{}]\n",
+                account.user,
+                account.organisation,
+                account.roles.join(", ")
+            ));
         }
     }
     eprint!("{banner}");
@@ -42,7 +56,8 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
             let ctrl_c = tokio::signal::ctrl_c();
             #[cfg(unix)]
             {
-                let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
                 tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
             }
             #[cfg(not(unix))]
