@@ -81,6 +81,10 @@ pub(crate) struct Config {
     /// Demo mode: a staff account per role, password `sigap-demo`; loopback only.
     #[serde(default)]
     pub(crate) demo: bool,
+    /// Shifts the service's clock (seconds) for drills and tests, e.g. to see
+    /// deadlines pass. Never set it in production.
+    #[serde(default)]
+    pub(crate) clock_offset_seconds: i64,
 }
 
 fn default_listen() -> SocketAddr {
@@ -147,6 +151,10 @@ impl Config {
         }
         if let Some(v) = env("SIGAP_ACCOUNTS") {
             config.accounts = Some(v.into());
+        }
+        if let Some(v) = env("SIGAP_CLOCK_OFFSET_SECONDS") {
+            config.clock_offset_seconds =
+                v.parse().map_err(|e| anyhow::anyhow!("SIGAP_CLOCK_OFFSET_SECONDS `{v}`: {e}"))?;
         }
         if let Some(v) = env("SIGAP_BASE_URL") {
             config.base_url = Some(v);

@@ -27,6 +27,11 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
+    /// The service's clock: now, shifted by `clock_offset_seconds` (drills and tests only).
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::TimeDelta::seconds(self.config.clock_offset_seconds)
+    }
+
     /// The store.
     pub(crate) fn store(&self) -> &Arc<dyn Store> {
         self.service.store()

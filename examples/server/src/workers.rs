@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use sigap_core::storage::{ErrorKind, OutboxItem, OutboxMessage, Recipient};
 
 use crate::state::AppState;
@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// passed while the server was down are recorded at once (and once).
 pub(crate) async fn deadline_scanner(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        match state.service.scan_deadlines(Utc::now(), 500).await {
+        match state.service.scan_deadlines(state.now(), 500).await {
             Ok(n) if n > 0 => {
                 state.metrics.deadline_cases.fetch_add(n as u64, Ordering::Relaxed);
                 tracing::info!(cases = n, "deadline events recorded");
@@ -33,46 +33,61 @@ pub(crate) async fn deadline_scanner(state: Arc<AppState>, mut stop: tokio::sync
     }
 }
 
-/// Delivers outbox items at least once.
+/// Delivers outbox items at least once. On shutdown it first delivers
+/// what is ready (for at most 10 seconds), so a graceful stop leaves no
+/// message behind that could have gone out.
 pub(crate) async fn dispatcher(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let worker =
         format!("{}-{}", std::process::id(), crate::auth::hex(&crate::auth::random_bytes::<4>().unwrap_or_default()));
+    let mut deadline: Option<std::time::Instant> = None;
     loop {
-        let now = Utc::now();
-        let claimed = state.store().claim_outbox(&worker, now, now + TimeDelta::seconds(120), 50).await;
-        let items = match claimed {
-            Ok(items) => items,
-            Err(e) => {
-                tracing::warn!(error = %e, "outbox unavailable; retrying");
-                Vec::new()
+        let handled = drain(&state, &worker).await;
+        if let Some(deadline) = deadline {
+            if handled == 0 || std::time::Instant::now() >= deadline {
+                return;
             }
-        };
-        let idle = items.is_empty();
-        for item in items {
-            match deliver(&state, &item).await {
-                Ok(()) => {
-                    if let Err(e) = state.store().complete_outbox(&item.id, &worker).await
-                        && e.kind() != ErrorKind::Conflict
-                    {
-                        tracing::warn!(error = %e, item = %item.id, "cannot mark delivered");
-                    }
-                    state.metrics.outbox_delivered.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(error) => {
-                    state.metrics.outbox_failed.fetch_add(1, Ordering::Relaxed);
-                    let backoff = TimeDelta::seconds(30 * 2i64.pow(item.attempts.min(8)));
-                    tracing::warn!(item = %item.id, attempts = item.attempts, error = %error, "delivery failed; will retry");
-                    let _ = state.store().retry_outbox(&item.id, &worker, Utc::now() + backoff, &error).await;
-                }
-            }
+            continue;
         }
-        if idle {
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                _ = stop.changed() => return,
+        if handled > 0 {
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.changed() => deadline = Some(std::time::Instant::now() + Duration::from_secs(10)),
+        }
+    }
+}
+
+/// Claims and delivers one batch; returns how many items it handled.
+async fn drain(state: &AppState, worker: &str) -> usize {
+    let now = state.now();
+    let items = match state.store().claim_outbox(worker, now, now + TimeDelta::seconds(120), 50).await {
+        Ok(items) => items,
+        Err(e) => {
+            tracing::warn!(error = %e, "outbox unavailable; retrying");
+            return 0;
+        }
+    };
+    let handled = items.len();
+    for item in items {
+        match deliver(state, &item).await {
+            Ok(()) => {
+                if let Err(e) = state.store().complete_outbox(&item.id, worker).await
+                    && e.kind() != ErrorKind::Conflict
+                {
+                    tracing::warn!(error = %e, item = %item.id, "cannot mark delivered");
+                }
+                state.metrics.outbox_delivered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(error) => {
+                state.metrics.outbox_failed.fetch_add(1, Ordering::Relaxed);
+                let backoff = TimeDelta::seconds(30 * 2i64.pow(item.attempts.min(8)));
+                tracing::warn!(item = %item.id, attempts = item.attempts, error = %error, "delivery failed; will retry");
+                let _ = state.store().retry_outbox(&item.id, worker, state.now() + backoff, &error).await;
             }
         }
     }
+    handled
 }
 
 async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {

@@ -166,7 +166,7 @@ pub(crate) async fn submit_request(
         fingerprint: fingerprint(&[b"submit", workflow.id().as_bytes(), &raw.digest_material]),
         response: serde_json::json!({ "secret": secret }),
     });
-    let outcome = state.service.submit(&organisation, workflow.id(), new, form, idempotency, Utc::now()).await;
+    let outcome = state.service.submit(&organisation, workflow.id(), new, form, idempotency, state.now()).await;
     match outcome {
         Ok(Outcome::Applied { case, .. }) => {
             state.metrics.command("submit", "ok");
@@ -342,7 +342,7 @@ pub(crate) async fn applicant_command(
             &command,
             expected_version,
             idempotency,
-            Utc::now(),
+            state.now(),
         )
         .await;
     let _ = workflow;

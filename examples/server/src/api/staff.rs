@@ -14,7 +14,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sigap_core::access::{self, StaffView};
-use sigap_core::engine::{CaseId, Command, Principal, Status};
+use sigap_core::engine::{CaseId, Command, Status};
 use sigap_core::form::Input;
 use sigap_core::service::{IdempotencyRequest, Outcome, fingerprint};
 use sigap_core::storage::{CaseQuery, CaseSummary};
@@ -246,7 +246,7 @@ pub(crate) async fn inbox_items(
         query.assignee = Some(account.user.clone());
     }
     let summaries = state.store().list(&query).await?;
-    let now = Utc::now();
+    let now = state.now();
     let mut items: Vec<InboxItem> = summaries
         .into_iter()
         .filter(|s| s.assignee.as_ref().is_none_or(|a| a == &account.user) || filter.scope.as_deref() != Some("mine"))
@@ -317,7 +317,7 @@ pub(crate) async fn case(
     Path(id): Path<String>,
 ) -> Result<Json<StaffView>, ApiError> {
     let (case, events, workflow) = staff_case(&state, &account, &id).await?;
-    Ok(Json(access::staff_view(&workflow.definition, &case, &events, &account.principal(), Utc::now())))
+    Ok(Json(access::staff_view(&workflow.definition, &case, &events, &account.principal(), state.now())))
 }
 
 /// Runs a staff command and returns the case as the caller then sees it.
@@ -340,7 +340,7 @@ pub(crate) async fn staff_command(
             &command,
             expected_version,
             idempotency,
-            Utc::now(),
+            state.now(),
         )
         .await;
     let replayed = match outcome {
@@ -356,7 +356,7 @@ pub(crate) async fn staff_command(
     state.metrics.command(name, "ok");
     tracing::info!(case = %case.id, user = %account.user, command = name, "command applied");
     let (case, events, workflow) = staff_case(state, account, id).await?;
-    Ok((access::staff_view(&workflow.definition, &case, &events, &account.principal(), Utc::now()), replayed))
+    Ok((access::staff_view(&workflow.definition, &case, &events, &account.principal(), state.now()), replayed))
 }
 
 /// `POST /api/v1/cases/{id}/actions/{action}` with an optional `Idempotency-Key`.
@@ -571,9 +571,4 @@ pub(crate) async fn list(
         })
         .collect();
     Ok(Json(visible))
-}
-
-/// The engine's principal for an account (re-exported for the web pages).
-pub(crate) fn principal(account: &Account) -> Principal {
-    account.principal()
 }

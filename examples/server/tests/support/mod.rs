@@ -1,0 +1,171 @@
+//! A small JSON-over-HTTP client for the end-to-end tests.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::Path;
+
+use serde_json::Value;
+use sigap_core::workflow::Workflow;
+
+/// The `sigap` binary cargo built for these tests.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_sigap")
+}
+
+/// Talks to one server.
+pub struct Api {
+    agent: ureq::Agent,
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+}
+
+/// A response: status and JSON body (`Null` when not JSON).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// The body as JSON.
+    pub json: Value,
+    /// The body as bytes.
+    pub bytes: Vec<u8>,
+    /// Response headers of interest.
+    pub content_type: String,
+    /// `Content-Disposition`.
+    pub disposition: String,
+}
+
+impl Reply {
+    /// The error code of an error body.
+    pub fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+/// A multipart part.
+pub enum Part<'a> {
+    /// A text field.
+    Text(&'a str, &'a str),
+    /// A file: field name, file name, bytes.
+    File(&'a str, &'a str, &'a [u8]),
+}
+
+fn read(response: ureq::http::Response<ureq::Body>) -> Reply {
+    let status = response.status().as_u16();
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type = header("content-type");
+    let disposition = header("content-disposition");
+    let bytes = response.into_body().read_to_vec().unwrap_or_default();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Reply { status, json, bytes, content_type, disposition }
+}
+
+impl Api {
+    /// A client for a server.
+    pub fn new(url: &str) -> Self {
+        Self { agent: sigap_tests::Server::agent(), url: url.to_owned() }
+    }
+
+    /// `GET`, with optional extra headers.
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(&format!("{}{path}", self.url));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        read(request.call().expect("the server answers"))
+    }
+
+    /// `POST` a JSON body.
+    pub fn post(&self, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+        let mut request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", "application/json");
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        read(request.send(serde_json::to_vec(body).unwrap()).expect("the server answers"))
+    }
+
+    /// `POST` raw bytes with a content type.
+    pub fn post_raw(&self, path: &str, headers: &[(&str, &str)], content_type: &str, body: &[u8]) -> Reply {
+        let mut request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", content_type);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        read(request.send(body).expect("the server answers"))
+    }
+
+    /// `POST` multipart/form-data.
+    pub fn post_multipart(&self, path: &str, headers: &[(&str, &str)], parts: &[Part<'_>]) -> Reply {
+        let boundary = "sigap-e2e-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for part in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match part {
+                Part::Text(name, value) => {
+                    body.extend_from_slice(
+                        format!("content-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+                    );
+                }
+                Part::File(name, file, bytes) => {
+                    body.extend_from_slice(
+                        format!("content-disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\ncontent-type: application/octet-stream\r\n\r\n")
+                            .as_bytes(),
+                    );
+                    body.extend_from_slice(bytes);
+                    body.extend_from_slice(b"\r\n");
+                }
+            }
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.post_raw(path, headers, &format!("multipart/form-data; boundary={boundary}"), &body)
+    }
+
+    /// `DELETE`.
+    pub fn delete(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.delete(&format!("{}{path}", self.url));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        read(request.call().expect("the server answers"))
+    }
+
+    /// Signs in and returns the bearer header value.
+    pub fn sign_in(&self, user: &str) -> String {
+        let reply = self.post("/api/v1/session", &[], &serde_json::json!({ "user": user, "password": "sigap-demo" }));
+        assert_eq!(reply.status, 201, "sign in {user}: {:?}", reply.json);
+        format!("Bearer {}", reply.json["token"].as_str().unwrap())
+    }
+}
+
+/// A valid West Sumatra intake form.
+pub fn sumbar_form(name: &str) -> Value {
+    serde_json::json!({
+        "nama": name,
+        "nip": "19820414 200604 2 003",
+        "jabatan": "Kepala Seksi Pengadaan",
+        "unit_kerja": "Dinas Pekerjaan Umum",
+        "alamat": "Jl. Sudirman 1, Padang",
+        "telepon": "0812 3456 7890",
+        "email": "siti@example.go.id",
+        "kategori": "pengadaan",
+        "pokok_masalah": "Pemeriksaan sebagai saksi",
+        "uraian": "Saya dipanggil sebagai saksi terkait pengadaan jalan yang saya tangani tahun lalu.",
+        "pertanyaan": "Apa hak dan kewajiban saya sebagai saksi?",
+        "persetujuan": true
+    })
+}
+
+/// A small valid PDF.
+pub fn pdf(label: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {label}\n1 0 obj << >> endobj\n%%EOF\n").into_bytes()
+}
+
+/// The shipped West Sumatra workflow with its calendar, loaded independently of the server.
+pub fn sumbar() -> Workflow {
+    let root = sigap_tests::workflows_dir();
+    let file = root.join("sumbar/konsultasi-hukum.toml");
+    Workflow::load(&file.display().to_string(), &std::fs::read_to_string(&file).unwrap(), &mut |base, path| {
+        let full = Path::new(base).parent().unwrap().join(path);
+        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
