@@ -81,6 +81,13 @@ pub(crate) struct Config {
     /// Demo mode: a staff account per role, password `sigap-demo`; loopback only.
     #[serde(default)]
     pub(crate) demo: bool,
+    /// Trust the `X-Forwarded-For` header for the client's address (only
+    /// behind a reverse proxy that sets it); otherwise the socket's peer.
+    #[serde(default)]
+    pub(crate) trust_forwarded_for: bool,
+    /// Wrong tracking codes or secrets one client may try in 15 minutes.
+    #[serde(default = "default_tracking_attempts")]
+    pub(crate) tracking_attempts: usize,
     /// Shifts the service's clock (seconds) for drills and tests, e.g. to see
     /// deadlines pass. Never set it in production.
     #[serde(default)]
@@ -101,6 +108,10 @@ fn default_data_dir() -> PathBuf {
 
 fn default_pool() -> u32 {
     16
+}
+
+fn default_tracking_attempts() -> usize {
+    20
 }
 
 fn default_session_hours() -> u32 {
@@ -155,6 +166,12 @@ impl Config {
         if let Some(v) = env("SIGAP_CLOCK_OFFSET_SECONDS") {
             config.clock_offset_seconds =
                 v.parse().map_err(|e| anyhow::anyhow!("SIGAP_CLOCK_OFFSET_SECONDS `{v}`: {e}"))?;
+        }
+        if let Some(v) = env("SIGAP_TRACKING_ATTEMPTS") {
+            config.tracking_attempts = v.parse().map_err(|e| anyhow::anyhow!("SIGAP_TRACKING_ATTEMPTS `{v}`: {e}"))?;
+        }
+        if let Some(v) = env("SIGAP_TRUST_FORWARDED_FOR") {
+            config.trust_forwarded_for = matches!(v.as_str(), "1" | "true" | "yes");
         }
         if let Some(v) = env("SIGAP_BASE_URL") {
             config.base_url = Some(v);

@@ -23,6 +23,7 @@ pub(crate) struct AppState {
     pub(crate) signer: Signer,
     pub(crate) revoked: Revoked,
     pub(crate) limiter: SignInLimiter,
+    pub(crate) tracking_limiter: SignInLimiter,
     pub(crate) metrics: Metrics,
 }
 
@@ -146,6 +147,7 @@ pub(crate) async fn build(config: Config) -> anyhow::Result<AppState> {
     }
     let signer = Signer::from_file(&config.secret_key_file())?;
     Ok(AppState {
+        tracking_limiter: SignInLimiter::new(config.tracking_attempts.max(1), Duration::from_secs(15 * 60)),
         config,
         service: Arc::new(service),
         accounts,

@@ -90,9 +90,32 @@ pub(crate) async fn download(state: &AppState, case: &Case, file: &str) -> Resul
     Ok(response)
 }
 
-/// Counts requests by route template and adds security headers to every response.
-pub(crate) async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+/// The request header the server sets (replacing any sent) to the client's address.
+pub(crate) const CLIENT_HEADER: &str = "x-sigap-client";
+
+/// Counts requests by route template, records the client's address for rate
+/// limits, and adds security headers to every response.
+pub(crate) async fn observe(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| {
+            request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_owned())
+        })
+        .flatten();
+    let peer =
+        request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+    let client = forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned());
+    request.headers_mut().remove(CLIENT_HEADER);
+    if let Ok(value) = HeaderValue::from_str(&client) {
+        request.headers_mut().insert(CLIENT_HEADER, value);
+    }
     let method = request.method().as_str().to_owned();
     let route =
         request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());

@@ -226,7 +226,7 @@ pub(crate) async fn open_tracked(
     client: &str,
 ) -> Result<(Case, Workflow), ApiError> {
     let keys = [format!("track:{client}")];
-    if let Some(wait) = state.limiter.locked(&keys) {
+    if let Some(wait) = state.tracking_limiter.locked(&keys) {
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -237,7 +237,7 @@ pub(crate) async fn open_tracked(
         return Err(e);
     }
     let fail = |e: ApiError| {
-        state.limiter.fail(&keys);
+        state.tracking_limiter.fail(&keys);
         e
     };
     let code = TrackingCode::parse(code).ok_or_else(|| fail(ApiError::not_found()))?;
@@ -263,14 +263,9 @@ pub(crate) fn tracking_secret(headers: &HeaderMap) -> Option<&str> {
     headers.get("x-tracking-secret").and_then(|v| v.to_str().ok()).map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// The client's address as the reverse proxy or socket reports it (for rate limits only).
+/// The client's address, as the `observe` middleware determined it (for rate limits only).
 pub(crate) fn client_address(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_else(|| "direct".to_owned())
+    headers.get(super::CLIENT_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned()
 }
 
 /// What the applicant sees, plus the messages they were sent.

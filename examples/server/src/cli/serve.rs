@@ -21,6 +21,22 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         anyhow::anyhow!("cannot listen on {listen}: {e} (is another sigap running? choose another --listen)")
     })?;
+    // Clocks that passed while the server was down are recorded before it
+    // serves, once (the scanner's events are idempotent by construction).
+    let mut caught_up = 0;
+    loop {
+        match state.service.scan_deadlines(state.now(), 500).await {
+            Ok(0) => break,
+            Ok(n) => caught_up += n,
+            Err(e) => {
+                tracing::warn!(error = %e, "catching up on deadlines failed; the scanner will retry");
+                break;
+            }
+        }
+    }
+    if caught_up > 0 {
+        tracing::info!(cases = caught_up, "deadline events recorded while catching up");
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let scanner = tokio::spawn(crate::workers::deadline_scanner(state.clone(), stop_rx.clone()));
     let dispatcher = tokio::spawn(crate::workers::dispatcher(state.clone(), stop_rx));

@@ -92,6 +92,27 @@ impl Api {
         read(request.send(body).expect("the server answers"))
     }
 
+    /// `POST` raw bytes; `None` when the server closed the connection while the body was still being sent.
+    pub fn try_post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> Option<Reply> {
+        let request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", content_type);
+        request.send(body).ok().map(read)
+    }
+
+    /// [`Api::try_post_raw`] with headers.
+    pub fn try_post_raw_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        content_type: &str,
+        body: &[u8],
+    ) -> Option<Reply> {
+        let mut request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", content_type);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        request.send(body).ok().map(read)
+    }
+
     /// `POST` multipart/form-data.
     pub fn post_multipart(&self, path: &str, headers: &[(&str, &str)], parts: &[Part<'_>]) -> Reply {
         let boundary = "sigap-e2e-boundary-7MA4YWxkTrZu0gW";
