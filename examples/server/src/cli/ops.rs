@@ -229,10 +229,15 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
             }
         }
     }
-    let (mut imported, mut skipped) = (0usize, 0usize);
+    // Every history is checked before anything is written: a bad export imports nothing.
+    let mut checked = Vec::with_capacity(histories.len());
     for ((organisation, id), events) in histories {
         let head = history::verify(&id, &events).map_err(|e| anyhow::anyhow!("refusing to import: {e}"))?;
         let case = Case::fold(&events).map_err(|e| anyhow::anyhow!("refusing to import case {id}: {e}"))?;
+        checked.push((organisation, id, events, head, case));
+    }
+    let (mut imported, mut skipped) = (0usize, 0usize);
+    for (organisation, id, events, head, case) in checked {
         if let Some(existing) = store.case(&organisation, &id).await.map_err(|e| anyhow::anyhow!("{e}"))? {
             if existing.head == head {
                 skipped += 1;
