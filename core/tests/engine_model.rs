@@ -908,7 +908,7 @@ impl<'w> Runner<'w> {
         match case.status {
             Status::Open => assert!(overall.is_running(), "{overall:?} runs while open"),
             Status::Waiting => {
-                assert!(!overall.is_running() && !overall.is_stopped(), "{overall:?} pauses while waiting")
+                assert!(!overall.is_running() && !overall.is_stopped(), "{overall:?} pauses while waiting");
             }
             Status::Closed => assert!(overall.is_stopped(), "{overall:?} stops at the close"),
         }

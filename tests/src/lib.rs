@@ -159,10 +159,10 @@ impl Server {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 let _ = writeln!(file, "{line}");
                 let _ = file.flush();
-                if line.starts_with("Sigap is serving") {
-                    if let Some(tx) = ready.take() {
-                        let _ = tx.send(true);
-                    }
+                if line.starts_with("Sigap is serving")
+                    && let Some(tx) = ready.take()
+                {
+                    let _ = tx.send(true);
                 }
             }
             if let Some(tx) = ready.take() {

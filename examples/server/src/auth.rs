@@ -207,11 +207,13 @@ impl Signer {
     }
 
     /// A CSRF token bound to a session (or, before sign-in, to a per-browser nonce).
+    #[allow(dead_code, reason = "used by the web pages")]
     pub(crate) fn csrf(&self, binding: &str) -> String {
         self.mac(&["csrf", binding])
     }
 
     /// Whether a CSRF token matches its binding.
+    #[allow(dead_code, reason = "used by the web pages")]
     pub(crate) fn check_csrf(&self, binding: &str, token: &str) -> bool {
         constant_time_eq(self.csrf(binding).as_bytes(), token.as_bytes())
     }

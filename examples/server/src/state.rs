@@ -2,7 +2,7 @@
 //! start: the store chosen by configuration, every workflow under the
 //! workflows folder, the accounts and the signing key.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -90,7 +90,7 @@ pub(crate) fn load_workflows(dir: &Path) -> anyhow::Result<Vec<Workflow>> {
     Ok(workflows)
 }
 
-fn load_if_workflow(path: &PathBuf) -> Result<Option<Workflow>, String> {
+fn load_if_workflow(path: &Path) -> Result<Option<Workflow>, String> {
     let text = read_text(path)?;
     let name = path.display().to_string();
     let doc = sigap_core::toml_doc::Document::parse(&name, &text).map_err(|d| d.to_string())?;
@@ -114,7 +114,7 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>
         None => {
             std::fs::create_dir_all(&config.data_dir)
                 .map_err(|e| anyhow::anyhow!("cannot create the data folder {}: {e}", config.data_dir.display()))?;
-            let store = sigap_storage_sled::SledStore::open(&config.data_dir.join("sled"))
+            let store = sigap_storage_sled::SledStore::open(config.data_dir.join("sled"))
                 .map_err(|e| anyhow::anyhow!("embedded store: {}", e.message()))?;
             Ok(Arc::new(store))
         }

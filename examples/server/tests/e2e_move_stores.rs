@@ -45,7 +45,11 @@ fn an_export_moves_every_history_from_sled_to_postgresql_unchanged() {
 
     let database = Database::create().expect("a PostgreSQL server at DATABASE_URL (see README)");
     let imported = sigap(&["import", "--input", from_sled.to_str().unwrap()], None, Some(&database.url));
-    assert!(String::from_utf8_lossy(&imported.stdout).contains("imported 24 case(s)"), "{}", String::from_utf8_lossy(&imported.stdout));
+    assert!(
+        String::from_utf8_lossy(&imported.stdout).contains("imported 24 case(s)"),
+        "{}",
+        String::from_utf8_lossy(&imported.stdout)
+    );
     let verified = sigap(&["verify"], None, Some(&database.url));
     assert!(String::from_utf8_lossy(&verified.stdout).contains("24 case(s) verified, 0 bad"));
     let from_postgres = files.path().join("postgres.jsonl");
@@ -97,7 +101,11 @@ fn a_corrupt_export_is_refused_and_imports_nothing() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("refusing to import"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("refusing to import"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let verify = sigap(&["verify"], Some(target.path()), None);
     assert!(String::from_utf8_lossy(&verify.stdout).contains("0 case(s) verified"));
 }

@@ -54,7 +54,6 @@ fn a_killed_server_loses_nothing_acknowledged_and_records_overdue_clocks_once() 
     let (acked_tx, acked_rx) = mpsc::channel::<(String, String)>();
     let writer = {
         let url = server.url.clone();
-        let staff = staff.clone();
         let ids = ids.clone();
         std::thread::spawn(move || {
             let api = Api::new(&url);
@@ -112,7 +111,7 @@ fn a_killed_server_loses_nothing_acknowledged_and_records_overdue_clocks_once() 
     server.stop();
 
     // Another restart a day later records nothing new.
-    let mut even_later = options.clone();
+    let mut even_later = options;
     even_later.env.push(("SIGAP_CLOCK_OFFSET_SECONDS".to_owned(), (4 * 24 * 3600).to_string()));
     let server = Server::start(&even_later);
     let api = Api::new(&server.url);
