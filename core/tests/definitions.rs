@@ -84,3 +84,15 @@ fn the_version_is_a_content_hash_that_ignores_comments_but_not_labels() {
     let relabelled = Definition::load(path, &text.replace("Kirim permohonan", "Kirim")).unwrap();
     assert_ne!(original.version(), relabelled.version());
 }
+
+#[test]
+fn the_committed_json_schema_is_the_generated_one() {
+    let path = format!("{}/../workflows/workflow.schema.json", env!("CARGO_MANIFEST_DIR"));
+    let committed = std::fs::read_to_string(&path).unwrap();
+    let generated = serde_json::to_string_pretty(&sigap_core::definition::json_schema()).unwrap() + "\n";
+    assert!(committed == generated, "regenerate it: cargo run --bin sigap -- schema > workflows/workflow.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    // Unknown keys are rejected by editors too.
+    assert_eq!(schema["additionalProperties"], false);
+    assert!(schema["properties"]["stages"].is_object());
+}

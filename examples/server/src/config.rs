@@ -228,3 +228,29 @@ impl Config {
         self.secret_key_file.clone().unwrap_or_else(|| self.data_dir.join("secret.key"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_configuration_reads() {
+        let text = include_str!("../sigap.example.toml");
+        let config: Config = toml::from_str(text).unwrap();
+        assert_eq!(config.smtp.as_ref().map(|s| s.port), Some(25));
+        assert!(config.secure_cookies());
+        assert_eq!(config.webhooks.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(toml::from_str::<Config>("listne = \"127.0.0.1:1\"").is_err());
+    }
+
+    #[test]
+    fn demo_mode_stays_on_loopback() {
+        let overrides = Overrides { listen: Some("0.0.0.0:8080".parse().unwrap()), demo: true, ..Overrides::default() };
+        let error = Config::load(None, overrides).unwrap_err().to_string();
+        assert!(error.contains("loopback"), "{error}");
+    }
+}
