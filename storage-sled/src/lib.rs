@@ -10,16 +10,17 @@
 //!
 //! # Trees and keys
 //!
-//! Keys are byte-ordered: strings are escaped and `0x00`-terminated (so
-//! tuples of them sort as tuples), numbers big-endian, instants 12 bytes
-//! (seconds with the sign bit flipped, then nanoseconds); a `desc` part is
-//! the same bytes complemented, so ascending key order is newest first.
+//! Keys are byte-ordered: strings have `0x00` escaped as `0x00 0xFF` and
+//! end in `0x00 0x01` (prefix-free, so tuples of them sort as tuples),
+//! numbers are big-endian, instants 12 bytes (seconds with the sign bit
+//! flipped, then nanoseconds); a `desc` part is the same bytes
+//! complemented, so ascending key order is newest first.
 //! Every key of tenant data starts with the organisation.
 //!
 //! | tree | key | value |
 //! |---|---|---|
 //! | `meta` | `"layout"` | the layout version |
-//! | `orgs` | org | (empty record): organisations with cases |
+//! | `orgs` | org | (format byte only): organisations with cases or outbox items |
 //! | `cases` | org, case | the case projection (`Case`) |
 //! | `summaries` | org, case | its `CaseSummary` |
 //! | `events` | org, case, seq (u64) | one `Event` |
