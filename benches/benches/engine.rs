@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_main};
 use sigap_core::engine::{Case, Command, Context, Event, Principal, decide, history};
 use sigap_core::form::Input;
 use sigap_core::testing::{at, fixture_form, fixture_workflow, new_case};
@@ -76,5 +76,9 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(engine, benches);
-criterion_main!(engine);
+mod group {
+    #![allow(missing_docs)]
+    criterion::criterion_group!(engine, super::benches);
+}
+
+criterion_main!(group::engine);

@@ -100,15 +100,8 @@ async fn bare_appends(writers: u64, ops: u64) -> (f64, u64) {
         let wf = service.pinned(&case).await.unwrap();
         let mut appends = Vec::new();
         for i in 0..ops {
-            let context = Context {
-                definition: &wf.definition,
-                calendar: &wf.calendar,
-                at: at("2026-12-01 10:00"),
-            };
-            let note = Command::AddNote {
-                text: format!("catatan {i}"),
-                obstacle: false,
-            };
+            let context = Context { definition: &wf.definition, calendar: &wf.calendar, at: at("2026-12-01 10:00") };
+            let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
             let events = decide(&context, Some(&case), &officer, &note, None).unwrap();
             let expected_version = case.version;
             for event in &events {
