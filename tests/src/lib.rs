@@ -81,6 +81,8 @@ pub struct Options {
     pub accounts: Option<PathBuf>,
     /// Extra environment.
     pub env: Vec<(String, String)>,
+    /// A configuration file.
+    pub config: Option<PathBuf>,
     /// The port (0: a free one).
     pub port: u16,
 }
@@ -96,6 +98,7 @@ impl Options {
             demo: true,
             accounts: None,
             env: Vec::new(),
+            config: None,
             port: 0,
         }
     }
@@ -142,6 +145,9 @@ impl Server {
         }
         if let Some(url) = &options.database_url {
             command.arg("--database-url").arg(url);
+        }
+        if let Some(config) = &options.config {
+            command.arg("--config").arg(config);
         }
         if let Some(accounts) = &options.accounts {
             command.arg("--accounts").arg(accounts);
