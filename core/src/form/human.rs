@@ -12,20 +12,6 @@ pub(crate) enum Lang {
     En,
 }
 
-const MONTHS_ID: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
 
 const MONTHS_EN: [&str; 12] = [
     "January",
@@ -78,14 +64,13 @@ pub(crate) fn is_invisible(c: char) -> bool {
 
 /// The name of a month (1–12), or its number if out of range.
 pub(crate) fn month_name(month: u32, lang: Lang) -> String {
-    let names = match lang {
-        Lang::Id => &MONTHS_ID,
-        Lang::En => &MONTHS_EN,
-    };
-    month
-        .checked_sub(1)
-        .and_then(|i| names.get(i as usize))
-        .map_or_else(|| month.to_string(), |name| (*name).to_owned())
+    if !(1..=12).contains(&month) {
+        return month.to_string();
+    }
+    match lang {
+        Lang::Id => crate::text::month_name(month).to_owned(),
+        Lang::En => MONTHS_EN[(month - 1) as usize].to_owned(),
+    }
 }
 
 /// A date as people write it: `14 April 1982`.
