@@ -148,9 +148,9 @@ pub(crate) fn field(
     let described = (!described.is_empty()).then(|| described.join(" "));
     let required_mark = html! {
         @if field.required {
-            span.req { "(" (lang.t("wajib", "required")) ")" }
+            " " span.req { "(" (lang.t("wajib", "required")) ")" }
         } @else if field.kind != FieldKind::Consent {
-            span.opt { "(" (lang.t("tidak wajib", "optional")) ")" }
+            " " span.opt { "(" (lang.t("tidak wajib", "optional")) ")" }
         }
     };
     let hint = html! {

@@ -2,8 +2,10 @@
 //! the chrome (labels from workflow files stay as written).
 //!
 //! Chosen by `?lang=id|en`, else the `sigap_lang` cookie (set by
-//! `/bahasa?ke=en`), else the first of `id`/`en` in `Accept-Language`,
-//! else Indonesian.
+//! `/bahasa?ke=en`, the link in every page's header), else Indonesian.
+//! `Accept-Language` is not followed: many phones in Indonesia are set to
+//! English while the service, its forms and its labels are Indonesian, and
+//! a page half in each language helps nobody.
 
 use std::sync::Arc;
 
@@ -55,15 +57,7 @@ impl Lang {
         let from_query = query.and_then(|q| {
             q.split('&').filter_map(|p| p.split_once('=')).find(|(k, _)| *k == "lang").and_then(|(_, v)| Lang::parse(v))
         });
-        from_query
-            .or_else(|| cookies::get(headers, cookies::LANG).and_then(|v| Lang::parse(&v)))
-            .or_else(|| {
-                headers
-                    .get(axum::http::header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.split(',').find_map(|tag| Lang::parse(tag.split(';').next().unwrap_or(""))))
-            })
-            .unwrap_or(Lang::Id)
+        from_query.or_else(|| cookies::get(headers, cookies::LANG).and_then(|v| Lang::parse(&v))).unwrap_or(Lang::Id)
     }
 }
 
