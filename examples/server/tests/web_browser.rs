@@ -158,7 +158,7 @@ async fn sign_in(c: &Client, base: &str, user: &str) {
     press(c, TAB).await;
     assert_eq!(active_id(c).await, "f-password");
     c.active_element().await.unwrap().send_keys(&format!("sigap-demo{ENTER}")).await.unwrap();
-    wait(c, "h1").await;
+    wait(c, ".summary-cards").await;
     assert!(c.current_url().await.unwrap().path().starts_with("/staf/kotak-masuk"), "{user} is in the inbox");
 }
 
@@ -175,7 +175,7 @@ async fn open_case(c: &Client, code: &str) {
 
 async fn act(c: &Client, action: &str) {
     c.find(Locator::Css(&format!("#aksi-{action} button[type=submit]"))).await.unwrap().click().await.unwrap();
-    let notice = text(c, ".notice").await;
+    let notice = text(c, &format!("#berhasil[data-action={action}] .notice")).await;
     assert!(notice.contains("berhasil"), "{action}: {notice}");
 }
 
@@ -272,7 +272,7 @@ async fn a_request_goes_from_the_form_to_the_answer_and_the_survey_in_a_browser(
     assert!(text(&c, "dd[data-field=nama]").await.contains("Rina Marlina"), "the verifier sees the identity");
     assert!(text(&c, "#verifikasi").await.contains("utuh"));
     c.find(Locator::Css("form[action$=\"/ambil\"] button")).await.unwrap().click().await.unwrap();
-    assert!(text(&c, ".notice").await.contains("Anda ambil"));
+    assert!(text(&c, "#berhasil[data-action=ambil] .notice").await.contains("Anda ambil"));
     assert_eq!(text(&c, "#pemegang").await, "pokja_dokumentasi");
     c.find(Locator::Css("#aksi-teruskan textarea"))
         .await
@@ -359,7 +359,7 @@ async fn a_request_goes_from_the_form_to_the_answer_and_the_survey_in_a_browser(
     c.find(Locator::Css("#f-survei-answers-saran")).await.unwrap().send_keys("Cepat dan jelas.").await.unwrap();
     shot(&c, "10-lacak-jawaban-ponsel", PHONE.0).await;
     c.find(Locator::Css("form[action$=\"/survei\"] button")).await.unwrap().click().await.unwrap();
-    assert!(text(&c, ".notice").await.contains("Terima kasih"));
+    assert!(text(&c, "#pemberitahuan .notice.success").await.contains("Terima kasih"));
     c.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
     shot(&c, "11-lacak-selesai-desktop", DESKTOP.0).await;
 

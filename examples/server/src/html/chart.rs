@@ -37,10 +37,10 @@ pub(crate) fn columns(id: &str, title: &str, categories: &[String], series: &[(&
                 }
             }
             @for t in &ticks {
-                line.grid x1=(left) y1=(y_of(*t)) x2=(width - 10) y2=(y_of(*t));
+                line.grid x1=(left) y1=(y_of(*t)) x2=(width - 10) y2=(y_of(*t)) {}
                 text.small x=(left - 6) y=(y_of(*t) + 4) text-anchor="end" { (t) }
             }
-            line.axis x1=(left) y1=(top + plot_h) x2=(width - 10) y2=(top + plot_h);
+            line.axis x1=(left) y1=(top + plot_h) x2=(width - 10) y2=(top + plot_h) {}
             @for (i, category) in categories.iter().enumerate() {
                 @let x = left + slot * i as i32 + 4;
                 @for (s, (_, class, values)) in series.iter().enumerate() {

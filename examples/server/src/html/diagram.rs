@@ -91,14 +91,14 @@ pub(crate) fn stages(definition: &Definition, title: &str) -> Markup {
             desc #diagram-uraian { "Tahap-tahap prosedur dari atas ke bawah; panah menunjukkan tindakan yang memindahkan permohonan. Daftar perpindahan ada pada tabel di bawah diagram." }
             defs {
                 marker #panah viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
-                    path.arrow d="M0,0 L10,5 L0,10 z";
+                    path.arrow d="M0,0 L10,5 L0,10 z" {}
                 }
             }
             // Adjacent steps.
             @for (from, to, label) in edges.iter().filter(|(f, t, _)| *t == *f + 1) {
                 g {
                     title { (label) }
-                    line.edge x1=(cx) y1=(nodes[*from].top + nodes[*from].height) x2=(cx) y2=(nodes[*to].top - 2) marker-end="url(#panah)";
+                    line.edge x1=(cx) y1=(nodes[*from].top + nodes[*from].height) x2=(cx) y2=(nodes[*to].top - 2) marker-end="url(#panah)" {}
                     text.small x=(cx + 8) y=(nodes[*from].top + nodes[*from].height + GAP / 2 + 4) { (label) }
                 }
             }
@@ -110,10 +110,10 @@ pub(crate) fn stages(definition: &Definition, title: &str) -> Markup {
                 g {
                     title { (sources.iter().map(|(_, _, l)| l.as_str()).collect::<Vec<_>>().join("; ")) " → " (stages[*target].label) }
                     @for (from, _, _) in &sources {
-                        line.edge x1=(x0 + WIDTH) y1=(mid(*from)) x2=(x) y2=(mid(*from));
+                        line.edge x1=(x0 + WIDTH) y1=(mid(*from)) x2=(x) y2=(mid(*from)) {}
                     }
-                    line.edge x1=(x) y1=(top) x2=(x) y2=(mid(*target));
-                    line.edge x1=(x) y1=(mid(*target)) x2=(x0 + WIDTH + 2) y2=(mid(*target)) marker-end="url(#panah)";
+                    line.edge x1=(x) y1=(top) x2=(x) y2=(mid(*target)) {}
+                    line.edge x1=(x) y1=(mid(*target)) x2=(x0 + WIDTH + 2) y2=(mid(*target)) marker-end="url(#panah)" {}
                 }
             }
             // Backward lanes on the left, dashed.
@@ -124,19 +124,19 @@ pub(crate) fn stages(definition: &Definition, title: &str) -> Markup {
                 g {
                     title { (sources.iter().map(|(_, _, l)| l.as_str()).collect::<Vec<_>>().join("; ")) " → " (stages[*target].label) }
                     @for (from, _, _) in &sources {
-                        line.edge.back x1=(x0) y1=(mid(*from)) x2=(x) y2=(mid(*from));
+                        line.edge.back x1=(x0) y1=(mid(*from)) x2=(x) y2=(mid(*from)) {}
                     }
-                    line.edge.back x1=(x) y1=(bottom) x2=(x) y2=(mid(*target));
-                    line.edge.back x1=(x) y1=(mid(*target)) x2=(x0 - 2) y2=(mid(*target)) marker-end="url(#panah)";
+                    line.edge.back x1=(x) y1=(bottom) x2=(x) y2=(mid(*target)) {}
+                    line.edge.back x1=(x) y1=(mid(*target)) x2=(x0 - 2) y2=(mid(*target)) marker-end="url(#panah)" {}
                 }
             }
             @for (node, stage) in nodes.iter().zip(stages) {
                 g {
                     @match node.kind {
-                        StageKind::Applicant => rect.node.applicant x=(x0) y=(node.top) width=(WIDTH) height=(node.height) rx="18";
-                        StageKind::Task => rect.node x=(x0) y=(node.top) width=(WIDTH) height=(node.height);
-                        StageKind::Waiting => polygon.node.waiting points=(hexagon(x0, node.top, node.height));
-                        StageKind::Terminal => rect.node.terminal x=(x0) y=(node.top) width=(WIDTH) height=(node.height) rx=(node.height / 2);
+                        StageKind::Applicant => rect.node.applicant x=(x0) y=(node.top) width=(WIDTH) height=(node.height) rx="18" {},
+                        StageKind::Task => rect.node x=(x0) y=(node.top) width=(WIDTH) height=(node.height) {},
+                        StageKind::Waiting => polygon.node.waiting points=(hexagon(x0, node.top, node.height)) {},
+                        StageKind::Terminal => rect.node.terminal x=(x0) y=(node.top) width=(WIDTH) height=(node.height) rx=(node.height / 2) {},
                     }
                     @for (i, line) in node.lines.iter().enumerate() {
                         text x=(cx) y=(node.top + 4 + LINE * (i as i32 + 1)) text-anchor="middle" font-size="13" font-weight="600" { (line) }

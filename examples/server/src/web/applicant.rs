@@ -524,7 +524,7 @@ fn tracking_markup(
     let body = html! {
         p.muted { (v.workflow_label) " — " (v.organisation) }
         h1 { (lang.t("Permohonan", "Request")) " " span.code { (code) } }
-        @for (kind, text) in notices { (notice(kind, text)) }
+        div #pemberitahuan { @for (kind, text) in notices { (notice(kind, text)) } }
         section.panel aria-labelledby="status-judul" {
             h2 #status-judul { (lang.t("Status", "Status")) }
             dl.facts {

@@ -385,6 +385,8 @@ pub(crate) struct CaseQuery {
 /// What a re-rendered case page shows about a form that was refused.
 #[derive(Default)]
 struct Refused {
+    /// What succeeded, for the confirmation (`?berhasil=`).
+    done: Option<String>,
     /// The form (`aksi-<action>`, `catatan`, `lampiran`, `tugas`) and its state.
     form: Option<(String, FormState)>,
     notices: Vec<(&'static str, String)>,
@@ -398,7 +400,7 @@ pub(crate) async fn case_page(
     Path(id): Path<String>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    let mut refused = Refused::default();
+    let mut refused = Refused { done: q.berhasil.clone(), ..Refused::default() };
     if let Some(done) = q.berhasil {
         let text = match done.as_str() {
             "ambil" => lang.t("Tugas sudah Anda ambil.", "You hold the task now.").to_owned(),
@@ -537,7 +539,13 @@ fn case_markup(
     html! {
         p.muted { a href="/staf/kotak-masuk" { "← " (lang.t("Kotak masuk", "Inbox")) } " · " (view.workflow_label) }
         h1 { (lang.t("Permohonan", "Case")) " " span.code { (view.tracking_code) } }
-        @for (kind, text) in &refused.notices { (notice(kind, text)) }
+        @if let Some(done) = &refused.done {
+            div #berhasil data-action=(done) {
+                @for (kind, text) in &refused.notices { (notice(kind, text)) }
+            }
+        } @else {
+            @for (kind, text) in &refused.notices { (notice(kind, text)) }
+        }
         dl.facts {
             dt { (lang.t("Tahap", "Stage")) } dd #tahap { strong { (view.stage_label) } }
             dt { (lang.t("Keadaan", "State")) } dd { (status_words(lang, view.status, view.outcome)) }
@@ -787,7 +795,7 @@ async fn posted(
     let raw = match raw {
         Ok(raw) => raw,
         Err(e) => {
-            let refused = Refused { form: None, notices: vec![("error", message(&e, lang))] };
+            let refused = Refused { done: None, form: None, notices: vec![("error", message(&e, lang))] };
             return Err(render_case(state, signed, lang, id, refused, e.status).await);
         }
     };
@@ -795,6 +803,7 @@ async fn posted(
         let mut st = FormState::with_values(text_values(&raw));
         st.files_dropped = raw.files.iter().map(|f| f.name.clone()).collect();
         let refused = Refused {
+            done: None,
             form: Some((form_id.to_owned(), st)),
             notices: vec![("error", lang.t(
                 "Formulir ini sudah kedaluwarsa (halaman dibuka sebelum Anda masuk lagi). Isian Anda masih ada: periksa dan kirim lagi.",
@@ -827,7 +836,15 @@ async fn refusal(
                 "The page below shows where the case stands now; the history shows what happened.")),
             ));
             st.errors.clear();
-            return render_case(state, signed, lang, id, Refused { form: None, notices }, StatusCode::CONFLICT).await;
+            return render_case(
+                state,
+                signed,
+                lang,
+                id,
+                Refused { done: None, form: None, notices },
+                StatusCode::CONFLICT,
+            )
+            .await;
         }
         _ => {}
     }
@@ -837,7 +854,15 @@ async fn refusal(
     } else {
         notices.push(("error", message(e, lang)));
     }
-    render_case(state, signed, lang, id, Refused { form: Some((form_id.to_owned(), st)), notices }, e.status).await
+    render_case(
+        state,
+        signed,
+        lang,
+        id,
+        Refused { done: None, form: Some((form_id.to_owned(), st)), notices },
+        e.status,
+    )
+    .await
 }
 
 /// `POST /staf/kasus/{id}/tindakan/{action}`: through `api::staff::perform`.
@@ -991,7 +1016,7 @@ pub(crate) async fn download(
                 &signed,
                 lang,
                 &id,
-                Refused { form: None, notices: vec![("error", message(&e, lang))] },
+                Refused { done: None, form: None, notices: vec![("error", message(&e, lang))] },
                 e.status,
             )
             .await
