@@ -85,7 +85,7 @@ pub(crate) fn stages(definition: &Definition, title: &str) -> Markup {
     let mid = |i: usize| nodes[i].top + nodes[i].height / 2;
     let cx = x0 + WIDTH / 2;
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (total_width) " " (total_height) }
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (total_width) " " (total_height) } width=(total_width) height=(total_height)
             role="img" aria-labelledby="diagram-judul diagram-uraian" {
             title #diagram-judul { (title) }
             desc #diagram-uraian { "Tahap-tahap prosedur dari atas ke bawah; panah menunjukkan tindakan yang memindahkan permohonan. Daftar perpindahan ada pada tabel di bawah diagram." }

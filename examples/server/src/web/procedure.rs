@@ -61,7 +61,7 @@ pub(crate) async fn page_handler(
             li { (lang.t("Kapsul: selesai", "Capsule: closed")) }
             li { (lang.t("Garis putus-putus: kembali ke tahap sebelumnya", "Dashed: back to an earlier stage")) }
         }
-        figure.chart { (crate::html::diagram::stages(definition, &diagram_title)) }
+        figure.chart.diagram { (crate::html::diagram::stages(definition, &diagram_title)) }
         h3 #perpindahan { (lang.t("Perpindahan antartahap", "Moves between stages")) }
         div.table-wrap {
             table.cards aria-labelledby="perpindahan" {
