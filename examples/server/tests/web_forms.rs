@@ -255,7 +255,7 @@ fn an_expired_session_sends_the_person_to_sign_in_again_with_a_message() {
     c.set_cookie("sigap_staff", "/staf", &format!("{user}.{expiry}.{nonce}.{mac}"));
     let redirected = c.get("/staf/kotak-masuk");
     assert_eq!(redirected.status, 303);
-    let location = redirected.location.clone().unwrap_or_default();
+    let location = redirected.location.unwrap_or_default();
     assert!(location.starts_with("/staf?sesi=berakhir"), "{location}");
     assert!(c.cookie("sigap_staff").is_none(), "the expired cookie is cleared");
     let sign_in = c.get(&location);

@@ -77,12 +77,11 @@ pub(crate) fn bars(id: &str, title: &str, items: &[(String, f64, String)], max: 
     }
 }
 
+/// A stage's row: its label, median, 90th percentile and standard, in hours.
+pub(crate) type StageRow = (String, Option<f64>, Option<f64>, Option<f64>);
+
 /// One row per stage: the median as a bar, the 90th percentile as a tick and the standard as a dashed line.
-pub(crate) fn against_standard(
-    id: &str,
-    title: &str,
-    rows: &[(String, Option<f64>, Option<f64>, Option<f64>)],
-) -> Markup {
+pub(crate) fn against_standard(id: &str, title: &str, rows: &[StageRow]) -> Markup {
     let (width, label_w, row) = (720, 280, 34);
     let height = row * rows.len().max(1) as i32 + 10;
     let max = rows.iter().flat_map(|(_, m, p, s)| [*m, *p, *s]).flatten().fold(0.0, f64::max).max(f64::MIN_POSITIVE);

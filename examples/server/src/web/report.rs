@@ -279,7 +279,7 @@ fn evaluation(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
             )
         })
         .collect();
-    let timing_rows: Vec<(String, Option<f64>, Option<f64>, Option<f64>)> = e
+    let timing_rows: Vec<chart::StageRow> = e
         .timings
         .iter()
         .map(|t| (t.label.clone(), t.median_hours, t.p90_hours, standard_hours(workflow, &t.clock)))

@@ -849,11 +849,7 @@ async fn refusal(
         _ => {}
     }
     st.errors = field_errors(e, lang).into_iter().collect();
-    if e.fields.is_empty() {
-        notices.push(("error", message(e, lang)));
-    } else {
-        notices.push(("error", message(e, lang)));
-    }
+    notices.push(("error", message(e, lang)));
     render_case(
         state,
         signed,
@@ -901,6 +897,7 @@ pub(crate) async fn perform(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn simple_command(
     state: &AppState,
     signed: &Signed,
