@@ -268,6 +268,9 @@ async fn a_request_goes_from_the_form_to_the_answer_and_the_survey_in_a_browser(
     c.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
     sign_in(&c, &base, "pokja_dokumentasi").await;
     shot(&c, "05-kotak-masuk-desktop", DESKTOP.0).await;
+    c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    shot(&c, "05-kotak-masuk-ponsel", PHONE.0).await;
+    c.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
     open_case(&c, &code).await;
     assert!(text(&c, "dd[data-field=nama]").await.contains("Rina Marlina"), "the verifier sees the identity");
     assert!(text(&c, "#verifikasi").await.contains("utuh"));
