@@ -408,7 +408,15 @@ pub(crate) async fn case_page(
             "tugaskan" => lang.t("Tugas sudah ditugaskan.", "The task was assigned.").to_owned(),
             "catatan" => lang.t("Catatan tersimpan.", "Note saved.").to_owned(),
             "lampiran" => lang.t("Lampiran tersimpan.", "Attachment saved.").to_owned(),
-            action => format!("{} {}", lang.t("Tindakan berhasil:", "Action done:"), action),
+            action => {
+                let label = state
+                    .service
+                    .workflows()
+                    .iter()
+                    .find_map(|w| w.definition.action(action).map(|a| a.label.clone()))
+                    .unwrap_or_else(|| action.to_owned());
+                format!("{} {label}", lang.t("Tindakan berhasil:", "Action done:"))
+            }
         };
         refused.notices.push(("success", text));
     }
@@ -677,7 +685,7 @@ fn case_markup(
             div {
                 section.panel aria-labelledby="waktu-judul" {
                     h2 #waktu-judul { (lang.t("Waktu layanan", "Clocks")) }
-                    div.table-wrap { table.cards {
+                    div.table-wrap { table.cards.always {
                         thead { tr {
                             th scope="col" { (lang.t("Tahap", "Stage")) }
                             th scope="col" { (lang.t("Standar", "Standard")) }
