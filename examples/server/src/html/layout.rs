@@ -1,0 +1,157 @@
+//! The page shell: language, title, skip link, header with navigation,
+//! main content and footer. The stylesheet is `/static/sigap.css`.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::web::i18n::Lang;
+
+/// Who is looking, for the navigation.
+pub(crate) enum Nav<'a> {
+    /// The public (applicants).
+    Public,
+    /// A signed-in staff member.
+    Staff {
+        /// Their name.
+        name: &'a str,
+        /// The session's CSRF token (for signing out).
+        csrf: &'a str,
+        /// Whether they may read the evaluation.
+        report: bool,
+        /// Procedures they may open: (workflow id, label).
+        procedures: Vec<(String, String)>,
+    },
+    /// The staff sign-in page.
+    SignIn,
+}
+
+/// A page's frame.
+pub(crate) struct Shell<'a> {
+    /// The language.
+    pub(crate) lang: Lang,
+    /// The `<title>` (the site name is appended).
+    pub(crate) title: &'a str,
+    /// The navigation.
+    pub(crate) nav: Nav<'a>,
+    /// This page's path (for the language switch).
+    pub(crate) path: &'a str,
+}
+
+/// A whole page.
+pub(crate) fn page(shell: &Shell<'_>, body: Markup) -> Markup {
+    let lang = shell.lang;
+    let other = match lang {
+        Lang::Id => ("en", "English"),
+        Lang::En => ("id", "Bahasa Indonesia"),
+    };
+    let staff = !matches!(shell.nav, Nav::Public);
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (shell.title) " — Sigap" }
+                link rel="stylesheet" href="/static/sigap.css";
+                link rel="icon" href="/static/sigap.svg" type="image/svg+xml";
+            }
+            body {
+                a.skip href="#konten" { (lang.t("Langsung ke isi halaman", "Skip to main content")) }
+                header.site {
+                    div.inner {
+                        @if staff {
+                            a.brand href="/staf/kotak-masuk" {
+                                "Sigap"
+                                small { (lang.t("Ruang kerja petugas layanan hukum", "Legal service staff workspace")) }
+                            }
+                        } @else {
+                            a.brand href="/" {
+                                "Sigap"
+                                small { (lang.t("Layanan hukum elektronik", "Electronic legal services")) }
+                            }
+                        }
+                        nav aria-label=(lang.t("Navigasi utama", "Main navigation")) {
+                            @match &shell.nav {
+                                Nav::Public => {
+                                    a href="/" { (lang.t("Layanan", "Services")) }
+                                    a href="/lacak" { (lang.t("Lacak permohonan", "Track a request")) }
+                                }
+                                Nav::SignIn => {
+                                    a href="/" { (lang.t("Halaman publik", "Public pages")) }
+                                }
+                                Nav::Staff { name, csrf, report, procedures } => {
+                                    a href="/staf/kotak-masuk" { (lang.t("Kotak masuk", "Inbox")) }
+                                    @for (id, label) in procedures {
+                                        a href={ "/staf/prosedur/" (id) } title=(label) { (lang.t("Prosedur", "Procedure")) @if procedures.len() > 1 { " " (id) } }
+                                    }
+                                    @if *report {
+                                        a href="/staf/laporan" { (lang.t("Laporan evaluasi", "Evaluation report")) }
+                                    }
+                                    span.who { (lang.t("Masuk sebagai", "Signed in as")) " " strong { (name) } }
+                                    form method="post" action="/staf/keluar" {
+                                        input type="hidden" name="_csrf" value=(csrf);
+                                        button type="submit" { (lang.t("Keluar", "Sign out")) }
+                                    }
+                                }
+                            }
+                            a href={ "/bahasa?ke=" (other.0) "&kembali=" (query_escape(shell.path)) } lang=(other.0) hreflang=(other.0) { (other.1) }
+                        }
+                    }
+                }
+                main #konten tabindex="-1" {
+                    (body)
+                }
+                footer.site {
+                    div.inner {
+                        p {
+                            (lang.t("Sigap — prosedur layanan sebagai data. ", "Sigap — service procedures as data. "))
+                            @if !staff {
+                                a href="/staf" { (lang.t("Masuk petugas", "Staff sign-in")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Percent-encodes a path for a query value.
+pub(crate) fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A notice box.
+pub(crate) fn notice(kind: &str, text: &str) -> Markup {
+    html! {
+        div class={ "notice " (kind) } role=(if kind == "error" { "alert" } else { "status" }) { p { (text) } }
+    }
+}
+
+/// The navigation of a signed-in staff member: procedures of the workflows they see, the report if they may read it.
+pub(crate) fn layout_nav<'a>(
+    state: &crate::state::AppState,
+    account: &'a crate::auth::Account,
+    csrf: &'a str,
+) -> Nav<'a> {
+    let workflows: Vec<_> = state
+        .service
+        .workflows()
+        .into_iter()
+        .filter(|w| w.organisation() == account.organisation)
+        .filter(|w| sigap_core::access::may_view(&w.definition, &account.roles))
+        .collect();
+    let report = workflows.iter().any(|w| sigap_core::access::may_read_report(&w.definition, &account.roles));
+    let mut procedures: Vec<(String, String)> =
+        workflows.iter().map(|w| (w.id().to_owned(), w.definition.label().to_owned())).collect();
+    procedures.sort();
+    Nav::Staff { name: account.display_name(), csrf, report, procedures }
+}
