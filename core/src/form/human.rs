@@ -12,7 +12,6 @@ pub(crate) enum Lang {
     En,
 }
 
-
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",

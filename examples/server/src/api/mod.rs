@@ -4,7 +4,7 @@ pub(crate) mod error;
 pub(crate) mod input;
 mod openapi;
 pub(crate) mod public;
-mod report;
+pub(crate) mod report;
 pub(crate) mod staff;
 
 use std::sync::Arc;

@@ -11,7 +11,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 use sigap_core::engine::Case;
 use sigap_core::report::{self, Evaluation};
-use sigap_core::storage::CaseQuery;
+use sigap_core::storage::{CaseQuery, StorageError, Store};
 use sigap_core::workflow::Workflow;
 
 use super::error::ApiError;
@@ -29,18 +29,21 @@ pub(crate) struct ReportQuery {
 
 /// The workflows of the caller's organisation whose report they may read.
 pub(crate) fn readable_workflows(state: &AppState, account: &Account, workflow: Option<&str>) -> Vec<Workflow> {
-    state
+    let workflow = workflow.filter(|id| !id.is_empty());
+    let mut list: Vec<Workflow> = state
         .service
         .workflows()
         .into_iter()
         .filter(|w| w.organisation() == account.organisation)
         .filter(|w| workflow.is_none_or(|id| w.id() == id))
         .filter(|w| sigap_core::access::may_read_report(&w.definition, &account.roles))
-        .collect()
+        .collect();
+    list.sort_by(|a, b| a.id().cmp(b.id()));
+    list
 }
 
 /// Every case of a workflow submitted in `year` (± a day for time zones), loaded.
-pub(crate) async fn cases_of(state: &AppState, workflow: &Workflow, year: i32) -> Result<Vec<Case>, ApiError> {
+pub(crate) async fn cases_of(store: &dyn Store, workflow: &Workflow, year: i32) -> Result<Vec<Case>, StorageError> {
     let mut cases = Vec::new();
     let mut offset = 0;
     loop {
@@ -51,13 +54,13 @@ pub(crate) async fn cases_of(state: &AppState, workflow: &Workflow, year: i32) -
             offset,
             ..CaseQuery::default()
         };
-        let page = state.store().list(&query).await?;
+        let page = store.list(&query).await?;
         if page.is_empty() {
             break;
         }
         offset += page.len();
         for summary in page.iter().filter(|s| (s.submitted_at.year() - year).abs() <= 1) {
-            if let Some(case) = state.store().case(&summary.organisation, &summary.case).await? {
+            if let Some(case) = store.case(&summary.organisation, &summary.case).await? {
                 cases.push(case);
             }
         }
@@ -75,20 +78,21 @@ pub(crate) fn year(text: Option<&str>) -> Result<i32, ApiError> {
     }
 }
 
-/// The evaluations the caller may read.
+/// The evaluations the caller may read (one per workflow, `workflow` narrowing to one).
 pub(crate) async fn evaluations(
     state: &AppState,
     account: &Account,
-    query: &ReportQuery,
+    year: i32,
+    workflow: Option<&str>,
 ) -> Result<Vec<Evaluation>, ApiError> {
-    let year = year(query.year.as_deref())?;
-    let workflows = readable_workflows(state, account, query.workflow.as_deref());
+    let workflows = readable_workflows(state, account, workflow);
     if workflows.is_empty() {
-        return Err(ApiError::forbidden("your roles do not include a reader of this report"));
+        return Err(ApiError::forbidden("your roles do not include a reader of this report")
+            .id("Peran Anda tidak termasuk pembaca laporan evaluasi."));
     }
     let mut out = Vec::new();
     for workflow in workflows {
-        let cases = cases_of(state, &workflow, year).await?;
+        let cases = cases_of(state.store().as_ref(), &workflow, year).await?;
         out.push(report::evaluate(&workflow.definition, workflow.calendar.time_zone(), &cases, year));
     }
     Ok(out)
@@ -100,7 +104,7 @@ pub(crate) async fn evaluation(
     Staff(account): Staff,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
-    let list = evaluations(&state, &account, &query).await?;
+    let list = evaluations(&state, &account, year(query.year.as_deref())?, query.workflow.as_deref()).await?;
     match query.format.as_deref() {
         None | Some("json") => Ok(Json(list).into_response()),
         Some("csv") => {

@@ -284,29 +284,7 @@ pub(crate) async fn report(
     let store = crate::state::open_store(&config).await?;
     let mut evaluations = Vec::new();
     for wf in workflows.iter().filter(|w| workflow.as_deref().is_none_or(|id| w.id() == id)) {
-        let mut cases = Vec::new();
-        let mut offset = 0;
-        loop {
-            let query = sigap_core::storage::CaseQuery {
-                organisation: wf.organisation().to_owned(),
-                workflow: Some(wf.id().to_owned()),
-                limit: 1000,
-                offset,
-                ..Default::default()
-            };
-            let page = store.list(&query).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            if page.is_empty() {
-                break;
-            }
-            offset += page.len();
-            for summary in page {
-                if let Some(case) =
-                    store.case(&summary.organisation, &summary.case).await.map_err(|e| anyhow::anyhow!("{e}"))?
-                {
-                    cases.push(case);
-                }
-            }
-        }
+        let cases = crate::api::report::cases_of(store.as_ref(), wf, year).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         evaluations.push(sigap_core::report::evaluate(&wf.definition, wf.calendar.time_zone(), &cases, year));
     }
     if evaluations.is_empty() {

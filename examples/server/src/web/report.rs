@@ -14,14 +14,12 @@ use chrono::{Datelike, Weekday};
 use maud::{Markup, html};
 use serde::Deserialize;
 use sigap_core::report::{self, Evaluation};
-use sigap_core::storage::CaseQuery;
 use sigap_core::workflow::Workflow;
 
 use super::html as page_response;
 use super::i18n::Lang;
 use super::staff::Signed;
 use crate::api::error::ApiError;
-use crate::auth::Account;
 use crate::html::chart::{self, number, percent};
 use crate::html::layout::{notice, page};
 use crate::state::AppState;
@@ -33,70 +31,7 @@ pub(crate) struct ReportQuery {
     workflow: Option<String>,
 }
 
-fn readable(state: &AppState, account: &Account, workflow: Option<&str>) -> Vec<Workflow> {
-    let mut list: Vec<Workflow> = state
-        .service
-        .workflows()
-        .into_iter()
-        .filter(|w| w.organisation() == account.organisation)
-        .filter(|w| workflow.is_none_or(|id| id.is_empty() || w.id() == id))
-        .filter(|w| sigap_core::access::may_read_report(&w.definition, &account.roles))
-        .collect();
-    list.sort_by(|a, b| a.id().cmp(b.id()));
-    list
-}
-
-fn parse_year(text: Option<&str>) -> Result<i32, ApiError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(chrono::Utc::now().year()),
-        Some(t) => t.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
-            ApiError::bad_request("malformed_year", "year must be a four-digit year between 2000 and 2100")
-                .id("Tahun harus berupa empat angka antara 2000 dan 2100.")
-        }),
-    }
-}
-
-/// The evaluations the person may read: the same loading as the API's
-/// `api::report::evaluations` (that module is private to `api`; see the
-/// branch notes), then `sigap_core::report::evaluate`.
-async fn evaluations(
-    state: &AppState,
-    account: &Account,
-    year: i32,
-    workflow: Option<&str>,
-) -> Result<Vec<Evaluation>, ApiError> {
-    let workflows = readable(state, account, workflow);
-    if workflows.is_empty() {
-        return Err(ApiError::forbidden("your roles do not include a reader of this report")
-            .id("Peran Anda tidak termasuk pembaca laporan evaluasi."));
-    }
-    let mut out = Vec::new();
-    for workflow in workflows {
-        let mut cases = Vec::new();
-        let mut offset = 0;
-        loop {
-            let query = CaseQuery {
-                organisation: workflow.organisation().to_owned(),
-                workflow: Some(workflow.id().to_owned()),
-                limit: 1000,
-                offset,
-                ..CaseQuery::default()
-            };
-            let page = state.store().list(&query).await?;
-            if page.is_empty() {
-                break;
-            }
-            offset += page.len();
-            for summary in page.iter().filter(|s| (s.submitted_at.year() - year).abs() <= 1) {
-                if let Some(case) = state.store().case(&summary.organisation, &summary.case).await? {
-                    cases.push(case);
-                }
-            }
-        }
-        out.push(report::evaluate(&workflow.definition, workflow.calendar.time_zone(), &cases, year));
-    }
-    Ok(out)
-}
+use crate::api::report::{evaluations, year as parse_year};
 
 /// `GET /staf/laporan.json`
 pub(crate) async fn json(
