@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::calendar::BusinessCalendar;
 use crate::definition::{
     Action, ActionKind, ApplicantView, Definition, Field, FieldKind, Outcome, RoleKind, StageKind,
 };
@@ -132,7 +133,7 @@ pub struct ClockView {
     pub due: Option<DateTime<Utc>>,
     /// Its at-risk instant, while running.
     pub warn: Option<DateTime<Utc>>,
-    /// Working seconds counted (up to its last pause or stop).
+    /// Working seconds counted up to now (or its stop).
     pub elapsed: i64,
     /// Whether it stopped within its standard.
     pub within_standard: Option<bool>,
@@ -206,7 +207,7 @@ pub struct StaffView {
     pub actions: Vec<String>,
 }
 
-fn clock_views(case: &Case, now: DateTime<Utc>) -> Vec<ClockView> {
+fn clock_views(case: &Case, calendar: &BusinessCalendar, now: DateTime<Utc>) -> Vec<ClockView> {
     case.clocks
         .iter()
         .map(|c| ClockView {
@@ -219,7 +220,7 @@ fn clock_views(case: &Case, now: DateTime<Utc>) -> Vec<ClockView> {
             started_at: c.started_at,
             due: c.due,
             warn: c.warn,
-            elapsed: c.elapsed,
+            elapsed: c.counted_at(now, calendar),
             within_standard: c.within_standard,
         })
         .collect()
@@ -258,6 +259,7 @@ pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> E
 /// The case as staff with `roles` may see it, at `now`.
 pub fn staff_view(
     definition: &Definition,
+    calendar: &BusinessCalendar,
     case: &Case,
     events: &[Event],
     principal: &Principal,
@@ -292,7 +294,7 @@ pub fn staff_view(
         messages: case.messages.clone(),
         answer: case.answer.clone(),
         survey: case.survey.clone(),
-        clocks: clock_views(case, now),
+        clocks: clock_views(case, calendar, now),
         history: events.iter().map(|e| event_view(definition, &roles, e)).collect(),
         actions: allowed_actions(definition, case, principal).into_iter().map(|a| a.id.clone()).collect(),
     }

@@ -929,7 +929,7 @@ impl<'w> Runner<'w> {
     fn check_staff_view(&self, roles: &[String]) {
         let case = self.case();
         let principal = Principal::Staff { user: "pemeriksa".to_owned(), roles: roles.to_vec() };
-        let view = access::staff_view(self.def, case, &self.events, &principal, self.now);
+        let view = access::staff_view(self.def, &self.wf.calendar, case, &self.events, &principal, self.now);
         assert!(!access::history_leaks(self.def, case, roles, &view.history), "history_leaks for {roles:?}");
         let unreadable: Vec<&str> = self
             .def

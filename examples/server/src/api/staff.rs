@@ -317,7 +317,14 @@ pub(crate) async fn case(
     Path(id): Path<String>,
 ) -> Result<Json<StaffView>, ApiError> {
     let (case, events, workflow) = staff_case(&state, &account, &id).await?;
-    Ok(Json(access::staff_view(&workflow.definition, &case, &events, &account.principal(), state.now())))
+    Ok(Json(access::staff_view(
+        &workflow.definition,
+        &workflow.calendar,
+        &case,
+        &events,
+        &account.principal(),
+        state.now(),
+    )))
 }
 
 /// Runs a staff command and returns the case as the caller then sees it.
@@ -356,7 +363,10 @@ pub(crate) async fn staff_command(
     state.metrics.command(name, "ok");
     tracing::info!(case = %case.id, user = %account.user, command = name, "command applied");
     let (case, events, workflow) = staff_case(state, account, id).await?;
-    Ok((access::staff_view(&workflow.definition, &case, &events, &account.principal(), state.now()), replayed))
+    Ok((
+        access::staff_view(&workflow.definition, &workflow.calendar, &case, &events, &account.principal(), state.now()),
+        replayed,
+    ))
 }
 
 /// `POST /api/v1/cases/{id}/actions/{action}` with an optional `Idempotency-Key`.

@@ -443,7 +443,14 @@ async fn render_case(
             );
         }
     };
-    let view = access::staff_view(&workflow.definition, &case, &events, &signed.account.principal(), state.now());
+    let view = access::staff_view(
+        &workflow.definition,
+        &workflow.calendar,
+        &case,
+        &events,
+        &signed.account.principal(),
+        state.now(),
+    );
     let chain = sigap_core::engine::history::verify_against(&case.id, &events, case.version, &case.head);
     let title = format!("{} {}", lang.t("Permohonan", "Case"), view.tracking_code);
     let path = format!("/staf/kasus/{}", view.id);
