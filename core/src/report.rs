@@ -114,7 +114,8 @@ pub struct Evaluation {
     pub products: Vec<Count>,
     /// Volume by month.
     pub months: Vec<Month>,
-    /// Timing per stage with a time standard, in SOP order, then overall.
+    /// Timing per staff task with a time standard (the applicant's own steps before
+    /// submission are not measured), in SOP order, then overall.
     pub timings: Vec<Timing>,
     /// Clocks breached in all.
     pub breaches: u64,
@@ -200,7 +201,7 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
     let clock_keys = file
         .stages
         .iter()
-        .filter(|s| s.time_standard.is_some())
+        .filter(|s| s.time_standard.is_some() && s.kind == crate::definition::StageKind::Task)
         .map(|s| (ClockKey::Stage(s.id.clone()), s.id.clone(), s.label.clone(), s.time_standard.map(|d| d.to_string())))
         .chain(std::iter::once((
             ClockKey::Overall,
