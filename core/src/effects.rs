@@ -136,80 +136,76 @@ pub fn applicant_messages(
 fn event_outbox(definition: &Definition, tz: Tz, case: &Case, event: &Event, webhooks: &[String]) -> Vec<OutboxItem> {
     let file = definition.file();
     let mut items = Vec::new();
-    {
-        for trigger in triggers(event) {
-            for notification in &file.notifications {
-                if notification.on != trigger.on
-                    || notification.stage.as_deref().is_some_and(|s| Some(s) != trigger.stage)
-                    || notification.action.as_deref().is_some_and(|a| Some(a) != trigger.action)
-                {
-                    continue;
-                }
-                let stage = trigger.stage.and_then(|s| definition.stage(s));
-                let mut recipients = BTreeSet::new();
-                for to in &notification.to {
-                    let recipient = match to.as_str() {
-                        "applicant" => Some(Recipient::Applicant),
-                        "stage_role" => stage.and_then(|s| s.role.clone()).map(Recipient::Role),
-                        "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
-                        "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
-                        "assignee" => case.assignee.clone().map(Recipient::User),
-                        role => match definition.role(role) {
-                            Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
-                            Some(r) => Some(Recipient::Role(r.id.clone())),
-                            None => None,
-                        },
-                    };
-                    // A stage performed by the applicant notifies the applicant.
-                    let recipient = match recipient {
-                        Some(Recipient::Role(r))
-                            if definition.role(&r).is_some_and(|r| r.kind == RoleKind::Applicant) =>
-                        {
-                            Some(Recipient::Applicant)
-                        }
-                        other => other,
-                    };
-                    recipients.extend(recipient);
-                }
-                for recipient in recipients {
-                    let values = context(definition, tz, case, event, &trigger, &recipient);
-                    let key = match &recipient {
-                        Recipient::Applicant => "applicant".to_owned(),
-                        Recipient::Role(r) => format!("role:{r}"),
-                        Recipient::User(u) => format!("user:{u}"),
-                    };
-                    items.push(OutboxItem {
-                        id: format!("{}/{}/{}/{}", case.id, event.seq, notification.id, key),
-                        organisation: case.organisation.clone(),
-                        case: case.id.clone(),
-                        seq: event.seq,
-                        created_at: event.at,
-                        available_at: event.at,
-                        attempts: 0,
-                        last_error: None,
-                        message: OutboxMessage::Notify {
-                            notification: notification.id.clone(),
-                            recipient,
-                            subject: render(&notification.subject, &values),
-                            body: render(&notification.body, &values),
-                        },
-                    });
-                }
+    for trigger in triggers(event) {
+        for notification in &file.notifications {
+            if notification.on != trigger.on
+                || notification.stage.as_deref().is_some_and(|s| Some(s) != trigger.stage)
+                || notification.action.as_deref().is_some_and(|a| Some(a) != trigger.action)
+            {
+                continue;
+            }
+            let stage = trigger.stage.and_then(|s| definition.stage(s));
+            let mut recipients = BTreeSet::new();
+            for to in &notification.to {
+                let recipient = match to.as_str() {
+                    "applicant" => Some(Recipient::Applicant),
+                    "stage_role" => stage.and_then(|s| s.role.clone()).map(Recipient::Role),
+                    "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
+                    "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
+                    "assignee" => case.assignee.clone().map(Recipient::User),
+                    role => match definition.role(role) {
+                        Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
+                        Some(r) => Some(Recipient::Role(r.id.clone())),
+                        None => None,
+                    },
+                };
+                // A stage performed by the applicant notifies the applicant.
+                let recipient = match recipient {
+                    Some(Recipient::Role(r)) if definition.role(&r).is_some_and(|r| r.kind == RoleKind::Applicant) => {
+                        Some(Recipient::Applicant)
+                    }
+                    other => other,
+                };
+                recipients.extend(recipient);
+            }
+            for recipient in recipients {
+                let values = context(definition, tz, case, event, &trigger, &recipient);
+                let key = match &recipient {
+                    Recipient::Applicant => "applicant".to_owned(),
+                    Recipient::Role(r) => format!("role:{r}"),
+                    Recipient::User(u) => format!("user:{u}"),
+                };
+                items.push(OutboxItem {
+                    id: format!("{}/{}/{}/{}", case.id, event.seq, notification.id, key),
+                    organisation: case.organisation.clone(),
+                    case: case.id.clone(),
+                    seq: event.seq,
+                    created_at: event.at,
+                    available_at: event.at,
+                    attempts: 0,
+                    last_error: None,
+                    message: OutboxMessage::Notify {
+                        notification: notification.id.clone(),
+                        recipient,
+                        subject: render(&notification.subject, &values),
+                        body: render(&notification.body, &values),
+                    },
+                });
             }
         }
-        for endpoint in webhooks {
-            items.push(OutboxItem {
-                id: format!("{}/{}/webhook/{endpoint}", case.id, event.seq),
-                organisation: case.organisation.clone(),
-                case: case.id.clone(),
-                seq: event.seq,
-                created_at: event.at,
-                available_at: event.at,
-                attempts: 0,
-                last_error: None,
-                message: OutboxMessage::Webhook { endpoint: endpoint.clone(), body: webhook_body(case, event) },
-            });
-        }
+    }
+    for endpoint in webhooks {
+        items.push(OutboxItem {
+            id: format!("{}/{}/webhook/{endpoint}", case.id, event.seq),
+            organisation: case.organisation.clone(),
+            case: case.id.clone(),
+            seq: event.seq,
+            created_at: event.at,
+            available_at: event.at,
+            attempts: 0,
+            last_error: None,
+            message: OutboxMessage::Webhook { endpoint: endpoint.clone(), body: webhook_body(case, event) },
+        });
     }
     items
 }
