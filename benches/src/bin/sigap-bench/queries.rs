@@ -1,0 +1,145 @@
+//! The deadline scan's query and the inbox query over N open cases.
+//!
+//! N cases are submitted through the service (the real engine and store,
+//! 256 at a time), one a second from 2026-12-01 09:00 WIB, so their
+//! deadlines spread over days. Then each query runs 30 times:
+//! - `due(now, 500)` at an instant before every deadline (the scan of a
+//!   quiet minute: nothing due) and after every deadline (a full batch of
+//!   500 to record: the scanner's worst case);
+//! - the inbox: open cases of the `petugas` role, newest first, the first
+//!   page of 100 and the API's limit of 1000; and one person's assigned
+//!   cases (none assigned: the index must say so without a walk).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::TimeDelta;
+use serde_json::{Value, json};
+use sigap_core::engine::Status;
+use sigap_core::storage::{CaseQuery, Store};
+use sigap_core::testing::{at, fixture_service, submit};
+use sigap_storage_postgres::{PgOptions, PgStore};
+use sigap_storage_sled::SledStore;
+
+use crate::machine;
+
+const REPEAT: usize = 30;
+const CONCURRENT: u64 = 256;
+
+async fn populate(store: Arc<dyn Store>, cases: u64) -> anyhow::Result<f64> {
+    let service = Arc::new(fixture_service(store).await);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for lane in 0..CONCURRENT {
+        let service = service.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = lane + 1;
+            while n <= cases {
+                let when = at("2026-12-01 09:00") + TimeDelta::seconds(n as i64);
+                submit(&service, n, when).await;
+                n += CONCURRENT;
+            }
+        }));
+    }
+    let mut last_report = Instant::now();
+    for task in tasks {
+        task.await?;
+        if last_report.elapsed().as_secs() >= 30 {
+            println!("  … populating ({:.0} s)", start.elapsed().as_secs_f64());
+            last_report = Instant::now();
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!("populated {cases} open cases in {seconds:.0} s ({:.0} cases/s)", cases as f64 / seconds);
+    Ok(seconds)
+}
+
+async fn timed<F, Fut>(mut query: F) -> anyhow::Result<(Value, usize)>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<usize>>,
+{
+    let mut sample = Vec::with_capacity(REPEAT);
+    let mut found = 0;
+    for _ in 0..REPEAT {
+        let start = Instant::now();
+        found = query().await?;
+        sample.push(start.elapsed().as_secs_f64());
+    }
+    Ok((machine::percentiles(sample), found))
+}
+
+async fn measure(store: Arc<dyn Store>, store_name: &str, cases: u64) -> anyhow::Result<Value> {
+    let populate_seconds = populate(store.clone(), cases).await?;
+    let mut rows = Vec::new();
+    let quiet = at("2026-12-01 08:00");
+    let late = at("2027-12-01 08:00");
+    for (name, before) in [("due(now, 500): nothing due", quiet), ("due(now, 500): a full batch due", late)] {
+        let (latency, found) = timed(|| {
+            let store = store.clone();
+            async move { Ok(store.due(before, 500).await?.len()) }
+        })
+        .await?;
+        rows.push(json!({ "query": name, "found": found, "latency": latency }));
+    }
+    let inbox = |limit: usize, assignee: Option<&str>| CaseQuery {
+        organisation: "org-uji".to_owned(),
+        roles: if assignee.is_some() { Vec::new() } else { vec!["petugas".to_owned()] },
+        assignee: assignee.map(str::to_owned),
+        statuses: vec![Status::Open],
+        limit,
+        ..CaseQuery::default()
+    };
+    for (name, query) in [
+        ("inbox: role petugas, open, first 100", inbox(100, None)),
+        ("inbox: role petugas, open, limit 1000 (the API's)", inbox(1000, None)),
+        ("inbox: assigned to one person (none)", inbox(1000, Some("rina"))),
+    ] {
+        let (latency, found) = timed(|| {
+            let (store, query) = (store.clone(), query.clone());
+            async move { Ok(store.list(&query).await?.len()) }
+        })
+        .await?;
+        rows.push(json!({ "query": name, "found": found, "latency": latency }));
+    }
+    for row in &rows {
+        println!("{store_name} {cases}: {} → {} found, {}", row["query"], row["found"], row["latency"]);
+    }
+    Ok(json!({
+        "kind": "queries",
+        "store": store_name,
+        "machine": machine::describe(),
+        "open_cases": cases,
+        "populate_seconds": populate_seconds.round(),
+        "repeat": REPEAT,
+        "rows": rows,
+    }))
+}
+
+/// On a sled store in a temporary directory.
+pub(crate) async fn sled(cases: u64) -> anyhow::Result<Value> {
+    let dir = tempfile::tempdir()?;
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path())?);
+    let mut result = measure(store, "sled", cases).await?;
+    result["disk_bytes"] = json!(disk_usage(dir.path()));
+    Ok(result)
+}
+
+/// On PostgreSQL, in the scratch database at `url`.
+pub(crate) async fn postgres(url: &str, cases: u64) -> anyhow::Result<Value> {
+    let store = PgStore::connect(url, PgOptions { max_connections: 32, ..PgOptions::default() }).await?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    measure(store, "postgres", cases).await
+}
+
+fn disk_usage(path: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => disk_usage(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
