@@ -6,8 +6,10 @@
 //! - raw `insert` + `flush` + `fdatasync` of sled's `db` file: the
 //!   durability `SledStore` promises (the drive's cache and the file size
 //!   too), so the ratio compares like with like;
-//! - `SledStore`: a note through `Service::execute` (load, decide, append
-//!   with version CAS, group commit), each writer on its own case.
+//! - `SledStore`: a transition through `Service::execute` (load, decide,
+//!   append with version CAS, group commit), each writer alternating
+//!   `Claim` and `Release` on a case of its own (the same transitions as
+//!   the PostgreSQL measurement; the case's size stays constant).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -74,8 +76,8 @@ async fn store_appends(writers: u64, ops: u64) -> anyhow::Result<(f64, u64, f64)
             tokio::spawn(async move {
                 let officer = Principal::staff("rina", &["petugas"]);
                 for i in 0..ops {
-                    let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
-                    service.execute("org-uji", &case, &officer, &note, None, None, at("2026-12-01 10:00")).await?;
+                    let command = if i.is_multiple_of(2) { Command::Claim } else { Command::Release };
+                    service.execute("org-uji", &case, &officer, &command, None, None, at("2026-12-01 10:00")).await?;
                     done.fetch_add(1, Ordering::Relaxed);
                 }
                 anyhow::Ok(())
