@@ -84,6 +84,13 @@ pub(crate) async fn case_ids(http: &Http, token: &str) -> anyhow::Result<Vec<Str
     }
 }
 
+/// The ids of the `n` most recently submitted cases.
+pub(crate) async fn newest_case_ids(http: &Http, token: &str, n: usize) -> anyhow::Result<Vec<String>> {
+    let answer = http.get(&format!("/api/v1/cases?limit={}", n.clamp(1, 1000)), &[("authorization", token)]).await;
+    let page = answer.json_if(200).with_context(|| format!("listing cases: {}", answer.describe()))?;
+    Ok(page.as_array().into_iter().flatten().filter_map(|c| c["case"].as_str().map(str::to_owned)).collect())
+}
+
 /// Submits `n` requests (16 at a time) and returns the ids of every case then in the store.
 pub(crate) async fn create_cases(http: &Http, token: &str, n: usize) -> anyhow::Result<Vec<String>> {
     let mut done = 0;
@@ -111,9 +118,20 @@ pub(crate) async fn case_view(http: &Http, token: &str, case: &str) -> Answer {
     http.get(&format!("/api/v1/cases/{case}"), &[("authorization", token)]).await
 }
 
-/// The texts of a case's notes, from its staff view.
+/// The texts of a case's notes that are both in its notes and, as
+/// `note_added` events, in its history (from its staff view).
 pub(crate) fn note_texts(view: &Value) -> std::collections::HashSet<String> {
-    view["notes"].as_array().into_iter().flatten().filter_map(|n| n["text"].as_str().map(str::to_owned)).collect()
+    let notes: std::collections::HashSet<&str> =
+        view["notes"].as_array().into_iter().flatten().filter_map(|n| n["text"].as_str()).collect();
+    view["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == "note_added")
+        .filter_map(|e| e["detail"]["text"].as_str())
+        .filter(|text| notes.contains(text))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Follows a request as its applicant (`GET /api/v1/track/{code}` with the secret).

@@ -171,10 +171,18 @@ pub(crate) fn main() -> ExitCode {
         }
     };
     let outcome = runtime.block_on(async {
-        match cli.command {
-            Command::Latency { common, args } => latency::run(&common, &args).await,
-            Command::Soak { common, args } => soak::run(&common, &args).await,
-            Command::Drill { common, args } => drill::run(&common, &args).await,
+        let run = async {
+            match cli.command {
+                Command::Latency { common, args } => latency::run(&common, &args).await,
+                Command::Soak { common, args } => soak::run(&common, &args).await,
+                Command::Drill { common, args } => drill::run(&common, &args).await,
+            }
+        };
+        // Interrupted: dropping the run kills the server and deletes the
+        // run's folder and database (their destructors).
+        tokio::select! {
+            outcome = run => outcome,
+            signal = interrupted() => Err(anyhow::anyhow!("interrupted by {signal}; the server was killed")),
         }
     });
     match outcome {
@@ -184,5 +192,17 @@ pub(crate) fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM; its name.
+async fn interrupted() -> &'static str {
+    let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return "SIGINT";
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = term.recv() => "SIGTERM",
     }
 }

@@ -28,8 +28,9 @@ pub(crate) struct Args {
     /// Requests per second, half submissions and half notes.
     #[arg(long, default_value_t = 100.0)]
     rate: f64,
-    /// Cases created beforehand that the notes go to in turn (each gets
-    /// rate × seconds / (2 × cases) notes: raise it for long soaks).
+    /// How many cases the notes go to in turn: the newest ones, refreshed
+    /// every 2 s from `GET /api/v1/cases` (so histories stay short, as
+    /// staff note recent requests, and the load stays the same over the run).
     #[arg(long, default_value_t = 64)]
     cases: usize,
     /// The most requests in flight, and so client connections (opened
@@ -153,7 +154,7 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
     let http = Http::new(&server.url, REQUEST_TIMEOUT);
     let token = api::sign_in(&http, api::STAFF).await?;
     let cases = api::create_cases(&http, &token, args.cases.max(1)).await?;
-    let work = Workload::new(http.clone(), token, cases);
+    let work = Workload::new(http.clone(), token.clone(), cases);
     println!(
         "soak: {} req/s (half submit, half note) on {} for {} s, sampling the server (pid {}) every second…",
         args.rate,
@@ -210,7 +211,22 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
         samples.extend(Sample::take(server.pid, started, &ok, &errors, bytes));
         samples
     };
-    let (run, samples) = tokio::join!(load, sampling);
+    let refresh = async {
+        let mut every = tokio::time::interval(Duration::from_secs(2));
+        let mut stop = stop_tx.subscribe();
+        let mut failures = 0u64;
+        loop {
+            tokio::select! {
+                _ = every.tick() => match api::newest_case_ids(&http, &token, args.cases).await {
+                    Ok(ids) => work.set_cases(ids),
+                    Err(_) => failures += 1,
+                },
+                _ = stop.changed() => break,
+            }
+        }
+        failures
+    };
+    let (run, samples, refresh_failures) = tokio::join!(load, sampling, refresh);
     drop(probe);
     let seconds = args.seconds as f64;
     let verdict = flatness(&samples, seconds);
@@ -281,6 +297,7 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
         "rate": args.rate,
         "cases": args.cases,
         "connections": args.connections,
+        "case_list_refresh_failures": refresh_failures,
         "environment": common.environment(&spec),
         "pass": pass,
         "flat": flat,

@@ -84,6 +84,9 @@ pub(crate) fn ms(d: Duration) -> f64 {
 /// One request's job: `Ok` when acknowledged, else why not.
 pub(crate) type Job = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
 
+/// How long after the schedule's end requests still waiting for a slot may be sent.
+pub(crate) const BACKLOG_GRACE: Duration = Duration::from_secs(10);
+
 /// Makes the `i`-th request.
 pub(crate) type MakeJob = Arc<dyn Fn(u64) -> Job + Send + Sync>;
 
@@ -126,7 +129,9 @@ struct Record {
 /// Sends `rate` requests a second for `duration`, each at its scheduled
 /// instant whatever the answers to earlier ones (an open loop), from a
 /// dispatcher thread that sleeps precisely, at most `max_in_flight` at once
-/// (waiting for a slot counts in the latency).
+/// (waiting for a slot counts in the latency). A request still waiting for
+/// a slot [`BACKLOG_GRACE`] after the schedule's end is not sent: it counts
+/// as an error (the server did not keep up), so an overloaded run still ends.
 pub(crate) async fn open_loop(rate: f64, duration: Duration, max_in_flight: usize, make: MakeJob) -> OpenLoop {
     let total = (rate * duration.as_secs_f64()).round().max(1.0) as u64;
     let handle = tokio::runtime::Handle::current();
@@ -134,6 +139,7 @@ pub(crate) async fn open_loop(rate: f64, duration: Duration, max_in_flight: usiz
     let in_flight = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Record>();
     let start = Instant::now() + Duration::from_millis(20);
+    let cutoff = start + duration + BACKLOG_GRACE;
     let dispatcher = {
         let in_flight = in_flight.clone();
         std::thread::spawn(move || {
@@ -150,6 +156,9 @@ pub(crate) async fn open_loop(rate: f64, duration: Duration, max_in_flight: usiz
                 handle.spawn(async move {
                     let sent = Instant::now();
                     let result = match slots.acquire().await {
+                        Ok(_) if Instant::now() > cutoff => {
+                            Err("not sent: still queued behind slower answers when the run ended".to_owned())
+                        }
                         Ok(_slot) => job.await,
                         Err(_) => Err("client closed".to_owned()),
                     };

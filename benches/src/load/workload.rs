@@ -1,5 +1,5 @@
 //! The requests the load sends: submissions, and internal notes spread
-//! round-robin over cases created beforehand.
+//! round-robin over a set of cases (created beforehand, or the newest ones).
 
 use std::sync::Arc;
 
@@ -32,14 +32,28 @@ impl Kind {
 pub(crate) struct Workload {
     http: Http,
     token: String,
-    cases: Vec<String>,
+    cases: std::sync::RwLock<Arc<Vec<String>>>,
     submit: Bytes,
 }
 
 impl Workload {
     /// Notes go to `cases` in turn.
     pub(crate) fn new(http: Http, token: String, cases: Vec<String>) -> Arc<Self> {
-        Arc::new(Self { http, token, cases, submit: api::submit_body("Siti Rahmawati") })
+        Arc::new(Self {
+            http,
+            token,
+            cases: std::sync::RwLock::new(Arc::new(cases)),
+            submit: api::submit_body("Siti Rahmawati"),
+        })
+    }
+
+    /// Notes go to these cases from now on (ignored when empty).
+    pub(crate) fn set_cases(&self, cases: Vec<String>) {
+        if !cases.is_empty()
+            && let Ok(mut current) = self.cases.write()
+        {
+            *current = Arc::new(cases);
+        }
     }
 
     /// The `i`-th request of a kind.
@@ -49,7 +63,10 @@ impl Workload {
             match kind {
                 Kind::Submit => verdict(api::submit(&this.http, this.submit.clone(), None).await, 201),
                 Kind::Note => {
-                    let case = &this.cases[(i as usize) % this.cases.len().max(1)];
+                    let cases = this.cases.read().map(|c| c.clone()).unwrap_or_default();
+                    let Some(case) = cases.get((i as usize) % cases.len().max(1)) else {
+                        return Err("no case to write a note on".to_owned());
+                    };
                     let body = api::note_body(&format!("catatan beban {i}"));
                     verdict(api::note(&this.http, &this.token, case, body).await, 200)
                 }
