@@ -138,3 +138,20 @@ pub(crate) fn note_texts(view: &Value) -> std::collections::HashSet<String> {
 pub(crate) async fn track(http: &Http, code: &str, secret: &str) -> Answer {
     http.get(&format!("/api/v1/track/{code}"), &[("x-tracking-secret", secret)]).await
 }
+
+/// A counter or gauge from the server's `/metrics` (the sum over its label sets).
+pub(crate) async fn metric(http: &Http, name: &str) -> Option<f64> {
+    let Answer::Status(200, body) = http.get("/metrics", &[]).await else { return None };
+    let text = String::from_utf8_lossy(&body);
+    let values: Vec<f64> = text
+        .lines()
+        .filter(|l| l.starts_with(name) && matches!(l.as_bytes().get(name.len()), Some(b' ' | b'{')))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum())
+}
+
+/// The outbox items (notifications, webhooks) the server delivered so far.
+pub(crate) async fn outbox_delivered(http: &Http) -> Option<f64> {
+    metric(http, "sigap_outbox_delivered_total").await
+}

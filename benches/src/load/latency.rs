@@ -62,9 +62,12 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
 
     let closed_work = Workload::new(http.clone(), token.clone(), closed_cases);
     let meter = CpuMeter::start(Some(server.pid));
+    let outbox_before = api::outbox_delivered(&http).await;
     let closed =
         closed_loop(args.connections, Duration::from_secs(args.warmup), seconds, closed_work.maker(args.kind)).await;
     let (closed_server_cpu, closed_client_cpu) = meter.percent();
+    let outbox_after_closed = api::outbox_delivered(&http).await;
+    let closed_outbox = outbox_rate(outbox_before, outbox_after_closed, seconds + Duration::from_secs(args.warmup));
     let max_rps = closed.rps();
     println!(
         "  closed loop: {:.0} req/s ({} ok, {} errors), server CPU {:.0} %, client CPU {:.0} %; per request {}",
@@ -83,6 +86,7 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
     let meter = CpuMeter::start(Some(server.pid));
     let open = open_loop(rate, seconds, 4096, open_work.maker(args.kind)).await;
     let (open_server_cpu, open_client_cpu) = meter.percent();
+    let open_outbox = outbox_rate(outbox_after_closed, api::outbox_delivered(&http).await, open.elapsed);
     let achieved = open.ok as f64 / open.elapsed.as_secs_f64().max(1e-9);
     println!(
         "  open loop: {:.0} req/s achieved of {:.0} scheduled, {} errors; from scheduled send: {}",
@@ -102,6 +106,11 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
     for (why, n) in open.errors.iter().chain(closed.errors.iter()) {
         println!("  error: {n} × {why}");
     }
+    if let (Some(closed_outbox), Some(open_outbox)) = (closed_outbox, open_outbox) {
+        println!(
+            "  outbox (notifications) delivered: {closed_outbox:.0}/s during the closed loop, {open_outbox:.0}/s during the open loop"
+        );
+    }
 
     let result = json!({
         "command": "latency",
@@ -118,6 +127,7 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
             "latency_per_request": closed.latency.json(),
             "server_cpu_percent": closed_server_cpu,
             "client_cpu_percent": closed_client_cpu,
+            "outbox_delivered_per_s": closed_outbox,
         },
         "open_loop": {
             "fraction_of_max": args.fraction,
@@ -133,13 +143,26 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
             "max_in_flight": open.max_in_flight,
             "server_cpu_percent": open_server_cpu,
             "client_cpu_percent": open_client_cpu,
+            "outbox_delivered_per_s": open_outbox,
         },
     });
-    common.write(&result)?;
+    let stopping = std::time::Instant::now();
     let stopped = server.stop().await;
-    if !stopped {
-        eprintln!("warning: the server did not stop cleanly on SIGTERM");
-    }
+    let shutdown = stopping.elapsed();
+    println!(
+        "  graceful shutdown took {:.1} s{}",
+        shutdown.as_secs_f64(),
+        if stopped { "" } else { " and did not end cleanly" }
+    );
+    let mut result = result;
+    result["shutdown_seconds"] = json!(shutdown.as_secs_f64());
+    result["stopped_cleanly"] = json!(stopped);
+    common.write(&result)?;
     backing.finish(common.keep).await?;
     Ok(true)
+}
+
+/// Outbox deliveries per second between two readings of the counter.
+fn outbox_rate(before: Option<f64>, after: Option<f64>, over: Duration) -> Option<f64> {
+    Some((after? - before?) / over.as_secs_f64().max(1e-9))
 }

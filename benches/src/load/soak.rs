@@ -55,10 +55,18 @@ struct Sample {
     files: u64,
     other_fds: u64,
     store_bytes: Option<u64>,
+    outbox_delivered: Option<f64>,
 }
 
 impl Sample {
-    fn take(pid: u32, started: Instant, ok: &AtomicU64, errors: &AtomicU64, store_bytes: Option<u64>) -> Option<Self> {
+    fn take(
+        pid: u32,
+        started: Instant,
+        ok: &AtomicU64,
+        errors: &AtomicU64,
+        store_bytes: Option<u64>,
+        outbox_delivered: Option<f64>,
+    ) -> Option<Self> {
         let (sockets, pipes, files, other_fds) = procfs::fd_kinds(pid).unwrap_or_default();
         Some(Self {
             t: started.elapsed().as_secs_f64(),
@@ -73,6 +81,7 @@ impl Sample {
             files,
             other_fds,
             store_bytes,
+            outbox_delivered,
         })
     }
 
@@ -88,6 +97,7 @@ impl Sample {
             "threads": self.threads,
             "server_cpu_s": self.server_cpu_s,
             "store_bytes": self.store_bytes,
+            "outbox_delivered": self.outbox_delivered,
             "ok": self.ok,
             "errors": self.errors,
         })
@@ -201,14 +211,14 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
         loop {
             tokio::select! {
                 _ = every.tick() => {
-                    let bytes = probe.bytes().await;
-                    samples.extend(Sample::take(server.pid, started, &ok, &errors, bytes));
+                    let (bytes, outbox) = (probe.bytes().await, api::outbox_delivered(&http).await);
+                    samples.extend(Sample::take(server.pid, started, &ok, &errors, bytes, outbox));
                 }
                 _ = stop_rx.changed() => break,
             }
         }
-        let bytes = probe.bytes().await;
-        samples.extend(Sample::take(server.pid, started, &ok, &errors, bytes));
+        let (bytes, outbox) = (probe.bytes().await, api::outbox_delivered(&http).await);
+        samples.extend(Sample::take(server.pid, started, &ok, &errors, bytes, outbox));
         samples
     };
     let refresh = async {
@@ -262,6 +272,15 @@ pub(crate) async fn run(common: &Common, args: &Args) -> anyhow::Result<bool> {
             last.other_fds,
             first.threads,
             last.threads
+        );
+    }
+    if let (Some(Some(first)), Some(Some(last))) = (first.map(|s| s.outbox_delivered), last.map(|s| s.outbox_delivered))
+    {
+        println!(
+            "  outbox: {:.0} notifications delivered during the run ({:.1}/s) for about {} submissions",
+            last - first,
+            (last - first) / seconds.max(1.0),
+            run.ok.div_ceil(2)
         );
     }
     println!(
