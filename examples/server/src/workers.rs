@@ -41,6 +41,10 @@ pub(crate) async fn dispatcher(state: Arc<AppState>, mut stop: tokio::sync::watc
         format!("{}-{}", std::process::id(), crate::auth::hex(&crate::auth::random_bytes::<4>().unwrap_or_default()));
     let mut deadline: Option<std::time::Instant> = None;
     loop {
+        // Checked before every batch, so a backlog cannot hold a stop past its bound.
+        if deadline.is_none() && *stop.borrow() {
+            deadline = Some(std::time::Instant::now() + Duration::from_secs(10));
+        }
         let handled = drain(&state, &worker).await;
         if let Some(deadline) = deadline {
             if handled == 0 || std::time::Instant::now() >= deadline {
@@ -59,7 +63,10 @@ pub(crate) async fn dispatcher(state: Arc<AppState>, mut stop: tokio::sync::watc
 }
 
 /// Claims and delivers one batch; returns how many items it handled.
-async fn drain(state: &AppState, worker: &str) -> usize {
+///
+/// The batch's cases are delivered concurrently (their completions then
+/// share the store's commits); one case's messages go out in order.
+async fn drain(state: &Arc<AppState>, worker: &str) -> usize {
     let now = state.now();
     let items = match state.store().claim_outbox(worker, now, now + TimeDelta::seconds(120), 50).await {
         Ok(items) => items,
@@ -69,25 +76,45 @@ async fn drain(state: &AppState, worker: &str) -> usize {
         }
     };
     let handled = items.len();
+    let mut by_case: std::collections::BTreeMap<(String, String), Vec<OutboxItem>> = Default::default();
     for item in items {
-        match deliver(state, &item).await {
-            Ok(()) => {
-                if let Err(e) = state.store().complete_outbox(&item.id, worker).await
-                    && e.kind() != ErrorKind::Conflict
-                {
-                    tracing::warn!(error = %e, item = %item.id, "cannot mark delivered");
-                }
-                state.metrics.outbox_delivered.fetch_add(1, Ordering::Relaxed);
+        by_case.entry((item.organisation.clone(), item.case.to_string())).or_default().push(item);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (_, items) in by_case {
+        let (state, worker) = (state.clone(), worker.to_owned());
+        tasks.spawn(async move {
+            for item in items {
+                deliver_one(&state, &worker, item).await;
             }
-            Err(error) => {
-                state.metrics.outbox_failed.fetch_add(1, Ordering::Relaxed);
-                let backoff = TimeDelta::seconds(30 * 2i64.pow(item.attempts.min(8)));
-                tracing::warn!(item = %item.id, attempts = item.attempts, error = %error, "delivery failed; will retry");
-                let _ = state.store().retry_outbox(&item.id, worker, state.now() + backoff, &error).await;
-            }
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            tracing::error!(error = %e, "an outbox delivery task failed; its items are retried after their lease");
         }
     }
     handled
+}
+
+/// Delivers one item and records the result.
+async fn deliver_one(state: &AppState, worker: &str, item: OutboxItem) {
+    match deliver(state, &item).await {
+        Ok(()) => {
+            if let Err(e) = state.store().complete_outbox(&item.id, worker).await
+                && e.kind() != ErrorKind::Conflict
+            {
+                tracing::warn!(error = %e, item = %item.id, "cannot mark delivered");
+            }
+            state.metrics.outbox_delivered.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(error) => {
+            state.metrics.outbox_failed.fetch_add(1, Ordering::Relaxed);
+            let backoff = TimeDelta::seconds(30 * 2i64.pow(item.attempts.min(8)));
+            tracing::warn!(item = %item.id, attempts = item.attempts, error = %error, "delivery failed; will retry");
+            let _ = state.store().retry_outbox(&item.id, worker, state.now() + backoff, &error).await;
+        }
+    }
 }
 
 async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {

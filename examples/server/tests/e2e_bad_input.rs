@@ -158,6 +158,24 @@ fn bad_input_gets_a_precise_answer_and_changes_nothing() {
         &json!({ "inputs": {} }),
     );
     assert_eq!((unknown.status, unknown.code()), (404, "unknown_action"));
+    // A note retried with its Idempotency-Key is recorded once; the key with another text is refused.
+    let note = |key: &str, text: &str| {
+        api.post(
+            &format!("/api/v1/cases/{case}/notes"),
+            &[("authorization", &staff), ("idempotency-key", key)],
+            &json!({ "text": text }),
+        )
+    };
+    let first = note("n-1", "Berkas diperiksa ulang.");
+    let retried = note("n-1", "Berkas diperiksa ulang.");
+    assert_eq!((first.status, retried.status), (200, 200), "{:?}", retried.json);
+    let notes = api.get(&format!("/api/v1/cases/{case}"), &[("authorization", &staff)]).json;
+    let recorded = notes["history"].as_array().unwrap().iter().filter(|e| e["kind"] == "note_added").count();
+    assert_eq!(recorded, 1, "{notes}");
+    let reused = note("n-1", "Teks lain.");
+    assert_eq!((reused.status, reused.code()), (422, "idempotency_key_reused"));
+    assert_eq!(notes["version"].as_u64().unwrap(), version + 1, "one note, one event");
+    let version = version + 1;
     let stale = api.post(
         &format!("/api/v1/cases/{case}/actions/teruskan"),
         &[("authorization", &staff)],

@@ -177,7 +177,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
         Operation {
             method: "post",
             path: "/api/v1/cases/{id}/claim",
-            summary: "Take the current task",
+            summary: "Take the current task (optional Idempotency-Key)",
             auth: Auth::Staff,
             request: None,
             response: (200, Some(staff_view.clone())),
@@ -186,7 +186,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
         Operation {
             method: "post",
             path: "/api/v1/cases/{id}/assign",
-            summary: "Assign the current task to a person holding the stage's role",
+            summary: "Assign the current task to a person holding the stage's role (optional Idempotency-Key)",
             auth: Auth::Staff,
             request: json_body(schema::<AssignBody>(generator)),
             response: (200, Some(staff_view.clone())),
@@ -195,7 +195,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
         Operation {
             method: "post",
             path: "/api/v1/cases/{id}/release",
-            summary: "Give the current task back to its role",
+            summary: "Give the current task back to its role (optional Idempotency-Key)",
             auth: Auth::Staff,
             request: None,
             response: (200, Some(staff_view.clone())),
@@ -204,7 +204,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
         Operation {
             method: "post",
             path: "/api/v1/cases/{id}/notes",
-            summary: "Add an internal note (or an obstacle)",
+            summary: "Add an internal note (or an obstacle; optional Idempotency-Key)",
             auth: Auth::Staff,
             request: json_body(schema::<NoteBody>(generator)),
             response: (200, Some(staff_view.clone())),

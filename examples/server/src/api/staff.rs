@@ -336,7 +336,7 @@ pub(crate) async fn staff_command(
     expected_version: Option<u64>,
     idempotency: Option<IdempotencyRequest>,
 ) -> Result<(StaffView, bool), ApiError> {
-    let (case, _, _) = staff_case(state, account, id).await?;
+    let (case, events_before, workflow) = staff_case(state, account, id).await?;
     let name = command.name();
     let outcome = state
         .service
@@ -350,9 +350,19 @@ pub(crate) async fn staff_command(
             state.now(),
         )
         .await;
-    let replayed = match outcome {
-        Ok(Outcome::Replayed(_)) => true,
-        Ok(_) => false,
+    // Once the write is stored, answer from what the service returned rather
+    // than reading again: a read failing now (a dropped connection) must not
+    // turn a committed command into an error the client would retry.
+    let (after, replayed) = match outcome {
+        Ok(Outcome::Applied { case: after, events }) => {
+            let next = events_before.last().map_or(1, |e| e.seq + 1);
+            let contiguous = events.first().is_some_and(|e| e.seq == next);
+            (contiguous.then(|| (*after, events_before.into_iter().chain(events).collect::<Vec<_>>())), false)
+        }
+        Ok(Outcome::Unchanged { case: after }) => {
+            ((after.version == case.version).then(|| (*after, events_before)), false)
+        }
+        Ok(Outcome::Replayed(_)) => (None, true),
         Err(e) => {
             let e = ApiError::from(e);
             state.metrics.command(name, e.code);
@@ -362,7 +372,11 @@ pub(crate) async fn staff_command(
     };
     state.metrics.command(name, "ok");
     tracing::info!(case = %case.id, user = %account.user, command = name, "command applied");
-    let (case, events, workflow) = staff_case(state, account, id).await?;
+    // A replay (or a history that others extended meanwhile) is read afresh.
+    let (case, events, workflow) = match after {
+        Some((case, events)) => (case, events, workflow),
+        None => staff_case(state, account, id).await?,
+    };
     Ok((
         access::staff_view(&workflow.definition, &workflow.calendar, &case, &events, &account.principal(), state.now()),
         replayed,
@@ -391,14 +405,19 @@ pub(crate) async fn perform(
     inputs.retain(|k, _| k != "_csrf");
     check_file_refs(state.store().as_ref(), &case.organisation, &inputs).await?;
     raw.attach_files(state.store().as_ref(), &case.organisation, "", &action_def.inputs, &mut inputs).await?;
-    let idempotency = idempotency_key(&headers)?.map(|key| IdempotencyRequest {
-        key,
-        fingerprint: fingerprint(&[b"action", id.as_bytes(), action.as_bytes(), &raw.digest_material]),
-        response: serde_json::json!({}),
-    });
+    let idempotency = keyed(&headers, &[b"action", id.as_bytes(), action.as_bytes(), &raw.digest_material])?;
     let command = Command::Perform { action, inputs, form: None };
     let (view, _) = staff_command(&state, &account, &id, command, raw.expected_version()?, idempotency).await?;
     Ok(Json(view))
+}
+
+/// The `Idempotency-Key` of a staff command, if sent, with the request's fingerprint.
+fn keyed(headers: &HeaderMap, parts: &[&[u8]]) -> Result<Option<IdempotencyRequest>, ApiError> {
+    Ok(idempotency_key(headers)?.map(|key| IdempotencyRequest {
+        key,
+        fingerprint: fingerprint(parts),
+        response: serde_json::json!({}),
+    }))
 }
 
 /// `POST /api/v1/cases/{id}/claim`
@@ -406,8 +425,10 @@ pub(crate) async fn claim(
     State(state): State<Arc<AppState>>,
     Staff(account): Staff,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<StaffView>, ApiError> {
-    Ok(Json(staff_command(&state, &account, &id, Command::Claim, None, None).await?.0))
+    let idempotency = keyed(&headers, &[b"claim", id.as_bytes()])?;
+    Ok(Json(staff_command(&state, &account, &id, Command::Claim, None, idempotency).await?.0))
 }
 
 /// `POST /api/v1/cases/{id}/release`
@@ -415,8 +436,10 @@ pub(crate) async fn release(
     State(state): State<Arc<AppState>>,
     Staff(account): Staff,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<StaffView>, ApiError> {
-    Ok(Json(staff_command(&state, &account, &id, Command::Release, None, None).await?.0))
+    let idempotency = keyed(&headers, &[b"release", id.as_bytes()])?;
+    Ok(Json(staff_command(&state, &account, &id, Command::Release, None, idempotency).await?.0))
 }
 
 /// An assignment.
@@ -449,11 +472,13 @@ pub(crate) async fn assign(
     State(state): State<Arc<AppState>>,
     Staff(account): Staff,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<AssignBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StaffView>, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::bad_request("malformed_json", e.body_text()))?;
     let command = assign_command(&state, &account, &body.user)?;
-    Ok(Json(staff_command(&state, &account, &id, command, None, None).await?.0))
+    let idempotency = keyed(&headers, &[b"assign", id.as_bytes(), body.user.as_bytes()])?;
+    Ok(Json(staff_command(&state, &account, &id, command, None, idempotency).await?.0))
 }
 
 /// An internal note.
@@ -472,11 +497,14 @@ pub(crate) async fn note(
     State(state): State<Arc<AppState>>,
     Staff(account): Staff,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<NoteBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<StaffView>, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::bad_request("malformed_json", e.body_text()))?;
+    let obstacle: &[u8] = if body.obstacle { b"obstacle" } else { b"note" };
+    let idempotency = keyed(&headers, &[b"note", id.as_bytes(), obstacle, body.text.as_bytes()])?;
     let command = Command::AddNote { text: body.text, obstacle: body.obstacle };
-    Ok(Json(staff_command(&state, &account, &id, command, None, None).await?.0))
+    Ok(Json(staff_command(&state, &account, &id, command, None, idempotency).await?.0))
 }
 
 /// `POST /api/v1/cases/{id}/attachments` (multipart: `file`, optional `description`).

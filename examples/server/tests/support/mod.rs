@@ -66,12 +66,25 @@ impl Api {
     }
 
     /// `GET`, with optional extra headers.
+    ///
+    /// A GET is idempotent, so like any HTTP client it is sent once more when
+    /// a kept-alive connection turns out to have been closed by the server
+    /// (hyper closes a connection whose request body a handler refused
+    /// without reading, e.g. a 401 before the JSON; the pool may hand it out
+    /// again before the close arrives).
     pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = self.agent.get(&format!("{}{path}", self.url));
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        read(request.call().expect("the server answers"))
+        let send = || {
+            let mut request = self.agent.get(&format!("{}{path}", self.url));
+            for (k, v) in headers {
+                request = request.header(*k, *v);
+            }
+            request.call()
+        };
+        let reply = match send() {
+            Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => send(),
+            other => other,
+        };
+        read(reply.expect("the server answers"))
     }
 
     /// `POST` a JSON body.
