@@ -66,6 +66,9 @@ for target in "${targets[@]}"; do
     summary+=("$(printf '%-11s %-6s %9s execs %6s exec/s  %s' "$target" "$status" "${execs:-?}" "${rate:-?}" "${done_line#*DONE }")")
     if [ "$status" = CRASH ]; then
         tail -n 60 "$output"
+        echo
+        echo "--- the panic:"
+        grep -m 3 -A 3 'panicked at' "$output" || echo "(no panic message: a timeout, running out of memory or a signal)"
         while IFS= read -r artifact; do
             echo
             echo "crash input: $artifact ($(wc -c <"$artifact") bytes)"
