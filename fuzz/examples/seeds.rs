@@ -82,24 +82,75 @@ fn dictionaries() {
     for placeholder in PLACEHOLDERS {
         definition.insert(format!("{{{placeholder}}}"));
     }
-    for token in ["\"30m\"", "\"2h\"", "\"1wd\"", "\"10MiB\"", "\"Asia/Jakarta\"", "\"kalender.toml\"", " = [", "]\n", "true", "false"] {
+    for token in [
+        "\"30m\"",
+        "\"2h\"",
+        "\"1wd\"",
+        "\"10MiB\"",
+        "\"Asia/Jakarta\"",
+        "\"kalender.toml\"",
+        " = [",
+        "]\n",
+        "true",
+        "false",
+    ] {
         definition.insert(token.to_owned());
     }
     write_dict("definition", &definition);
 
     let mut calendar = BTreeSet::new();
     for key in [
-        "kind", "id", "label", "time_zone", "include", "hours", "monday", "tuesday", "wednesday", "thursday", "friday",
-        "saturday", "sunday", "holidays", "working_days", "date", "from", "to", "name", "type", "year", "source",
-        "source_url", "note",
+        "kind",
+        "id",
+        "label",
+        "time_zone",
+        "include",
+        "hours",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "holidays",
+        "working_days",
+        "date",
+        "from",
+        "to",
+        "name",
+        "type",
+        "year",
+        "source",
+        "source_url",
+        "note",
     ] {
         calendar.insert(format!("{key} = "));
     }
     for token in [
-        "[hours]", "[[holidays]]", "[[working_days]]", "\"calendar\"", "\"holidays\"", "\"national\"",
-        "\"collective_leave\"", "\"regional\"", "\"local\"", "\"08:00-15:00\"", "\"00:00-24:00\"", "\"12:30-13:00\"",
-        "\"Asia/Jakarta\"", "\"Asia/Makassar\"", "\"Europe/London\"", "\"America/Sao_Paulo\"", "\"Australia/Lord_Howe\"",
-        "\"America/Havana\"", "\"UTC\"", "\"../indonesia/libur-nasional-2026.toml\"", "2026-03-29", "2199-12-31", "1900-01-01",
+        "[hours]",
+        "[[holidays]]",
+        "[[working_days]]",
+        "\"calendar\"",
+        "\"holidays\"",
+        "\"national\"",
+        "\"collective_leave\"",
+        "\"regional\"",
+        "\"local\"",
+        "\"08:00-15:00\"",
+        "\"00:00-24:00\"",
+        "\"12:30-13:00\"",
+        "\"Asia/Jakarta\"",
+        "\"Asia/Makassar\"",
+        "\"Europe/London\"",
+        "\"America/Sao_Paulo\"",
+        "\"Australia/Lord_Howe\"",
+        "\"America/Havana\"",
+        "\"UTC\"",
+        "\"../indonesia/libur-nasional-2026.toml\"",
+        "2026-03-29",
+        "2199-12-31",
+        "1900-01-01",
     ] {
         calendar.insert(token.to_owned());
     }
@@ -134,7 +185,7 @@ fn calendar_ops() -> Vec<u8> {
     ops.extend_from_slice(&90_000_000u32.to_le_bytes());
     // next opening on a Saturday night, 2026-02-07 22:00 WIB
     ops.extend_from_slice(&[3, 2]);
-    ops.extend_from_slice(&((1_770_476_400u32 - 1_735_664_400) as u32).to_le_bytes());
+    ops.extend_from_slice(&(1_770_476_400u32 - 1_735_664_400).to_le_bytes());
     ops
 }
 
@@ -219,7 +270,11 @@ fn main() {
     for (path, text) in SHIPPED.iter().filter(|(p, _)| p.starts_with("indonesia/")) {
         write("calendar", &path.replace('/', "-"), text.as_bytes());
     }
-    write("calendar", "kalender-uji.toml", &with_trailer(include_str!("../../core/src/testing/kalender-uji.toml"), &ops));
+    write(
+        "calendar",
+        "kalender-uji.toml",
+        &with_trailer(include_str!("../../core/src/testing/kalender-uji.toml"), &ops),
+    );
     let stored = serde_json::to_string(SUMBAR.calendar.as_ref()).expect("a calendar serialises");
     write("calendar", "stored-sumbar.json", &with_trailer(&stored, &ops));
 
@@ -292,10 +347,18 @@ fn main() {
         &multipart(
             1,
             "b",
-            &[("dokumen", Some("foto.jpg"), png), ("dokumen", Some("scan\u{202e}gpj.exe"), jpeg), ("kecil", Some("x.odt"), &odt)],
+            &[
+                ("dokumen", Some("foto.jpg"), png),
+                ("dokumen", Some("scan\u{202e}gpj.exe"), jpeg),
+                ("kecil", Some("x.odt"), &odt),
+            ],
         ),
     );
-    write("upload", "empty-file.multipart", &multipart(0, "q", &[("dokumen", Some(""), b""), ("dokumen", Some("a.pdf"), b"")]));
+    write(
+        "upload",
+        "empty-file.multipart",
+        &multipart(0, "q", &[("dokumen", Some(""), b""), ("dokumen", Some("a.pdf"), b"")]),
+    );
     let mut raw = vec![0u8];
     raw.extend_from_slice(b"laporan.pdf\n");
     raw.extend_from_slice(pdf);

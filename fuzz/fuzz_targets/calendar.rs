@@ -21,8 +21,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use libfuzzer_sys::fuzz_target;
-use sigap_core::calendar::{BusinessCalendar, CalendarError, HolidayFile};
 use sigap_core::WorkDuration;
+use sigap_core::calendar::{BusinessCalendar, CalendarError, HolidayFile};
 use sigap_fuzz::{Reader, assert_located, read_shipped};
 
 /// At most this many operations per input.
@@ -48,10 +48,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(calendar) => calendar,
         Err(errors) => {
             assert_located(&errors);
-            if text.trim_start().starts_with('{') {
-                if let Ok(stored) = serde_json::from_str::<BusinessCalendar>(&text) {
-                    exercise(&stored, ops);
-                }
+            if text.trim_start().starts_with('{')
+                && let Ok(stored) = serde_json::from_str::<BusinessCalendar>(&text)
+            {
+                exercise(&stored, ops);
             }
             return;
         }
@@ -136,7 +136,11 @@ fn exercise(calendar: &BusinessCalendar, ops: &[u8]) {
                 if let Some(u) = calendar.next_opening(t) {
                     assert!(u >= t, "next_opening({t}) = {u} is earlier");
                     assert!(calendar.is_open(u), "next_opening({t}) = {u} is closed");
-                    assert_eq!(calendar.working_time_between(t, u), TimeDelta::zero(), "open time before next_opening({t}) = {u}");
+                    assert_eq!(
+                        calendar.working_time_between(t, u),
+                        TimeDelta::zero(),
+                        "open time before next_opening({t}) = {u}"
+                    );
                     if calendar.is_open(t) {
                         assert_eq!(u, t, "{t} is open but next_opening is {u}");
                     }
