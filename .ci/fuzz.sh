@@ -4,8 +4,9 @@
 #   bash .ci/fuzz.sh [seconds-per-target]     (default 30)
 #
 # Installs cargo-fuzz if missing, builds all targets once, then runs each for
-# the given time with the committed seeds (fuzz/corpus/<target>/, read only)
-# and a scratch corpus for what the run finds. Exits non-zero if any target
+# the given time with the committed seeds (fuzz/corpus/<target>/, read only),
+# its dictionary if it has one (fuzz/dicts/<target>.dict) and a scratch
+# corpus for what the run finds. Exits non-zero if any target
 # crashes (a panic, a failed assertion, a timeout or running out of memory),
 # after printing the input's path, its base64 and the command that replays it.
 #
@@ -48,10 +49,12 @@ for target in "${targets[@]}"; do
     marker="$scratch/start-$target"
     touch "$marker"
     output="$scratch/$target.log"
+    extra=()
+    if [ -f "fuzz/dicts/$target.dict" ]; then extra+=(-dict="fuzz/dicts/$target.dict"); fi
     # The scratch directory comes first: libFuzzer writes new inputs there
     # and only reads the committed seeds.
     if cargo fuzz run "${flags[@]}" "$target" "$corpus" "fuzz/corpus/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 >"$output" 2>&1; then
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 "${extra[@]}" >"$output" 2>&1; then
         status=ok
     else
         status=CRASH
@@ -63,6 +66,9 @@ for target in "${targets[@]}"; do
     summary+=("$(printf '%-11s %-6s %9s execs %6s exec/s  %s' "$target" "$status" "${execs:-?}" "${rate:-?}" "${done_line#*DONE }")")
     if [ "$status" = CRASH ]; then
         tail -n 60 "$output"
+        echo
+        echo "--- the panic:"
+        grep -m 3 -A 3 'panicked at' "$output" || echo "(no panic message: a timeout, running out of memory or a signal)"
         while IFS= read -r artifact; do
             echo
             echo "crash input: $artifact ($(wc -c <"$artifact") bytes)"

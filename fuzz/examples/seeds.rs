@@ -1,4 +1,5 @@
-//! Writes the seed corpus under `fuzz/corpus/<target>/`.
+//! Writes the seed corpus under `fuzz/corpus/<target>/` and the libFuzzer
+//! dictionaries under `fuzz/dicts/`.
 //!
 //! `cargo run --manifest-path fuzz/Cargo.toml --example seeds` (no fuzzing
 //! toolchain needed). Seeds are small and meaningful: the shipped files,
@@ -8,6 +9,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeSet;
+
+use sigap_core::definition::{PLACEHOLDERS, json_schema};
 use sigap_fuzz::{HISTORY, SHIPPED, SUMBAR, shipped};
 
 fn corpus(target: &str) -> PathBuf {
@@ -19,6 +23,138 @@ fn corpus(target: &str) -> PathBuf {
 fn write(target: &str, name: &str, bytes: &[u8]) {
     let path = corpus(target).join(name);
     fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// Writes a libFuzzer dictionary: one quoted token a line.
+fn write_dict(target: &str, tokens: &BTreeSet<String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dicts");
+    fs::create_dir_all(&dir).expect("create the dictionary directory");
+    let mut out = format!("# Tokens for the `{target}` target, written by `cargo run --example seeds`.\n");
+    for token in tokens {
+        let escaped: String = token
+            .bytes()
+            .map(|b| match b {
+                b'"' | b'\\' => format!("\\{}", char::from(b)),
+                b' '..=b'~' => char::from(b).to_string(),
+                _ => format!("\\x{b:02X}"),
+            })
+            .collect();
+        out.push_str(&format!("\"{escaped}\"\n"));
+    }
+    fs::write(dir.join(format!("{target}.dict")), out).expect("write a dictionary");
+}
+
+/// Property names and string enum values anywhere in a JSON Schema.
+fn schema_words(value: &serde_json::Value, keys: &mut BTreeSet<String>, values: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("properties", serde_json::Value::Object(properties)) => keys.extend(properties.keys().cloned()),
+                    ("enum", serde_json::Value::Array(items)) => {
+                        values.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+                    }
+                    ("const", serde_json::Value::String(v)) => {
+                        values.insert(v.clone());
+                    }
+                    _ => {}
+                }
+                schema_words(child, keys, values);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| schema_words(v, keys, values)),
+        _ => {}
+    }
+}
+
+fn dictionaries() {
+    let (mut keys, mut values) = (BTreeSet::new(), BTreeSet::new());
+    schema_words(&json_schema(), &mut keys, &mut values);
+    let mut definition = BTreeSet::new();
+    for key in &keys {
+        definition.insert(format!("{key} = "));
+        definition.insert(format!("[{key}]"));
+        definition.insert(format!("[[{key}]]"));
+    }
+    for value in &values {
+        definition.insert(format!("\"{value}\""));
+    }
+    for placeholder in PLACEHOLDERS {
+        definition.insert(format!("{{{placeholder}}}"));
+    }
+    for token in [
+        "\"30m\"",
+        "\"2h\"",
+        "\"1wd\"",
+        "\"10MiB\"",
+        "\"Asia/Jakarta\"",
+        "\"kalender.toml\"",
+        " = [",
+        "]\n",
+        "true",
+        "false",
+    ] {
+        definition.insert(token.to_owned());
+    }
+    write_dict("definition", &definition);
+
+    let mut calendar = BTreeSet::new();
+    for key in [
+        "kind",
+        "id",
+        "label",
+        "time_zone",
+        "include",
+        "hours",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "holidays",
+        "working_days",
+        "date",
+        "from",
+        "to",
+        "name",
+        "type",
+        "year",
+        "source",
+        "source_url",
+        "note",
+    ] {
+        calendar.insert(format!("{key} = "));
+    }
+    for token in [
+        "[hours]",
+        "[[holidays]]",
+        "[[working_days]]",
+        "\"calendar\"",
+        "\"holidays\"",
+        "\"national\"",
+        "\"collective_leave\"",
+        "\"regional\"",
+        "\"local\"",
+        "\"08:00-15:00\"",
+        "\"00:00-24:00\"",
+        "\"12:30-13:00\"",
+        "\"Asia/Jakarta\"",
+        "\"Asia/Makassar\"",
+        "\"Europe/London\"",
+        "\"America/Sao_Paulo\"",
+        "\"Australia/Lord_Howe\"",
+        "\"America/Havana\"",
+        "\"UTC\"",
+        "\"../indonesia/libur-nasional-2026.toml\"",
+        "2026-03-29",
+        "2199-12-31",
+        "1900-01-01",
+    ] {
+        calendar.insert(token.to_owned());
+    }
+    write_dict("calendar", &calendar);
 }
 
 fn with_trailer(text: &str, trailer: &[u8]) -> Vec<u8> {
@@ -49,7 +185,7 @@ fn calendar_ops() -> Vec<u8> {
     ops.extend_from_slice(&90_000_000u32.to_le_bytes());
     // next opening on a Saturday night, 2026-02-07 22:00 WIB
     ops.extend_from_slice(&[3, 2]);
-    ops.extend_from_slice(&((1_770_476_400u32 - 1_735_664_400) as u32).to_le_bytes());
+    ops.extend_from_slice(&(1_770_476_400u32 - 1_735_664_400).to_le_bytes());
     ops
 }
 
@@ -112,6 +248,8 @@ fn multipart(chunk: u8, boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -
 }
 
 fn main() {
+    dictionaries();
+
     // definition: the shipped workflows, the test fixture and two broken files.
     for (path, text) in SHIPPED.iter().filter(|(_, t)| t.contains("kind = \"workflow\"")) {
         write("definition", &path.replace('/', "-"), text.as_bytes());
@@ -132,7 +270,11 @@ fn main() {
     for (path, text) in SHIPPED.iter().filter(|(p, _)| p.starts_with("indonesia/")) {
         write("calendar", &path.replace('/', "-"), text.as_bytes());
     }
-    write("calendar", "kalender-uji.toml", &with_trailer(include_str!("../../core/src/testing/kalender-uji.toml"), &ops));
+    write(
+        "calendar",
+        "kalender-uji.toml",
+        &with_trailer(include_str!("../../core/src/testing/kalender-uji.toml"), &ops),
+    );
     let stored = serde_json::to_string(SUMBAR.calendar.as_ref()).expect("a calendar serialises");
     write("calendar", "stored-sumbar.json", &with_trailer(&stored, &ops));
 
@@ -205,10 +347,18 @@ fn main() {
         &multipart(
             1,
             "b",
-            &[("dokumen", Some("foto.jpg"), png), ("dokumen", Some("scan\u{202e}gpj.exe"), jpeg), ("kecil", Some("x.odt"), &odt)],
+            &[
+                ("dokumen", Some("foto.jpg"), png),
+                ("dokumen", Some("scan\u{202e}gpj.exe"), jpeg),
+                ("kecil", Some("x.odt"), &odt),
+            ],
         ),
     );
-    write("upload", "empty-file.multipart", &multipart(0, "q", &[("dokumen", Some(""), b""), ("dokumen", Some("a.pdf"), b"")]));
+    write(
+        "upload",
+        "empty-file.multipart",
+        &multipart(0, "q", &[("dokumen", Some(""), b""), ("dokumen", Some("a.pdf"), b"")]),
+    );
     let mut raw = vec![0u8];
     raw.extend_from_slice(b"laporan.pdf\n");
     raw.extend_from_slice(pdf);

@@ -28,7 +28,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = String::from_utf8_lossy(text);
     let today = match trailer {
-        [a, b, ..] => NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Days::new(u64::from(u16::from_le_bytes([*a, *b]))),
+        [a, b, ..] => {
+            NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + chrono::Days::new(u64::from(u16::from_le_bytes([*a, *b])))
+        }
         _ => NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
     };
     parsers(&text, today);

@@ -19,7 +19,10 @@ use sigap_core::workflow::Workflow;
 pub const SHIPPED: [(&str, &str); 7] = [
     ("sumbar/konsultasi-hukum.toml", include_str!("../../workflows/sumbar/konsultasi-hukum.toml")),
     ("sumbar/kalender.toml", include_str!("../../workflows/sumbar/kalender.toml")),
-    ("kabupaten-contoh/pendampingan-hukum.toml", include_str!("../../workflows/kabupaten-contoh/pendampingan-hukum.toml")),
+    (
+        "kabupaten-contoh/pendampingan-hukum.toml",
+        include_str!("../../workflows/kabupaten-contoh/pendampingan-hukum.toml"),
+    ),
     ("kabupaten-contoh/kalender.toml", include_str!("../../workflows/kabupaten-contoh/kalender.toml")),
     ("indonesia/libur-nasional-2025.toml", include_str!("../../workflows/indonesia/libur-nasional-2025.toml")),
     ("indonesia/libur-nasional-2026.toml", include_str!("../../workflows/indonesia/libur-nasional-2026.toml")),
@@ -166,7 +169,12 @@ pub fn new_case(n: u64) -> NewCase {
 
 /// A stored-file reference that passes validation.
 pub fn file_ref(n: u64, file_type: FileType) -> FileRef {
-    FileRef { id: format!("{n:064x}"), name: format!("berkas-{n}.{}", file_type.extension()), file_type, size: 1_000 + n }
+    FileRef {
+        id: format!("{n:064x}"),
+        name: format!("berkas-{n}.{}", file_type.extension()),
+        file_type,
+        size: 1_000 + n,
+    }
 }
 
 fn text(value: &str) -> Input {
@@ -225,8 +233,7 @@ fn generate_history() -> History {
     let mut events: Vec<Event> = Vec::new();
     let mut case: Option<engine::Case> = None;
     let mut act = |at: DateTime<Utc>, who: &Principal, command: Command| {
-        let context =
-            engine::Context { definition: &workflow.definition, calendar: &workflow.calendar, at };
+        let context = engine::Context { definition: &workflow.definition, calendar: &workflow.calendar, at };
         let new = engine::decide(&context, case.as_ref(), who, &command, None)
             .unwrap_or_else(|r| panic!("{} by {who:?} at {at}: {r}", command.name()));
         for event in &new {
@@ -238,29 +245,36 @@ fn generate_history() -> History {
         events.extend(new);
     };
     let first = file_ref(1, FileType::Pdf);
-    act(wib("2026-02-02 09:00"), &applicant, Command::Submit {
-        case: new_case(1),
-        form: intake_form("0812 3456 7890", vec![first.clone()]),
-    });
+    act(
+        wib("2026-02-02 09:00"),
+        &applicant,
+        Command::Submit { case: new_case(1), form: intake_form("0812 3456 7890", vec![first.clone()]) },
+    );
     act(wib("2026-02-02 09:10"), &rina, Command::Claim);
-    act(wib("2026-02-02 09:20"), &rina, Command::AddNote {
-        text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(),
-        obstacle: true,
-    });
+    act(
+        wib("2026-02-02 09:20"),
+        &rina,
+        Command::AddNote { text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(), obstacle: true },
+    );
     act(
         wib("2026-02-02 09:25"),
         &rina,
         perform("minta_kelengkapan", inputs([("kekurangan", text("Mohon lampirkan kontrak dan surat teguran."))])),
     );
-    act(wib("2026-02-03 10:00"), &applicant, Command::Perform {
-        action: "lengkapi".to_owned(),
-        inputs: BTreeMap::new(),
-        form: Some(intake_form("0813 6612 3456", vec![first, file_ref(2, FileType::Pdf)])),
-    });
-    act(wib("2026-02-03 10:05"), &applicant, Command::AddAttachment {
-        file: file_ref(3, FileType::Jpeg),
-        description: Some("Foto papan proyek".to_owned()),
-    });
+    act(
+        wib("2026-02-03 10:00"),
+        &applicant,
+        Command::Perform {
+            action: "lengkapi".to_owned(),
+            inputs: BTreeMap::new(),
+            form: Some(intake_form("0813 6612 3456", vec![first, file_ref(2, FileType::Pdf)])),
+        },
+    );
+    act(
+        wib("2026-02-03 10:05"),
+        &applicant,
+        Command::AddAttachment { file: file_ref(3, FileType::Jpeg), description: Some("Foto papan proyek".to_owned()) },
+    );
     act(wib("2026-02-03 10:40"), &system, Command::RecordDeadlines);
     act(wib("2026-02-03 10:45"), &budi, perform("teruskan", inputs([("catatan", text("Lengkap."))])));
     act(wib("2026-02-03 11:00"), &sari, Command::Claim);
@@ -286,10 +300,11 @@ fn generate_history() -> History {
         perform("ajukan_draf", inputs([("dokumen_kajian", Input::Files(vec![file_ref(5, FileType::Pdf)]))])),
     );
     act(wib("2026-02-06 10:00"), &andi, perform("setujui", inputs([("catatan", text("Disetujui."))])));
-    act(wib("2026-02-06 10:30"), &andi, Command::Assign {
-        user: "rina".to_owned(),
-        user_roles: vec!["pokja_dokumentasi".to_owned()],
-    });
+    act(
+        wib("2026-02-06 10:30"),
+        &andi,
+        Command::Assign { user: "rina".to_owned(), user_roles: vec!["pokja_dokumentasi".to_owned()] },
+    );
     act(
         wib("2026-02-06 11:00"),
         &rina,
@@ -302,16 +317,20 @@ fn generate_history() -> History {
             ]),
         ),
     );
-    act(wib("2026-02-09 08:30"), &applicant, Command::RecordSurvey {
-        answers: inputs([
-            ("kemudahan", Input::Number(5)),
-            ("kecepatan", Input::Number(4)),
-            ("kejelasan", Input::Number(5)),
-            ("manfaat", Input::Number(5)),
-            ("kerahasiaan", Input::Number(5)),
-            ("saran", text("Terima kasih.")),
-        ]),
-    });
+    act(
+        wib("2026-02-09 08:30"),
+        &applicant,
+        Command::RecordSurvey {
+            answers: inputs([
+                ("kemudahan", Input::Number(5)),
+                ("kecepatan", Input::Number(4)),
+                ("kejelasan", Input::Number(5)),
+                ("manfaat", Input::Number(5)),
+                ("kerahasiaan", Input::Number(5)),
+                ("saran", text("Terima kasih.")),
+            ]),
+        },
+    );
     let case = case.expect("the case exists");
     History { case: case.id.clone(), head: case.head.clone(), events }
 }
