@@ -360,7 +360,7 @@ pub(crate) async fn staff_command(
             (contiguous.then(|| (*after, events_before.into_iter().chain(events).collect::<Vec<_>>())), false)
         }
         Ok(Outcome::Unchanged { case: after }) => {
-            ((after.version == case.version).then(|| (*after, events_before)), false)
+            ((after.version == case.version).then_some((*after, events_before)), false)
         }
         Ok(Outcome::Replayed(_)) => (None, true),
         Err(e) => {
