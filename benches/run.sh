@@ -30,7 +30,7 @@ bench=target/release/sigap-bench
 load=target/release/sigap-load
 
 log "criterion: calendar and engine"
-cargo bench --locked -p sigap-benches -- "${criterion_args[@]}"
+cargo bench --locked -p sigap-benches --bench calendar --bench engine -- "${criterion_args[@]}"
 
 log "sled beside raw sled"
 $bench sled --ops "$sled_ops" --out "$out/sled.json"
