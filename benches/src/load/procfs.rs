@@ -98,15 +98,4 @@ pub(crate) fn fd_kinds(pid: u32) -> Option<(u64, u64, u64, u64)> {
     Some((sockets, pipes, files, other))
 }
 
-/// The total size of the files under a folder, in bytes.
-pub(crate) fn folder_bytes(path: &std::path::Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
-    entries
-        .flatten()
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => folder_bytes(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
-}
+pub(crate) use sigap_benches::folder_bytes;

@@ -124,7 +124,7 @@ pub(crate) async fn sled(cases: u64) -> anyhow::Result<Value> {
     let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path())?);
     let populate_seconds = populate(store.clone(), cases).await?;
     let mut result = measure(store, "sled", cases, populate_seconds).await?;
-    result["disk_bytes"] = json!(disk_usage(dir.path()));
+    result["disk_bytes"] = json!(sigap_benches::folder_bytes(dir.path()));
     Ok(result)
 }
 
@@ -139,16 +139,4 @@ pub(crate) async fn postgres(url: &str, cases: u64) -> anyhow::Result<Value> {
     sqlx::query("ANALYZE").execute(&pool).await?;
     pool.close().await;
     measure(store, "postgres", cases, populate_seconds).await
-}
-
-fn disk_usage(path: &std::path::Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
-    entries
-        .flatten()
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => disk_usage(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
 }
