@@ -175,6 +175,17 @@ fn every_key_page_is_valid_and_accessible() {
         stranger.post_form("/lacak", &[("_csrf", &hidden(&lacak.body, "_csrf")), ("kode", &code), ("rahasia", "x")]);
     check("tracking form with an error", &Page { status: 200, ..wrong });
     check("sign-in", &stranger.get("/staf"));
+    // A mistyped or outdated link: a page in the person's language, not the API's JSON.
+    let missing = stranger.get("/layanan-lama/tidak-ada");
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("content-type").is_some_and(|t| t.starts_with("text/html")), "{:?}", missing.headers);
+    assert_eq!(missing.text("h1"), "Halaman tidak ditemukan");
+    check("unknown address", &Page { status: 200, ..missing });
+    assert_eq!(stranger.get("/staf/tidak-ada?lang=en").text("h1"), "Page not found");
+    let api = stranger.get("/api/v1/tidak-ada");
+    assert_eq!(api.status, 404);
+    assert!(api.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{:?}", api.headers);
+    assert!(api.body.contains("\"not_found\""), "{}", api.body);
 
     let mut staff = Client::new(&server.url);
     staff.sign_in("pokja_dokumentasi");

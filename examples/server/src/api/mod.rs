@@ -48,7 +48,6 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/reports/evaluation", get(report::evaluation))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .fallback(|| async { ApiError::not_found() })
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 

@@ -9,7 +9,9 @@ use crate::state::{self, AppState};
 
 /// The whole application's router.
 pub(crate) fn app(state: Arc<AppState>) -> axum::Router {
-    let routes = crate::api::routes().merge(crate::web::routes());
+    // An unknown address answers in the form its caller reads: JSON under
+    // `/api/`, `/healthz` and `/metrics`, an HTML page elsewhere.
+    let routes = crate::api::routes().merge(crate::web::routes()).fallback(crate::web::not_found);
     crate::api::with_observation(routes, state)
 }
 

@@ -64,6 +64,17 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .layer(DefaultBodyLimit::max(crate::api::MAX_BODY))
 }
 
+/// The answer for an address no route serves: the API's JSON error under
+/// the API's paths (`/api/`, `/healthz`, `/metrics`), a page in the
+/// person's language everywhere else (a mistyped or outdated link followed
+/// in a browser).
+pub(crate) async fn not_found(lang: i18n::Lang, uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    let api =
+        path == "/api" || path.starts_with("/api/") || path.starts_with("/healthz") || path.starts_with("/metrics");
+    if api { ApiError::not_found().into_response() } else { applicant::error_page(lang, &ApiError::not_found(), None) }
+}
+
 /// An HTML page response: never cached (pages hold personal data, secrets
 /// and CSRF tokens), with any cookies to set.
 pub(crate) fn html(status: StatusCode, markup: Markup, cookies: Vec<HeaderValue>) -> Response {
