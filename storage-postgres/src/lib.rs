@@ -272,6 +272,10 @@ impl Store for PgStore {
         self.located(outbox::claim(&self.pool, worker, now, lease_until, limit).await)
     }
 
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        self.located(outbox::items(&self.pool, after, limit).await)
+    }
+
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
         self.located(outbox::complete(&self.pool, id, worker).await)
     }

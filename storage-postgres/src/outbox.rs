@@ -53,6 +53,21 @@ pub(crate) async fn claim(
     Ok(items)
 }
 
+/// Undelivered items in id order after `after` (the primary key's order), for export.
+pub(crate) async fn items(pool: &PgPool, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = sqlx::query(
+        "SELECT id, organisation, case_id, seq, created_at, available_at, attempts, last_error, message \
+         FROM outbox WHERE $1::text IS NULL OR id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(|e| from_sqlx("listing outbox items", e))?;
+    rows.iter().map(outbox_item).collect()
+}
+
 pub(crate) async fn complete(pool: &PgPool, id: &str, worker: &str) -> Result<(), StorageError> {
     let doing = format!("completing outbox item {id} for {worker}");
     let done = sqlx::query("DELETE FROM outbox WHERE id = $1 AND lease_holder = $2")

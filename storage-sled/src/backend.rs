@@ -173,6 +173,11 @@ impl Store for SledStore {
         self.write(move |inner| outbox::claim(inner, &worker, now, lease_until, limit)).await
     }
 
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        let after = after.map(str::to_owned);
+        self.blocking(move |inner| outbox::items(inner, after.as_deref(), limit)).await
+    }
+
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
         let (id, worker) = (id.to_owned(), worker.to_owned());
         self.write(move |inner| outbox::complete(inner, &id, &worker)).await

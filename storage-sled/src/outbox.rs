@@ -8,6 +8,8 @@
 //! `limit`. All three operations run under the store's write lock, so the
 //! checks and the writes see the same state.
 
+use std::ops::Bound;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sigap_core::storage::{ErrorKind, OutboxItem, StorageError};
@@ -15,7 +17,7 @@ use sled::Transactional;
 
 use crate::append::tag;
 use crate::error;
-use crate::keys::{INSTANT_LEN, Key};
+use crate::keys::{INSTANT_LEN, Key, Reader};
 use crate::merge::{Merge, prefix_stream};
 use crate::query::organisations;
 use crate::record;
@@ -106,6 +108,29 @@ fn claim_locked(
     }
     t.outbox.apply_batch(batch).map_err(|e| error::sled("leasing outbox items", &e))?;
     Ok(claimed.into_iter().map(|(_, s)| s.item).collect())
+}
+
+/// Undelivered items in id order after `after` (`outbox_ids` is keyed by
+/// id alone, in byte order), for export.
+pub(crate) fn items(inner: &Inner, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+    let _view = inner.read_lock();
+    let t = &inner.trees;
+    let start = after.map_or(Bound::Unbounded, |id| Bound::Excluded(Key::new().str(id).into_bytes()));
+    t.outbox_ids
+        .range::<Vec<u8>, _>((start, Bound::Unbounded))
+        .take(limit)
+        .map(|entry| {
+            let (id_key, org) = entry.map_err(|e| error::sled("scanning tree `outbox_ids`", &e))?;
+            let org = record::decode_str("outbox_ids", &id_key, &org)?;
+            let mut reader = Reader::new("outbox_ids", &id_key);
+            let id = reader.str()?;
+            reader.end()?;
+            let stored = inner.get::<OutboxRecord>(&t.outbox, "outbox", &record_key(&org, &id))?.ok_or_else(|| {
+                StorageError::corrupt(format!("`outbox_ids` names item {id} of {org}, which is not in the outbox"))
+            })?;
+            Ok(stored.item)
+        })
+        .collect()
 }
 
 /// The item `id` and its key, if `worker` holds its lease.

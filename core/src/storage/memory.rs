@@ -192,6 +192,17 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        let inner = self.lock();
+        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        Ok(inner
+            .outbox
+            .range::<str, _>((start, std::ops::Bound::Unbounded))
+            .take(limit)
+            .map(|(_, (item, _))| item.clone())
+            .collect())
+    }
+
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
         let mut inner = self.lock();
         match inner.outbox.get(id) {

@@ -93,6 +93,11 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
     ) -> Result<(), StorageError>;
 
+    /// Undelivered outbox items, leased or not, in id order after `after`,
+    /// at most `limit`: for a full export, so that moving between stores
+    /// loses no notification. Reading changes nothing (no lease, no attempt).
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError>;
+
     /// Stores an attachment's bytes under its id, the lowercase hex SHA-256 of the bytes.
     ///
     /// # Correctness

@@ -12,7 +12,7 @@ use super::{at, fixture_service, fixture_workflow_for, new_case, submit};
 use crate::engine::{Case, Command, Principal, Status, history};
 use crate::form::Input;
 use crate::service::{IdempotencyRequest, Outcome, Service};
-use crate::storage::{Append, CaseQuery, CaseSummary, ErrorKind, OutboxMessage, Store};
+use crate::storage::{Append, CaseQuery, CaseSummary, ErrorKind, OutboxItem, OutboxMessage, Store};
 
 /// Emits one `#[tokio::test]` per conformance case for a store factory
 /// (a closure returning a future of `(Arc<dyn Store>, Guard)`).
@@ -53,6 +53,7 @@ macro_rules! __conformance_cases {
             outbox_is_written_with_the_events,
             outbox_leases_exclude_others_until_expiry,
             outbox_complete_and_retry,
+            outbox_items_page_through_what_is_undelivered,
             blobs_are_content_addressed_and_limited,
             definitions_and_calendars_round_trip,
             case_ids_page_through_everything,
@@ -458,6 +459,53 @@ pub async fn outbox_complete_and_retry(store: Arc<dyn Store>) {
     let back = after_retry.iter().find(|i| i.id == retried.id).expect("the retried item is back");
     assert_eq!(back.last_error.as_deref(), Some("smtp: connection refused"));
     assert!(after_retry.iter().all(|i| i.id != done.id));
+}
+
+/// Paging through the outbox lists every undelivered item once, in id
+/// order, leased or not, with its attempts and error; delivered items are
+/// gone; reading leases nothing.
+pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>) {
+    let service = fixture_service(store.clone()).await;
+    for n in 1..=3 {
+        submit(&service, n, at("2026-12-01 09:00")).await;
+    }
+    let all_pages = |store: Arc<dyn Store>| async move {
+        let mut seen: Vec<OutboxItem> = Vec::new();
+        loop {
+            let after = seen.last().map(|i| i.id.clone());
+            let page = store.outbox_items(after.as_deref(), 2).await.unwrap();
+            assert!(page.len() <= 2);
+            if page.is_empty() {
+                break seen;
+            }
+            seen.extend(page);
+        }
+    };
+    let listed = all_pages(store.clone()).await;
+    assert!(listed.len() >= 6, "at least two notifications per submission: {listed:?}");
+    let ids: Vec<&str> = listed.iter().map(|i| i.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "in id order, each once");
+    assert!(listed.iter().all(|i| i.attempts == 0 && i.organisation == "org-uji"));
+    // Listing leased nothing: every item is still there to claim.
+    let now = at("2026-12-01 09:00");
+    let claimed = store.claim_outbox("w1", now, now + TimeDelta::minutes(1), 100).await.unwrap();
+    let mut claimed_ids: Vec<&str> = claimed.iter().map(|i| i.id.as_str()).collect();
+    claimed_ids.sort_unstable();
+    assert_eq!(claimed_ids, ids);
+    store.complete_outbox(&claimed[0].id, "w1").await.unwrap();
+    store.retry_outbox(&claimed[1].id, "w1", now + TimeDelta::minutes(10), "smtp: connection refused").await.unwrap();
+    // Leased, retried and untouched items are listed; the delivered one is not.
+    let after = all_pages(store.clone()).await;
+    assert_eq!(after.len(), listed.len() - 1);
+    assert!(after.iter().all(|i| i.id != claimed[0].id));
+    let retried = after.iter().find(|i| i.id == claimed[1].id).expect("the retried item is listed");
+    assert_eq!((retried.attempts, retried.last_error.as_deref()), (1, Some("smtp: connection refused")));
+    assert_eq!(retried.available_at, now + TimeDelta::minutes(10));
+    assert!(store.outbox_items(Some(&after.last().unwrap().id), 10).await.unwrap().is_empty());
+    assert!(store.outbox_items(None, 0).await.unwrap().is_empty());
 }
 
 /// Blobs are stored by their SHA-256; wrong ids and oversized blobs are refused.

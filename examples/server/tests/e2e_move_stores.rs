@@ -56,11 +56,22 @@ fn an_export_moves_every_history_from_sled_to_postgresql_unchanged() {
     sigap(&["export", "--output", from_postgres.to_str().unwrap()], None, Some(&database.url));
     let (a, b) = (body(&from_sled), body(&from_postgres));
     assert!(a.len() > 24 * 5, "definitions, calendars, attachments and events: {} lines", a.len());
-    assert_eq!(a, b, "the same definitions, attachments and events, byte for byte");
+    assert_eq!(a, b, "the same definitions, attachments, events and undelivered outbox items, byte for byte");
+    // Nothing was delivered (no server ran): every notification moved with its case.
+    let pending = a.iter().filter(|l| l.starts_with(r#"{"type":"outbox""#)).count();
+    assert!(pending >= 24 * 2, "a receipt and a task notice per case at least: {pending}");
+    assert!(
+        String::from_utf8_lossy(&imported.stdout).contains(&format!("{pending} undelivered outbox item(s) queued")),
+        "{}",
+        String::from_utf8_lossy(&imported.stdout)
+    );
 
     // Importing again changes nothing; the reports agree on both stores.
     let again = sigap(&["import", "--input", from_sled.to_str().unwrap()], None, Some(&database.url));
-    assert!(String::from_utf8_lossy(&again.stdout).contains("imported 0 case(s), 24 already present"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("imported 0 case(s), 24 already present; 0 undelivered"));
+    let twice = files.path().join("twice.jsonl");
+    sigap(&["export", "--output", twice.to_str().unwrap()], None, Some(&database.url));
+    assert_eq!(body(&twice), a, "a repeated import queues nothing twice");
     let report_sled = sigap(&["report", "--year", "2026"], Some(sled.path()), None);
     let report_pg = sigap(&["report", "--year", "2026"], None, Some(&database.url));
     assert_eq!(report_sled.stdout, report_pg.stdout);
@@ -89,7 +100,8 @@ fn a_corrupt_export_is_refused_and_imports_nothing() {
     // Edit one event's content: its hash no longer verifies.
     let text = std::fs::read_to_string(&export).unwrap();
     // The last case's history is edited, so a half-done import would show the others.
-    let at = text.rfind("Isian").expect("seeded text");
+    let events_end = text.find(r#"{"type":"outbox""#).unwrap_or(text.len());
+    let at = text[..events_end].rfind("Isian").expect("seeded text");
     let tampered = format!("{}Ubahan{}", &text[..at], &text[at + "Isian".len()..]);
     assert_ne!(text, tampered);
     std::fs::write(&export, tampered).unwrap();
@@ -106,6 +118,25 @@ fn a_corrupt_export_is_refused_and_imports_nothing() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let verify = sigap(&["verify"], Some(target.path()), None);
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("0 case(s) verified"));
+
+    // An outbox item whose case is not in the export is refused too, before anything is written.
+    let line = text.lines().find(|l| l.starts_with(r#"{"type":"outbox""#)).expect("undelivered items are exported");
+    let mut item: serde_json::Value = serde_json::from_str(line).unwrap();
+    let case = item["item"]["case"].as_str().unwrap().to_owned();
+    let stray = case.chars().rev().collect::<String>();
+    item["item"]["case"] = serde_json::Value::String(stray.clone());
+    std::fs::write(&export, format!("{text}{item}\n")).unwrap();
+    let output = Command::new(bin())
+        .args(["import", "--input", export.to_str().unwrap(), "--data-dir"])
+        .arg(target.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("refusing to import") && stderr.contains(&stray), "{stderr}");
     let verify = sigap(&["verify"], Some(target.path()), None);
     assert!(String::from_utf8_lossy(&verify.stdout).contains("0 case(s) verified"));
 }

@@ -122,6 +122,9 @@ impl Store for Recording {
     ) -> Result<Vec<OutboxItem>, StorageError> {
         self.inner.claim_outbox(w, now, until, limit).await
     }
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        self.inner.outbox_items(after, limit).await
+    }
     async fn complete_outbox(&self, id: &str, w: &str) -> Result<(), StorageError> {
         self.inner.complete_outbox(id, w).await
     }

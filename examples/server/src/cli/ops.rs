@@ -5,8 +5,11 @@
 //! and calendar, every attachment (base64) and every event of every case in
 //! sequence order. Importing it into an empty store (sled or PostgreSQL)
 //! reproduces identical histories: the same events, hashes and projections.
-//! Outbox items still undelivered are not exported: deliver them (or let
-//! them lapse) before moving stores.
+//! Since format 2 the undelivered outbox items (notifications and webhooks,
+//! with their attempts and last error) follow, and are imported in the same
+//! atomic write as their case, so a move between stores loses no message.
+//! Idempotency records are not exported: a client retrying a request across
+//! the move may create it again.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -18,7 +21,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sigap_core::definition::{Definition, WorkflowFile};
 use sigap_core::engine::{Case, CaseId, Event, EventKind, history};
-use sigap_core::storage::{Append, CaseSummary, Store};
+use sigap_core::storage::{Append, CaseSummary, OutboxItem, Store};
 
 use super::emit;
 use crate::config::{Config, Overrides};
@@ -105,14 +108,42 @@ pub(crate) async fn verify(args: &StoreArgs) -> anyhow::Result<ExitCode> {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Record {
-    Header { format: String, exported_at: chrono::DateTime<chrono::Utc>, cases: usize },
-    Definition { organisation: String, id: String, version: String, body: String },
-    Calendar { organisation: String, id: String, version: String, body: String },
-    Blob { organisation: String, id: String, base64: String },
-    Event { organisation: String, event: Box<Event> },
+    Header {
+        format: String,
+        exported_at: chrono::DateTime<chrono::Utc>,
+        cases: usize,
+    },
+    Definition {
+        organisation: String,
+        id: String,
+        version: String,
+        body: String,
+    },
+    Calendar {
+        organisation: String,
+        id: String,
+        version: String,
+        body: String,
+    },
+    Blob {
+        organisation: String,
+        id: String,
+        base64: String,
+    },
+    Event {
+        organisation: String,
+        event: Box<Event>,
+    },
+    /// An undelivered notification or webhook (since format 2), imported
+    /// with its case so that moving stores loses no message.
+    Outbox {
+        item: Box<OutboxItem>,
+    },
 }
 
-const EXPORT_FORMAT: &str = "sigap-export/1";
+const EXPORT_FORMAT: &str = "sigap-export/2";
+/// Formats `import` reads: 1 had no outbox records.
+const IMPORT_FORMATS: [&str; 2] = ["sigap-export/1", EXPORT_FORMAT];
 
 /// `sigap export`: everything, as JSON Lines, to a file or standard output.
 pub(crate) async fn export(args: &StoreArgs, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
@@ -176,9 +207,20 @@ pub(crate) async fn export(args: &StoreArgs, output: Option<PathBuf>) -> anyhow:
             line(&Record::Event { organisation: organisation.clone(), event: Box::new(event) })?;
         }
     }
+    let mut undelivered = 0usize;
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.outbox_items(after.as_deref(), 500).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        for item in page {
+            undelivered += 1;
+            line(&Record::Outbox { item: Box::new(item) })?;
+        }
+    }
     out.flush()?;
     drop(out);
-    eprintln!("exported {} case(s)", cases.len());
+    eprintln!("exported {} case(s), {undelivered} undelivered outbox item(s)", cases.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -190,6 +232,7 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
     );
     let mut definitions: BTreeMap<(String, String, String), Definition> = BTreeMap::new();
     let mut histories: BTreeMap<(String, CaseId), Vec<Event>> = BTreeMap::new();
+    let mut outbox: BTreeMap<(String, CaseId), Vec<OutboxItem>> = BTreeMap::new();
     for (n, line) in file.lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
@@ -198,9 +241,13 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
         let record: Record =
             serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("{} line {}: {e}", input.display(), n + 1))?;
         match record {
-            Record::Header { format, .. } if format == EXPORT_FORMAT => {}
+            Record::Header { format, .. } if IMPORT_FORMATS.contains(&format.as_str()) => {}
             Record::Header { format, .. } => {
-                anyhow::bail!("{}: format `{format}` is not {EXPORT_FORMAT}", input.display())
+                anyhow::bail!(
+                    "{}: format `{format}` is not one this build reads ({})",
+                    input.display(),
+                    IMPORT_FORMATS.join(", ")
+                )
             }
             Record::Definition { organisation, id, version, body } => {
                 let file: WorkflowFile =
@@ -227,6 +274,26 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
             Record::Event { organisation, event } => {
                 histories.entry((organisation, event.case.clone())).or_default().push(*event);
             }
+            Record::Outbox { item } => {
+                outbox.entry((item.organisation.clone(), item.case.clone())).or_default().push(*item);
+            }
+        }
+    }
+    // An item must belong to a case of the export, at an event it has.
+    for ((organisation, id), items) in &outbox {
+        let events = histories.get(&(organisation.clone(), id.clone())).ok_or_else(|| {
+            anyhow::anyhow!(
+                "refusing to import: outbox item {} names case {id} of {organisation}, which is not in the export",
+                items[0].id
+            )
+        })?;
+        if let Some(item) = items.iter().find(|i| i.seq == 0 || i.seq > events.len() as u64) {
+            anyhow::bail!(
+                "refusing to import: outbox item {} names event {} of case {id}, which has {}",
+                item.id,
+                item.seq,
+                events.len()
+            );
         }
     }
     // Every history is checked before anything is written: a bad export imports nothing.
@@ -236,7 +303,7 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
         let case = Case::fold(&events).map_err(|e| anyhow::anyhow!("refusing to import case {id}: {e}"))?;
         checked.push((organisation, id, events, head, case));
     }
-    let (mut imported, mut skipped) = (0usize, 0usize);
+    let (mut imported, mut skipped, mut queued) = (0usize, 0usize, 0usize);
     for (organisation, id, events, head, case) in checked {
         if let Some(existing) = store.case(&organisation, &id).await.map_err(|e| anyhow::anyhow!("{e}"))? {
             if existing.head == head {
@@ -253,6 +320,10 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
                 anyhow::anyhow!("case {id}: its definition {workflow} {workflow_version} is not in the export")
             })?;
         let summary = CaseSummary::of(&case, definition);
+        // Written with the case, in the same atomic append: a case imported
+        // once has its undelivered messages, and a repeat skips both.
+        let items = outbox.remove(&(organisation.clone(), id.clone())).unwrap_or_default();
+        queued += items.len();
         store
             .append(Append {
                 organisation: organisation.clone(),
@@ -261,14 +332,16 @@ pub(crate) async fn import(args: &StoreArgs, input: PathBuf) -> anyhow::Result<E
                 events,
                 state: case,
                 summary,
-                outbox: Vec::new(),
+                outbox: items,
                 idempotency: None,
             })
             .await
             .map_err(|e| anyhow::anyhow!("case {id}: {e}"))?;
         imported += 1;
     }
-    emit(&format!("imported {imported} case(s), {skipped} already present\n"))?;
+    emit(&format!(
+        "imported {imported} case(s), {skipped} already present; {queued} undelivered outbox item(s) queued with them\n"
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
