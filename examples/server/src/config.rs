@@ -13,17 +13,91 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Smtp {
-    /// The relay's host name.
+    /// The server's host name (checked against its certificate under TLS).
     pub(crate) host: String,
-    /// Its port (default 25).
-    #[serde(default = "default_smtp_port")]
-    pub(crate) port: u16,
+    /// Its port (default: 25 without TLS, 587 with STARTTLS, 465 with TLS).
+    #[serde(default)]
+    pub(crate) port: Option<u16>,
     /// The sender address.
     pub(crate) from: String,
+    /// How the connection is protected (default `none`).
+    #[serde(default)]
+    pub(crate) security: SmtpSecurity,
+    /// The account to sign in with (needs `security` other than `none`).
+    #[serde(default)]
+    pub(crate) username: Option<String>,
+    /// A file whose first line is the account's password (or set
+    /// `SIGAP_SMTP_PASSWORD`); never in this file.
+    #[serde(default)]
+    pub(crate) password_file: Option<PathBuf>,
+    /// Certificates (PEM) to trust besides the system's, e.g. the
+    /// organisation's own certificate authority.
+    #[serde(default)]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// The password, from `password_file` or `SIGAP_SMTP_PASSWORD` (never
+    /// read from the configuration file itself).
+    #[serde(skip)]
+    pub(crate) password: Option<String>,
 }
 
-fn default_smtp_port() -> u16 {
-    25
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SmtpSecurity {
+    /// Plain SMTP, for a relay on the organisation's own network that
+    /// accepts the server without a password.
+    #[default]
+    None,
+    /// STARTTLS, required: the message is never sent if the server does not
+    /// offer it or its certificate does not verify (submission, port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl Smtp {
+    /// The port: as configured, or the usual one for the security.
+    pub(crate) fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            SmtpSecurity::None => 25,
+            SmtpSecurity::Starttls => 587,
+            SmtpSecurity::Tls => 465,
+        })
+    }
+
+    /// Reads the password and refuses settings that would fail or leak
+    /// later: a password over an unprotected connection, an account
+    /// without a password, a password without an account.
+    fn settle(&mut self, env_password: Option<String>) -> anyhow::Result<()> {
+        let from_file = match &self.password_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("smtp.password_file {}: cannot read: {e}", path.display()))?;
+                let first = text.lines().next().unwrap_or("").to_owned();
+                if first.is_empty() {
+                    anyhow::bail!("smtp.password_file {}: the first line is empty", path.display());
+                }
+                Some(first)
+            }
+            None => None,
+        };
+        self.password = env_password.or(from_file);
+        match (&self.username, &self.password) {
+            (Some(_), Some(_)) if self.security == SmtpSecurity::None => anyhow::bail!(
+                "smtp.username is set but smtp.security is \"none\": a password is never sent over an unprotected \
+                 connection; set security = \"starttls\" (port 587) or \"tls\" (port 465)"
+            ),
+            (Some(user), None) => anyhow::bail!(
+                "smtp.username is {user:?} but there is no password: set smtp.password_file or SIGAP_SMTP_PASSWORD"
+            ),
+            (None, Some(_)) => {
+                anyhow::bail!(
+                    "an SMTP password is set (smtp.password_file or SIGAP_SMTP_PASSWORD) but smtp.username is not"
+                )
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A webhook endpoint an organisation configured.
@@ -59,6 +133,10 @@ pub(crate) struct Config {
     /// Largest PostgreSQL pool.
     #[serde(default = "default_pool")]
     pub(crate) database_pool: u32,
+    /// The embedded store's page cache, in MiB (default 256); the server's
+    /// memory grows to about this much above its base as data is read.
+    #[serde(default = "default_sled_cache_mib")]
+    pub(crate) sled_cache_mib: u64,
     /// The staff accounts file (default `accounts.toml` beside the workflows folder, if present).
     #[serde(default)]
     pub(crate) accounts: Option<PathBuf>,
@@ -108,6 +186,10 @@ fn default_data_dir() -> PathBuf {
 
 fn default_pool() -> u32 {
     16
+}
+
+fn default_sled_cache_mib() -> u64 {
+    256
 }
 
 fn default_tracking_attempts() -> usize {
@@ -173,6 +255,9 @@ impl Config {
         if let Some(v) = env("SIGAP_TRUST_FORWARDED_FOR") {
             config.trust_forwarded_for = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        if let Some(v) = env("SIGAP_SLED_CACHE_MIB") {
+            config.sled_cache_mib = v.parse().map_err(|e| anyhow::anyhow!("SIGAP_SLED_CACHE_MIB `{v}`: {e}"))?;
+        }
         if let Some(v) = env("SIGAP_BASE_URL") {
             config.base_url = Some(v);
         }
@@ -197,6 +282,14 @@ impl Config {
                 "--demo creates accounts with a published password, so it listens on loopback only; {} is not a loopback address",
                 config.listen
             );
+        }
+        if let Some(smtp) = &mut config.smtp {
+            smtp.settle(env("SIGAP_SMTP_PASSWORD"))?;
+        } else if env("SIGAP_SMTP_PASSWORD").is_some() {
+            anyhow::bail!("SIGAP_SMTP_PASSWORD is set but there is no [smtp] section in the configuration");
+        }
+        if config.sled_cache_mib == 0 {
+            anyhow::bail!("sled_cache_mib must be at least 1");
         }
         if config.session_hours == 0 || config.session_hours > 24 * 7 {
             anyhow::bail!("session_hours must be between 1 and 168");
@@ -237,7 +330,9 @@ mod tests {
     fn the_example_configuration_reads() {
         let text = include_str!("../sigap.example.toml");
         let config: Config = toml::from_str(text).unwrap();
-        assert_eq!(config.smtp.as_ref().map(|s| s.port), Some(25));
+        assert_eq!(config.smtp.as_ref().map(Smtp::port), Some(587));
+        assert_eq!(config.smtp.as_ref().map(|s| s.security), Some(SmtpSecurity::Starttls));
+        assert_eq!(config.sled_cache_mib, 256);
         assert!(config.secure_cookies());
         assert_eq!(config.webhooks.len(), 1);
     }
@@ -245,6 +340,47 @@ mod tests {
     #[test]
     fn unknown_keys_are_refused() {
         assert!(toml::from_str::<Config>("listne = \"127.0.0.1:1\"").is_err());
+    }
+
+    fn smtp(extra: &str) -> Smtp {
+        toml::from_str(&format!("host = \"mail.example.go.id\"\nfrom = \"a@example.go.id\"\n{extra}")).unwrap()
+    }
+
+    #[test]
+    fn smtp_ports_follow_the_security() {
+        assert_eq!(smtp("").port(), 25);
+        assert_eq!(smtp("security = \"starttls\"").port(), 587);
+        assert_eq!(smtp("security = \"tls\"").port(), 465);
+        assert_eq!(smtp("security = \"tls\"\nport = 2465").port(), 2465);
+        assert!(toml::from_str::<Smtp>("host = \"h\"\nfrom = \"f\"\nsecurity = \"ssl\"").is_err());
+        assert!(toml::from_str::<Smtp>("host = \"h\"\nfrom = \"f\"\npassword = \"in-the-file\"").is_err());
+    }
+
+    #[test]
+    fn smtp_passwords_are_never_sent_in_clear_and_never_half_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("smtp-password");
+        std::fs::write(&file, "rahasia\n").unwrap();
+        let with_file = format!("username = \"layanan\"\npassword_file = {:?}", file.to_str().unwrap());
+
+        let mut good = smtp(&format!("security = \"starttls\"\n{with_file}"));
+        good.settle(None).unwrap();
+        assert_eq!(good.password.as_deref(), Some("rahasia"));
+        let mut from_env = smtp("security = \"tls\"\nusername = \"layanan\"");
+        from_env.settle(Some("dari-env".into())).unwrap();
+        assert_eq!(from_env.password.as_deref(), Some("dari-env"));
+
+        let clear = smtp(&with_file).settle(None).unwrap_err().to_string();
+        assert!(clear.contains("never sent over an unprotected connection"), "{clear}");
+        let no_password = smtp("security = \"starttls\"\nusername = \"layanan\"").settle(None).unwrap_err().to_string();
+        assert!(no_password.contains("no password"), "{no_password}");
+        let no_user = smtp("security = \"starttls\"").settle(Some("x".into())).unwrap_err().to_string();
+        assert!(no_user.contains("smtp.username is not"), "{no_user}");
+        let missing = smtp("security = \"starttls\"\nusername = \"u\"\npassword_file = \"/tidak/ada\"")
+            .settle(None)
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("/tidak/ada") && missing.contains("cannot read"), "{missing}");
     }
 
     #[test]

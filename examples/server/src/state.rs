@@ -25,6 +25,8 @@ pub(crate) struct AppState {
     pub(crate) limiter: SignInLimiter,
     pub(crate) tracking_limiter: SignInLimiter,
     pub(crate) metrics: Metrics,
+    /// Outgoing e-mail, when `[smtp]` is configured.
+    pub(crate) mailer: Option<crate::mail::Mailer>,
 }
 
 impl AppState {
@@ -114,7 +116,9 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>
         None => {
             std::fs::create_dir_all(&config.data_dir)
                 .map_err(|e| anyhow::anyhow!("cannot create the data folder {}: {e}", config.data_dir.display()))?;
-            let store = sigap_storage_sled::SledStore::open(config.data_dir.join("sled"))
+            let mut sled = sigap_storage_sled::SledConfig::new(config.data_dir.join("sled"));
+            sled.cache_capacity = config.sled_cache_mib.saturating_mul(1024 * 1024);
+            let store = sigap_storage_sled::SledStore::open_with(sled)
                 .map_err(|e| anyhow::anyhow!("embedded store: {}", e.message()))?;
             Ok(Arc::new(store))
         }
@@ -146,7 +150,9 @@ pub(crate) async fn build(config: Config) -> anyhow::Result<AppState> {
         }
     }
     let signer = Signer::from_file(&config.secret_key_file())?;
+    let mailer = config.smtp.as_ref().map(crate::mail::Mailer::new).transpose()?;
     Ok(AppState {
+        mailer,
         tracking_limiter: SignInLimiter::new(config.tracking_attempts.max(1), Duration::from_secs(15 * 60)),
         config,
         service: Arc::new(service),

@@ -130,10 +130,10 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
             let subject = subject.replace("{link}", &link);
             let body = body.replace("{link}", &link);
             let addresses = addresses(state, item, recipient).await?;
-            match (&state.config.smtp, addresses.is_empty()) {
-                (Some(smtp), false) => {
+            match (&state.mailer, addresses.is_empty()) {
+                (Some(mailer), false) => {
                     for address in &addresses {
-                        crate::mail::send(smtp, address, &subject, &body, &item.id).await?;
+                        mailer.send(address, &subject, &body, &item.id).await?;
                     }
                     tracing::info!(item = %item.id, notification = %notification, recipients = addresses.len(), "e-mail sent");
                 }
