@@ -108,10 +108,14 @@ pub(crate) struct Webhook {
     pub(crate) organisation: String,
     /// Its name (part of each delivery's id).
     pub(crate) name: String,
-    /// The URL (http://…; terminate TLS in front of the receiver).
+    /// The URL: `https://…` (the certificate is verified) or `http://…` on
+    /// the organisation's own network.
     pub(crate) url: String,
     /// The shared secret for the HMAC-SHA256 signature.
     pub(crate) secret: String,
+    /// Certificates (PEM) to trust for this endpoint besides the system's.
+    #[serde(default)]
+    pub(crate) ca_file: Option<PathBuf>,
 }
 
 /// The whole configuration.

@@ -27,6 +27,8 @@ pub(crate) struct AppState {
     pub(crate) metrics: Metrics,
     /// Outgoing e-mail, when `[smtp]` is configured.
     pub(crate) mailer: Option<crate::mail::Mailer>,
+    /// The webhook endpoints, with their clients.
+    pub(crate) webhooks: crate::webhook::Webhooks,
 }
 
 impl AppState {
@@ -151,8 +153,10 @@ pub(crate) async fn build(config: Config) -> anyhow::Result<AppState> {
     }
     let signer = Signer::from_file(&config.secret_key_file())?;
     let mailer = config.smtp.as_ref().map(crate::mail::Mailer::new).transpose()?;
+    let webhooks = crate::webhook::Webhooks::new(&config.webhooks)?;
     Ok(AppState {
         mailer,
+        webhooks,
         tracking_limiter: SignInLimiter::new(config.tracking_attempts.max(1), Duration::from_secs(15 * 60)),
         config,
         service: Arc::new(service),

@@ -146,13 +146,11 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
             Ok(())
         }
         OutboxMessage::Webhook { endpoint, body } => {
-            let Some(hook) =
-                state.config.webhooks.iter().find(|w| &w.name == endpoint && w.organisation == item.organisation)
-            else {
+            let Some(hook) = state.webhooks.get(&item.organisation, endpoint) else {
                 tracing::warn!(item = %item.id, endpoint = %endpoint, "webhook no longer configured; dropped");
                 return Ok(());
             };
-            crate::webhook::post(hook, &item.id, body).await
+            hook.post(&item.id, body).await
         }
     }
 }

@@ -1,9 +1,10 @@
 //! E-mail through a submission server that requires STARTTLS and a
-//! password (here a minimal one in the test, with a certificate from a test
-//! authority): the message goes out only over a verified TLS connection,
-//! signed in with the configured account; an untrusted certificate or a
-//! server without STARTTLS gets nothing, and the item is retried; settings
-//! that would send a password in clear, or cannot work, stop the start.
+//! password, and webhooks to an HTTPS receiver (both minimal ones in the
+//! test, with a certificate from a test authority): messages go out only
+//! over a verified TLS connection, signed in with the configured account;
+//! an untrusted certificate or a server without STARTTLS gets nothing, and
+//! the item is retried; settings that would send a password in clear, or
+//! cannot work, stop the start.
 
 mod support;
 
@@ -142,13 +143,57 @@ fn session(stream: TcpStream, starttls: bool, config: &Arc<rustls::ServerConfig>
     }
 }
 
-/// A sled server with this `[smtp]` section (and the password in a file).
+/// An HTTPS receiver: sends (request head, body) down the channel, answering 200.
+fn https_receiver() -> (u16, mpsc::Receiver<(String, Vec<u8>)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    let config = tls_config();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let (tx, config) = (tx.clone(), config.clone());
+            std::thread::spawn(move || {
+                let connection = rustls::ServerConnection::new(config).unwrap();
+                let mut reader = BufReader::new(rustls::StreamOwned::new(connection, stream));
+                // Keep-alive: one request after another on the connection.
+                loop {
+                    let mut head = String::new();
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        // A client that rejects the certificate ends here, in the handshake.
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                        head.push_str(&line);
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    reply(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+                    let _ = tx.send((head, body));
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+/// A sled server with this configuration (and an SMTP password in a file).
 fn server_with(dir: &Path, smtp: &str) -> Server {
     let password = dir.join("smtp-password");
     std::fs::write(&password, "kata-sandi-rahasia\n").unwrap();
     let config = dir.join("sigap.toml");
     let smtp = smtp.replace("{password_file}", &format!("{:?}", password.to_str().unwrap()));
-    std::fs::write(&config, format!("[smtp]\n{smtp}")).unwrap();
+    let text = if smtp.starts_with("[[webhooks]]") { smtp } else { format!("[smtp]\n{smtp}") };
+    std::fs::write(&config, text).unwrap();
     let mut options = Options::sled(bin(), &dir.join("data"));
     options.config = Some(config);
     Server::start(&options)
@@ -238,11 +283,52 @@ fn a_server_without_starttls_gets_nothing_when_it_is_required() {
     server.stop();
 }
 
-/// `sigap serve` with this `[smtp]` section: it must refuse to start, saying why.
+#[test]
+fn webhooks_go_out_over_verified_https() {
+    let (port, received) = https_receiver();
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_with(
+        dir.path(),
+        &format!(
+            "[[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\n\
+             url = \"https://127.0.0.1:{port}/events\"\nsecret = \"rahasia-bersama\"\nca_file = {:?}\n",
+            fixture("ca.pem").to_str().unwrap()
+        ),
+    );
+    submit(&server);
+    let (head, body) = received.recv_timeout(Duration::from_secs(60)).expect("a webhook over TLS");
+    assert!(head.starts_with("POST /events HTTP/1.1"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("x-sigap-signature: t="), "{head}");
+    let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(event.is_object(), "{event}");
+    assert_eq!(counter(&server, "sigap_outbox_failed_total"), 0);
+    server.stop();
+}
+
+#[test]
+fn a_webhook_with_an_untrusted_certificate_gets_nothing() {
+    let (port, received) = https_receiver();
+    let dir = tempfile::tempdir().unwrap();
+    let server = server_with(
+        dir.path(),
+        &format!(
+            "[[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\n\
+             url = \"https://127.0.0.1:{port}/events\"\nsecret = \"rahasia-bersama\"\n"
+        ),
+    );
+    submit(&server);
+    wait_for_a_failed_delivery(&server);
+    assert!(received.try_recv().is_err(), "nothing reached a receiver whose certificate does not verify");
+    server.stop();
+}
+
+/// `sigap serve` with this `[smtp]` section (or these `[[webhooks]]`): it
+/// must refuse to start, saying why.
 fn refused(smtp: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("sigap.toml");
-    std::fs::write(&config, format!("[smtp]\n{smtp}")).unwrap();
+    let text = if smtp.starts_with("[[webhooks]]") { smtp.to_owned() } else { format!("[smtp]\n{smtp}") };
+    std::fs::write(&config, text).unwrap();
     let mut child = std::process::Command::new(bin())
         .args(["serve", "--listen", "127.0.0.1:0", "--config"])
         .arg(&config)
@@ -296,4 +382,13 @@ fn settings_that_cannot_work_or_would_leak_stop_the_start() {
     assert!(not_pem.contains("holds no PEM certificate"), "{not_pem}");
     let bad_from = refused("host = \"mail.example.go.id\"\nfrom = \"bukan alamat\"\n");
     assert!(bad_from.contains("smtp.from"), "{bad_from}");
+
+    let hook = |rest: &str| format!("[[webhooks]]\norganisation = \"o\"\nname = \"n\"\nsecret = \"s\"\n{rest}");
+    let ftp = refused(&hook("url = \"ftp://spbe.example.go.id/x\"\n"));
+    assert!(ftp.contains("webhook \"n\" of o") && ftp.contains("must start with http:// or https://"), "{ftp}");
+    let plain_with_ca = refused(&hook(&format!("url = \"http://spbe.internal/x\"\nca_file = {pw:?}\n")));
+    assert!(plain_with_ca.contains("is not https://"), "{plain_with_ca}");
+    let twice =
+        refused(&format!("{}{}", hook("url = \"http://a.internal/x\"\n"), hook("url = \"http://b.internal/x\"\n")));
+    assert!(twice.contains("configured twice"), "{twice}");
 }
