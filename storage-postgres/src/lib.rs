@@ -26,6 +26,7 @@
 //! | `idempotency_keys` | (organisation, key) | fingerprint, case, response JSON, at |
 //! | `blobs` | (organisation, id) | bytea, content-addressed |
 //! | `definitions`, `calendars` | (organisation, id, version) | JSON body |
+//! | `revoked` | revoked_key | until_at: refused until then (signed-out sessions) |
 //!
 //! Indexes: `case_summaries (organisation, submitted_at DESC, case_id DESC)`
 //! for lists; the same behind `role` and behind `assignee` (partial, non-null)
@@ -270,6 +271,14 @@ impl Store for PgStore {
         limit: usize,
     ) -> Result<Vec<OutboxItem>, StorageError> {
         self.located(outbox::claim(&self.pool, worker, now, lease_until, limit).await)
+    }
+
+    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+        self.located(read::revoke(&self.pool, key, until).await)
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        self.located(read::is_revoked(&self.pool, key, now).await)
     }
 
     async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {

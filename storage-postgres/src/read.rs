@@ -245,6 +245,37 @@ pub(crate) async fn document(
     .map_err(|e| from_sqlx(&format!("reading {} {id} version {version}", document.table()), e))
 }
 
+/// Revokes a key until `until` (keeping a later instant); drops entries an
+/// hour past theirs by the database's clock.
+pub(crate) async fn revoke(pool: &PgPool, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+    let doing = "revoking a key";
+    let mut tx = pool.begin_with(BEGIN_DURABLE).await.map_err(|e| from_sqlx(doing, e))?;
+    sqlx::query("DELETE FROM revoked WHERE until_at < now() - interval '1 hour'")
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| from_sqlx(doing, e))?;
+    sqlx::query(
+        "INSERT INTO revoked (revoked_key, until_at) VALUES ($1, $2) \
+         ON CONFLICT (revoked_key) DO UPDATE SET until_at = GREATEST(revoked.until_at, EXCLUDED.until_at)",
+    )
+    .bind(key)
+    .bind(until)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| from_sqlx(doing, e))?;
+    tx.commit().await.map_err(|e| from_sqlx(doing, e))
+}
+
+/// Whether a key is refused at `now`.
+pub(crate) async fn is_revoked(pool: &PgPool, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM revoked WHERE revoked_key = $1 AND until_at > $2)")
+        .bind(key)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| from_sqlx("reading revoked keys", e))
+}
+
 pub(crate) async fn put_blob(pool: &PgPool, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
     let doing = format!("storing blob {id} of {organisation}");
     let mut tx = pool.begin_with(BEGIN_DURABLE).await.map_err(|e| from_sqlx(&doing, e))?;

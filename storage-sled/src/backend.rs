@@ -9,7 +9,7 @@ use sigap_core::storage::{Append, CaseQuery, CaseSummary, Idempotency, OutboxIte
 
 use crate::keys::{Key, Reader};
 use crate::store::{Inner, SledStore};
-use crate::{append, blobs, error, outbox, query, record};
+use crate::{append, blobs, error, outbox, query, record, revoked};
 
 /// Which tree a versioned document lives in.
 #[derive(Clone, Copy)]
@@ -171,6 +171,16 @@ impl Store for SledStore {
     ) -> Result<Vec<OutboxItem>, StorageError> {
         let worker = worker.to_owned();
         self.write(move |inner| outbox::claim(inner, &worker, now, lease_until, limit)).await
+    }
+
+    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+        let key = key.to_owned();
+        self.write(move |inner| revoked::revoke(inner, &key, until)).await
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |inner| revoked::is_revoked(inner, &key, now)).await
     }
 
     async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {

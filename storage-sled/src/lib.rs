@@ -38,6 +38,7 @@
 //! | `outbox_ids` | item id | org: global, as completion names an id alone |
 //! | `blobs` | org, sha256, `0x00` / org, sha256, `0x01`, chunk (u32) | header / 4 KiB of bytes |
 //! | `definitions`, `calendars` | org, id, version | the JSON body |
+//! | `revoked` | key (e.g. a session token's SHA-256) | the instant until which it is refused |
 //!
 //! `list` scans one index range per wanted value of its most selective
 //! filter (assignee, then roles, stages, statuses, workflow, else all),
@@ -91,6 +92,7 @@ mod merge;
 mod outbox;
 mod query;
 mod record;
+mod revoked;
 mod store;
 
 pub use store::{SledConfig, SledStore};

@@ -57,6 +57,7 @@ pub(crate) struct Trees {
     pub(crate) blobs: sled::Tree,
     pub(crate) definitions: sled::Tree,
     pub(crate) calendars: sled::Tree,
+    pub(crate) revoked: sled::Tree,
 }
 
 /// An open store, shared by its handles and blocking tasks.
@@ -106,6 +107,7 @@ impl SledStore {
             blobs: tree("blobs")?,
             definitions: tree("definitions")?,
             calendars: tree("calendars")?,
+            revoked: tree("revoked")?,
         };
         check_layout(&trees.meta)?;
         let durability = Durability::new(db.clone(), &path)?;

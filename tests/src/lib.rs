@@ -46,6 +46,18 @@ impl Database {
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
         Ok(Self { url: format!("{base}/{name}"), admin, name })
     }
+
+    /// The first column (text) of every row `sql` returns, to look at what
+    /// the database holds.
+    pub fn texts(&self, sql: &str) -> anyhow::Result<Vec<String>> {
+        let (url, sql) = (self.url.clone(), sql.to_owned());
+        block_on(async move {
+            let pool = sqlx::PgPool::connect(&url).await?;
+            let rows: Vec<String> = sqlx::query_scalar(&sql).fetch_all(&pool).await?;
+            pool.close().await;
+            anyhow::Ok(rows)
+        })
+    }
 }
 
 impl Drop for Database {

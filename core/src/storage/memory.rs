@@ -23,6 +23,7 @@ struct Inner {
     blobs: BTreeMap<(String, String), Vec<u8>>,
     definitions: BTreeMap<(String, String, String), String>,
     calendars: BTreeMap<(String, String, String), String>,
+    revoked: BTreeMap<String, DateTime<Utc>>,
 }
 
 /// A store in memory.
@@ -190,6 +191,17 @@ impl Store for MemoryStore {
                 item.clone()
             })
             .collect())
+    }
+
+    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+        let mut inner = self.lock();
+        let entry = inner.revoked.entry(key.to_owned()).or_insert(until);
+        *entry = (*entry).max(until);
+        Ok(())
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        Ok(self.lock().revoked.get(key).is_some_and(|until| *until > now))
     }
 
     async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {

@@ -98,6 +98,18 @@ pub trait Store: Send + Sync + 'static {
     /// loses no notification. Reading changes nothing (no lease, no attempt).
     async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError>;
 
+    /// Refuses `key` (e.g. the SHA-256 of a signed-out session token) until
+    /// `until`, for every process sharing this store; revoking it again
+    /// keeps the later instant. Entries past their instant may be dropped.
+    ///
+    /// # Correctness
+    /// Durable on return, like an append: a sign-out that was answered
+    /// holds after a crash.
+    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError>;
+
+    /// Whether `key` is revoked at `now`.
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError>;
+
     /// Stores an attachment's bytes under its id, the lowercase hex SHA-256 of the bytes.
     ///
     /// # Correctness

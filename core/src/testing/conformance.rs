@@ -54,6 +54,7 @@ macro_rules! __conformance_cases {
             outbox_leases_exclude_others_until_expiry,
             outbox_complete_and_retry,
             outbox_items_page_through_what_is_undelivered,
+            revocations_hold_until_their_instant,
             blobs_are_content_addressed_and_limited,
             definitions_and_calendars_round_trip,
             case_ids_page_through_everything,
@@ -506,6 +507,28 @@ pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>
     assert_eq!(retried.available_at, now + TimeDelta::minutes(10));
     assert!(store.outbox_items(Some(&after.last().unwrap().id), 10).await.unwrap().is_empty());
     assert!(store.outbox_items(None, 0).await.unwrap().is_empty());
+}
+
+/// A revoked key is refused until its instant, only it; revoking again keeps the later instant.
+pub async fn revocations_hold_until_their_instant(store: Arc<dyn Store>) {
+    let key = "a".repeat(64);
+    let (now, until) = (at("2026-12-01 09:00"), at("2026-12-01 17:00"));
+    assert!(!store.is_revoked(&key, now).await.unwrap());
+    store.revoke(&key, until).await.unwrap();
+    assert!(store.is_revoked(&key, now).await.unwrap());
+    assert!(store.is_revoked(&key, until - TimeDelta::seconds(1)).await.unwrap());
+    assert!(!store.is_revoked(&key, until).await.unwrap(), "past its instant a key is no longer refused");
+    assert!(!store.is_revoked(&"b".repeat(64), now).await.unwrap(), "only the revoked key");
+    // An earlier instant does not shorten it; a later one lengthens it.
+    store.revoke(&key, now).await.unwrap();
+    assert!(store.is_revoked(&key, until - TimeDelta::seconds(1)).await.unwrap());
+    store.revoke(&key, until + TimeDelta::hours(1)).await.unwrap();
+    assert!(store.is_revoked(&key, until).await.unwrap());
+    // Expired entries may be dropped while others are written, but never revived.
+    let other = "c".repeat(64);
+    store.revoke(&other, at("2026-12-02 09:00")).await.unwrap();
+    assert!(!store.is_revoked(&key, at("2026-12-02 08:00")).await.unwrap());
+    assert!(store.is_revoked(&other, at("2026-12-02 08:00")).await.unwrap());
 }
 
 /// Blobs are stored by their SHA-256; wrong ids and oversized blobs are refused.

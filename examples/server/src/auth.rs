@@ -5,7 +5,9 @@
 //! argon2id password hashes: `sigap hash-password` prints one). A session
 //! token is `user.org.expiry.nonce.mac`, signed with HMAC-SHA256 under the
 //! server's key, so several processes sharing the key accept each other's
-//! sessions; signing out revokes the token in this process until it expires.
+//! sessions; signing out revokes the token in this process and, by its
+//! SHA-256, in the store every process shares, until it expires
+//! (`api::staff::sign_out`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -259,7 +261,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Tokens signed out in this process, until they expire.
+/// Tokens signed out in this process, until they expire (checked before the
+/// store, which holds every process's sign-outs).
 #[derive(Default)]
 pub(crate) struct Revoked {
     tokens: Mutex<HashMap<String, DateTime<Utc>>>,

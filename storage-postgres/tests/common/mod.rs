@@ -122,6 +122,12 @@ impl Store for Recording {
     ) -> Result<Vec<OutboxItem>, StorageError> {
         self.inner.claim_outbox(w, now, until, limit).await
     }
+    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+        self.inner.revoke(key, until).await
+    }
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        self.inner.is_revoked(key, now).await
+    }
     async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
         self.inner.outbox_items(after, limit).await
     }

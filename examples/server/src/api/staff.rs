@@ -39,7 +39,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or_else(ApiError::unauthorized)?;
-        staff_from_token(state, token).map(Staff).ok_or_else(|| {
+        staff_from_token(state, token).await?.map(Staff).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "session_expired",
@@ -50,13 +50,29 @@ impl FromRequestParts<Arc<AppState>> for Staff {
     }
 }
 
-/// The account a session token proves, if valid, unexpired and not signed out.
-pub(crate) fn staff_from_token(state: &AppState, token: &str) -> Option<Account> {
-    let session = state.signer.check(token, Utc::now())?;
-    if state.revoked.is_revoked(token) {
-        return None;
+/// The account a session token proves, if valid, unexpired and not signed
+/// out, here or in any process sharing the store (an unreachable store is
+/// an error, never a pass).
+pub(crate) async fn staff_from_token(state: &AppState, token: &str) -> Result<Option<Account>, ApiError> {
+    let now = Utc::now();
+    let Some(session) = state.signer.check(token, now) else { return Ok(None) };
+    if state.revoked.is_revoked(token) || state.store().is_revoked(&revocation_key(token), now).await? {
+        return Ok(None);
     }
-    state.accounts.get(&session.user).cloned()
+    Ok(state.accounts.get(&session.user).cloned())
+}
+
+/// What the store keeps of a signed-out token: its SHA-256, never the token.
+fn revocation_key(token: &str) -> String {
+    sigap_core::definition::hex(&<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()))
+}
+
+/// Signs a session out in this process and, through the store, in every
+/// process sharing it, until the session would have expired.
+pub(crate) async fn sign_out(state: &AppState, session: &crate::auth::Session) -> Result<(), ApiError> {
+    state.revoked.revoke(session);
+    state.store().revoke(&revocation_key(&session.token), session.expires).await?;
+    Ok(())
 }
 
 /// Sign-in credentials.
@@ -149,16 +165,16 @@ pub(crate) async fn delete_session(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     _staff: Staff,
-) -> StatusCode {
+) -> Result<StatusCode, ApiError> {
     if let Some(session) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .and_then(|t| state.signer.check(t.trim(), Utc::now()))
     {
-        state.revoked.revoke(&session);
+        sign_out(&state, &session).await?;
     }
-    StatusCode::NO_CONTENT
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// How a task's clock stands.

@@ -59,12 +59,13 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         let Some(token) = cookies::get(&parts.headers, cookies::STAFF) else {
             return Err(see_other(&format!("/staf?lanjut={}", crate::html::layout::query_escape(&back)), Vec::new()));
         };
-        match api::staff_from_token(state, &token) {
-            Some(account) => {
+        match api::staff_from_token(state, &token).await {
+            Ok(Some(account)) => {
                 let csrf = cookies::session_csrf(state, &token);
                 Ok(Signed { account, token, csrf })
             }
-            None => {
+            Err(e) => Err(super::applicant::error_page(Lang::of(parts.uri.query(), &parts.headers), &e, None)),
+            Ok(None) => {
                 let clear = cookies::set(state, cookies::STAFF, "", "/staf", Some(0), SameSite::Strict);
                 Err(see_other(
                     &format!("/staf?sesi=berakhir&lanjut={}", crate::html::layout::query_escape(&back)),
@@ -91,7 +92,7 @@ pub(crate) async fn sign_in_page(
     headers: HeaderMap,
 ) -> Response {
     if let Some(token) = cookies::get(&headers, cookies::STAFF)
-        && api::staff_from_token(&state, &token).is_some()
+        && matches!(api::staff_from_token(&state, &token).await, Ok(Some(_)))
     {
         return see_other("/staf/kotak-masuk", Vec::new());
     }
@@ -230,8 +231,12 @@ pub(crate) async fn sign_out(
     if !cookies::check_session_csrf(&state, &signed.token, value(&raw, "_csrf")) {
         return see_other("/staf/kotak-masuk", Vec::new());
     }
-    if let Some(session) = state.signer.check(&signed.token, Utc::now()) {
-        state.revoked.revoke(&session);
+    if let Some(session) = state.signer.check(&signed.token, Utc::now())
+        && let Err(e) = api::sign_out(&state, &session).await
+    {
+        // The cookie is cleared and this process refuses the token; other
+        // processes sharing the store may accept it until it expires.
+        tracing::error!(error = %e.message, user = %signed.account.user, "sign-out not recorded in the store");
     }
     let clear = cookies::set(&state, cookies::STAFF, "", "/staf", Some(0), SameSite::Strict);
     see_other("/staf?keluar=1", vec![clear])
