@@ -289,6 +289,10 @@ impl Store for PgStore {
         self.located(outbox::complete(&self.pool, id, worker).await)
     }
 
+    async fn complete_outbox_batch(&self, ids: &[String], worker: &str) -> Result<Vec<String>, StorageError> {
+        self.located(outbox::complete_batch(&self.pool, ids, worker).await)
+    }
+
     async fn retry_outbox(
         &self,
         id: &str,

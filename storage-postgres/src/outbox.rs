@@ -80,6 +80,21 @@ pub(crate) async fn complete(pool: &PgPool, id: &str, worker: &str) -> Result<()
     if done == 1 { Ok(()) } else { Err(not_held(pool, id, worker, &doing).await) }
 }
 
+/// Deletes the delivered rows still leased to `worker` in one statement;
+/// returns the ids that were not.
+pub(crate) async fn complete_batch(pool: &PgPool, ids: &[String], worker: &str) -> Result<Vec<String>, StorageError> {
+    let doing = format!("completing {} outbox items for {worker}", ids.len());
+    let done: Vec<String> =
+        sqlx::query_scalar("DELETE FROM outbox WHERE id = ANY($1) AND lease_holder = $2 RETURNING id")
+            .bind(ids)
+            .bind(worker)
+            .fetch_all(pool)
+            .await
+            .map_err(|e| from_sqlx(&doing, e))?;
+    let done: std::collections::HashSet<String> = done.into_iter().collect();
+    Ok(ids.iter().filter(|id| !done.contains(*id)).cloned().collect())
+}
+
 pub(crate) async fn retry(
     pool: &PgPool,
     id: &str,

@@ -193,6 +193,11 @@ impl Store for SledStore {
         self.write(move |inner| outbox::complete(inner, &id, &worker)).await
     }
 
+    async fn complete_outbox_batch(&self, ids: &[String], worker: &str) -> Result<Vec<String>, StorageError> {
+        let (ids, worker) = (ids.to_vec(), worker.to_owned());
+        self.write(move |inner| outbox::complete_batch(inner, &ids, &worker)).await
+    }
+
     async fn retry_outbox(
         &self,
         id: &str,

@@ -171,6 +171,38 @@ fn complete_locked(inner: &Inner, id: &str, worker: &str) -> Result<(), StorageE
         .map_err(|e| error::transaction("completing an outbox item", e))
 }
 
+/// Removes the delivered items still leased to `worker`, in one
+/// transaction; returns the ids that were not.
+pub(crate) fn complete_batch(
+    inner: &Inner,
+    ids: &[String],
+    worker: &str,
+) -> Result<Committed<Vec<String>>, StorageError> {
+    inner.commit(|| {
+        let mut leased = Vec::new();
+        let mut lost = Vec::new();
+        for id in ids {
+            match held(inner, id, worker) {
+                Ok((key, stored)) => leased.push((id, key, queue_key(&stored.item))),
+                Err(e) if matches!(e.kind(), ErrorKind::Conflict | ErrorKind::NotFound) => lost.push(id.clone()),
+                Err(e) => return Err(e),
+            }
+        }
+        let t = &inner.trees;
+        (&t.outbox, &t.outbox_ids, &t.index)
+            .transaction(|(outbox, outbox_ids, index)| {
+                for (id, key, queue) in &leased {
+                    outbox.remove(key.as_slice())?;
+                    outbox_ids.remove(Key::new().str(id).into_bytes())?;
+                    index.remove(queue.as_slice())?;
+                }
+                Ok(())
+            })
+            .map_err(|e| error::transaction("completing outbox items", e))?;
+        Ok(lost)
+    })
+}
+
 /// Gives an item back for a later attempt.
 pub(crate) fn retry(
     inner: &Inner,

@@ -84,6 +84,25 @@ pub trait Store: Send + Sync + 'static {
     /// [`ErrorKind::Conflict`] (the lease expired and another worker took it).
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError>;
 
+    /// Marks several items delivered in one write: those still leased to
+    /// `worker` are removed; returns, in the order given, the ids that were
+    /// not (the lease expired and another worker may hold them, or the item
+    /// is gone). Any other error changes nothing.
+    ///
+    /// The default completes them one by one; backends override it with one
+    /// transaction (a dispatcher completes a whole batch at once).
+    async fn complete_outbox_batch(&self, ids: &[String], worker: &str) -> Result<Vec<String>, StorageError> {
+        let mut lost = Vec::new();
+        for id in ids {
+            match self.complete_outbox(id, worker).await {
+                Ok(()) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::Conflict | ErrorKind::NotFound) => lost.push(id.clone()),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(lost)
+    }
+
     /// Gives an item back, to be retried from `retry_at`, recording the error.
     async fn retry_outbox(
         &self,

@@ -55,6 +55,7 @@ macro_rules! __conformance_cases {
             outbox_complete_and_retry,
             outbox_items_page_through_what_is_undelivered,
             revocations_hold_until_their_instant,
+            outbox_batches_complete_what_is_still_held,
             blobs_are_content_addressed_and_limited,
             definitions_and_calendars_round_trip,
             case_ids_page_through_everything,
@@ -507,6 +508,34 @@ pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>
     assert_eq!(retried.available_at, now + TimeDelta::minutes(10));
     assert!(store.outbox_items(Some(&after.last().unwrap().id), 10).await.unwrap().is_empty());
     assert!(store.outbox_items(None, 0).await.unwrap().is_empty());
+}
+
+/// A batch completion removes the items still leased to the worker, in one
+/// call, and names the ones it no longer holds or that are gone.
+pub async fn outbox_batches_complete_what_is_still_held(store: Arc<dyn Store>) {
+    let service = fixture_service(store.clone()).await;
+    for n in 1..=2 {
+        submit(&service, n, at("2026-12-01 09:00")).await;
+    }
+    let now = at("2026-12-01 09:00");
+    let items = store.claim_outbox("w1", now, now + TimeDelta::seconds(30), 100).await.unwrap();
+    assert!(items.len() >= 4, "{items:?}");
+    let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    // The first two are done at once.
+    assert!(store.complete_outbox_batch(&ids[..2], "w1").await.unwrap().is_empty());
+    // w1's lease runs out; w2 takes the rest over.
+    let taken =
+        store.claim_outbox("w2", now + TimeDelta::seconds(31), now + TimeDelta::seconds(61), 100).await.unwrap();
+    assert_eq!(taken.len(), ids.len() - 2);
+    let gone = "tidak-ada/1/x".to_owned();
+    let late = vec![ids[2].clone(), gone.clone(), ids[0].clone()];
+    assert_eq!(store.complete_outbox_batch(&late, "w1").await.unwrap(), late, "w1 holds none of them any more");
+    assert!(store.complete_outbox_batch(&[], "w2").await.unwrap().is_empty());
+    let rest = ids[2..].to_vec();
+    assert!(store.complete_outbox_batch(&rest, "w2").await.unwrap().is_empty());
+    assert!(store.outbox_items(None, 100).await.unwrap().is_empty(), "every item is delivered");
+    let later = now + TimeDelta::minutes(10);
+    assert!(store.claim_outbox("w3", later, later + TimeDelta::minutes(1), 100).await.unwrap().is_empty());
 }
 
 /// A revoked key is refused until its instant, only it; revoking again keeps the later instant.

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use sigap_core::storage::{ErrorKind, OutboxItem, OutboxMessage, Recipient};
+use sigap_core::storage::{OutboxItem, OutboxMessage, Recipient};
 
 use crate::state::AppState;
 
@@ -64,8 +64,10 @@ pub(crate) async fn dispatcher(state: Arc<AppState>, mut stop: tokio::sync::watc
 
 /// Claims and delivers one batch; returns how many items it handled.
 ///
-/// The batch's cases are delivered concurrently (their completions then
-/// share the store's commits); one case's messages go out in order.
+/// The batch's cases are delivered concurrently; one case's messages go out
+/// in order. What was delivered is marked done in one write at the end of
+/// the batch (a crash before it re-sends the batch's messages: delivery is
+/// at least once, and each message carries its stable id).
 async fn drain(state: &Arc<AppState>, worker: &str) -> usize {
     let now = state.now();
     let items = match state.store().claim_outbox(worker, now, now + TimeDelta::seconds(120), 50).await {
@@ -84,35 +86,53 @@ async fn drain(state: &Arc<AppState>, worker: &str) -> usize {
     for (_, items) in by_case {
         let (state, worker) = (state.clone(), worker.to_owned());
         tasks.spawn(async move {
+            let mut delivered = Vec::new();
             for item in items {
-                deliver_one(&state, &worker, item).await;
+                if deliver_one(&state, &worker, &item).await {
+                    delivered.push(item.id);
+                }
             }
+            delivered
         });
     }
+    let mut delivered = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        if let Err(e) = joined {
-            tracing::error!(error = %e, "an outbox delivery task failed; its items are retried after their lease");
+        match joined {
+            Ok(ids) => delivered.extend(ids),
+            Err(e) => {
+                tracing::error!(error = %e, "an outbox delivery task failed; its items are retried after their lease")
+            }
+        }
+    }
+    if !delivered.is_empty() {
+        match state.store().complete_outbox_batch(&delivered, worker).await {
+            Ok(lost) if !lost.is_empty() => {
+                // Another worker took them over after the lease ran out; it may send them again.
+                tracing::warn!(items = lost.len(), "delivered outbox items whose lease had expired");
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, items = delivered.len(), "cannot mark delivered; retried after their lease")
+            }
         }
     }
     handled
 }
 
-/// Delivers one item and records the result.
-async fn deliver_one(state: &AppState, worker: &str, item: OutboxItem) {
-    match deliver(state, &item).await {
+/// Delivers one item; `true` if it went out (to be marked done), `false`
+/// if it was given back for a later attempt.
+async fn deliver_one(state: &AppState, worker: &str, item: &OutboxItem) -> bool {
+    match deliver(state, item).await {
         Ok(()) => {
-            if let Err(e) = state.store().complete_outbox(&item.id, worker).await
-                && e.kind() != ErrorKind::Conflict
-            {
-                tracing::warn!(error = %e, item = %item.id, "cannot mark delivered");
-            }
             state.metrics.outbox_delivered.fetch_add(1, Ordering::Relaxed);
+            true
         }
         Err(error) => {
             state.metrics.outbox_failed.fetch_add(1, Ordering::Relaxed);
             let backoff = TimeDelta::seconds(30 * 2i64.pow(item.attempts.min(8)));
             tracing::warn!(item = %item.id, attempts = item.attempts, error = %error, "delivery failed; will retry");
             let _ = state.store().retry_outbox(&item.id, worker, state.now() + backoff, &error).await;
+            false
         }
     }
 }
