@@ -82,6 +82,12 @@ impl Smtp {
             None => None,
         };
         self.password = env_password.or(from_file);
+        if self.security == SmtpSecurity::None && self.ca_file.is_some() {
+            anyhow::bail!(
+                "smtp.ca_file is set but smtp.security is \"none\": set security = \"starttls\" or \"tls\", \
+                 or remove ca_file"
+            );
+        }
         match (&self.username, &self.password) {
             (Some(_), Some(_)) if self.security == SmtpSecurity::None => anyhow::bail!(
                 "smtp.username is set but smtp.security is \"none\": a password is never sent over an unprotected \
@@ -385,6 +391,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(missing.contains("/tidak/ada") && missing.contains("cannot read"), "{missing}");
+        let ca_in_clear = smtp("ca_file = \"/etc/sigap/ca.pem\"").settle(None).unwrap_err().to_string();
+        assert!(ca_in_clear.contains("smtp.ca_file is set"), "{ca_in_clear}");
     }
 
     #[test]

@@ -8,8 +8,6 @@ use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 
 use crate::config::{Smtp, SmtpSecurity};
 
@@ -30,14 +28,7 @@ impl Mailer {
         if smtp.security != SmtpSecurity::None {
             let mut parameters = TlsParameters::builder(smtp.host.clone());
             if let Some(path) = &smtp.ca_file {
-                let pem = std::fs::read(path)
-                    .map_err(|e| anyhow::anyhow!("smtp.ca_file {}: cannot read: {e}", path.display()))?;
-                let found = CertificateDer::pem_slice_iter(&pem)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| anyhow::anyhow!("smtp.ca_file {}: not PEM certificates: {e}", path.display()))?;
-                if found.is_empty() {
-                    anyhow::bail!("smtp.ca_file {} holds no PEM certificate", path.display());
-                }
+                let (pem, _) = crate::webhook::read_ca_file(path, "smtp.ca_file")?;
                 let certificate = Certificate::from_pem(&pem)
                     .map_err(|e| anyhow::anyhow!("smtp.ca_file {}: not PEM certificates: {e}", path.display()))?;
                 parameters = parameters.add_root_certificate(certificate);

@@ -60,20 +60,26 @@ impl Webhooks {
     }
 }
 
+/// A `ca_file`: its bytes and the certificates in it, refusing a file that
+/// cannot be read, is not PEM, or holds none (`key` names the setting).
+pub(crate) fn read_ca_file(path: &Path, key: &str) -> anyhow::Result<(Vec<u8>, Vec<CertificateDer<'static>>)> {
+    let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("{key} {}: cannot read: {e}", path.display()))?;
+    let certificates = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("{key} {}: not PEM certificates: {e}", path.display()))?;
+    if certificates.is_empty() {
+        anyhow::bail!("{key} {} holds no PEM certificate", path.display());
+    }
+    Ok((pem, certificates))
+}
+
 /// The trusted authorities: the system's, and those in `ca_file`.
 fn tls_config(ca_file: Option<&Path>) -> anyhow::Result<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
     // A system without a certificate store leaves only `ca_file`.
     let _ = roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("ca_file {}: cannot read: {e}", path.display()))?;
-        let certificates = CertificateDer::pem_slice_iter(&pem)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| anyhow::anyhow!("ca_file {}: not PEM certificates: {e}", path.display()))?;
-        if certificates.is_empty() {
-            anyhow::bail!("ca_file {} holds no PEM certificate", path.display());
-        }
-        for certificate in certificates {
+        for certificate in read_ca_file(path, "ca_file")?.1 {
             roots.add(certificate).map_err(|e| anyhow::anyhow!("ca_file {}: {e}", path.display()))?;
         }
     }
