@@ -90,6 +90,18 @@ fn an_export_moves_every_history_from_sled_to_postgresql_unchanged() {
     server.stop();
 }
 
+/// `sigap import` of `export` into a sled folder, which must fail; its standard error.
+fn refused_import(export: &Path, target: &Path) -> String {
+    let output = Command::new(bin())
+        .args(["import", "--input", export.to_str().unwrap(), "--data-dir"])
+        .arg(target)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the import succeeded");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 #[test]
 fn a_corrupt_export_is_refused_and_imports_nothing() {
     let sled = tempfile::tempdir().unwrap();
@@ -106,18 +118,8 @@ fn a_corrupt_export_is_refused_and_imports_nothing() {
     assert_ne!(text, tampered);
     std::fs::write(&export, tampered).unwrap();
     let target = tempfile::tempdir().unwrap();
-    let output = Command::new(bin())
-        .args(["import", "--input", export.to_str().unwrap(), "--data-dir"])
-        .arg(target.path())
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("refusing to import"),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stderr = refused_import(&export, target.path());
+    assert!(stderr.contains("refusing to import"), "{stderr}");
     let verify = sigap(&["verify"], Some(target.path()), None);
     assert!(String::from_utf8_lossy(&verify.stdout).contains("0 case(s) verified"));
 
@@ -128,14 +130,7 @@ fn a_corrupt_export_is_refused_and_imports_nothing() {
     let stray = case.chars().rev().collect::<String>();
     item["item"]["case"] = serde_json::Value::String(stray.clone());
     std::fs::write(&export, format!("{text}{item}\n")).unwrap();
-    let output = Command::new(bin())
-        .args(["import", "--input", export.to_str().unwrap(), "--data-dir"])
-        .arg(target.path())
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused_import(&export, target.path());
     assert!(stderr.contains("refusing to import") && stderr.contains(&stray), "{stderr}");
     let verify = sigap(&["verify"], Some(target.path()), None);
     assert!(String::from_utf8_lossy(&verify.stdout).contains("0 case(s) verified"));

@@ -247,54 +247,55 @@ fn mail_goes_out_over_verified_starttls_signed_in() {
     server.stop();
 }
 
-#[test]
-fn an_untrusted_certificate_gets_nothing_and_the_item_waits() {
-    let (port, delivered) = submission_server(true);
+/// With STARTTLS required, a submission against this server must fail to
+/// deliver, and the server must receive nothing.
+fn nothing_arrives(offers_starttls: bool, trust_test_ca: bool, why: &str) {
+    let (port, delivered) = submission_server(offers_starttls);
     let dir = tempfile::tempdir().unwrap();
-    // No ca_file: the test authority is not among the system's.
+    let ca =
+        if trust_test_ca { format!("ca_file = {:?}\n", fixture("ca.pem").to_str().unwrap()) } else { String::new() };
     let server = server_with(
         dir.path(),
         &format!(
             "host = \"127.0.0.1\"\nport = {port}\nfrom = \"noreply@example.go.id\"\nsecurity = \"starttls\"\n\
-             username = \"layanan-hukum\"\npassword_file = {{password_file}}\n"
+             username = \"layanan-hukum\"\npassword_file = {{password_file}}\n{ca}"
         ),
     );
     submit(&server);
     wait_for_a_failed_delivery(&server);
-    assert!(delivered.try_recv().is_err(), "nothing reached a server whose certificate does not verify");
+    assert!(delivered.try_recv().is_err(), "{why}");
     server.stop();
 }
 
 #[test]
+fn an_untrusted_certificate_gets_nothing_and_the_item_waits() {
+    // No ca_file: the test authority is not among the system's.
+    nothing_arrives(true, false, "nothing reached a server whose certificate does not verify");
+}
+
+#[test]
 fn a_server_without_starttls_gets_nothing_when_it_is_required() {
-    let (port, delivered) = submission_server(false);
-    let dir = tempfile::tempdir().unwrap();
-    let server = server_with(
-        dir.path(),
+    nothing_arrives(false, true, "no message and no password over a plain connection");
+}
+
+/// A server whose webhook goes to the HTTPS receiver on `port`, trusting the test CA or not.
+fn server_with_webhook(dir: &Path, port: u16, trust_test_ca: bool) -> Server {
+    let ca =
+        if trust_test_ca { format!("ca_file = {:?}\n", fixture("ca.pem").to_str().unwrap()) } else { String::new() };
+    server_with(
+        dir,
         &format!(
-            "host = \"127.0.0.1\"\nport = {port}\nfrom = \"noreply@example.go.id\"\nsecurity = \"starttls\"\n\
-             username = \"layanan-hukum\"\npassword_file = {{password_file}}\nca_file = {:?}\n",
-            fixture("ca.pem").to_str().unwrap()
+            "[[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\n\
+             url = \"https://127.0.0.1:{port}/events\"\nsecret = \"rahasia-bersama\"\n{ca}"
         ),
-    );
-    submit(&server);
-    wait_for_a_failed_delivery(&server);
-    assert!(delivered.try_recv().is_err(), "no message and no password over a plain connection");
-    server.stop();
+    )
 }
 
 #[test]
 fn webhooks_go_out_over_verified_https() {
     let (port, received) = https_receiver();
     let dir = tempfile::tempdir().unwrap();
-    let server = server_with(
-        dir.path(),
-        &format!(
-            "[[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\n\
-             url = \"https://127.0.0.1:{port}/events\"\nsecret = \"rahasia-bersama\"\nca_file = {:?}\n",
-            fixture("ca.pem").to_str().unwrap()
-        ),
-    );
+    let server = server_with_webhook(dir.path(), port, true);
     submit(&server);
     let (head, body) = received.recv_timeout(Duration::from_secs(60)).expect("a webhook over TLS");
     assert!(head.starts_with("POST /events HTTP/1.1"), "{head}");
@@ -309,13 +310,7 @@ fn webhooks_go_out_over_verified_https() {
 fn a_webhook_with_an_untrusted_certificate_gets_nothing() {
     let (port, received) = https_receiver();
     let dir = tempfile::tempdir().unwrap();
-    let server = server_with(
-        dir.path(),
-        &format!(
-            "[[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\n\
-             url = \"https://127.0.0.1:{port}/events\"\nsecret = \"rahasia-bersama\"\n"
-        ),
-    );
+    let server = server_with_webhook(dir.path(), port, false);
     submit(&server);
     wait_for_a_failed_delivery(&server);
     assert!(received.try_recv().is_err(), "nothing reached a receiver whose certificate does not verify");
