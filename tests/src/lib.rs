@@ -76,6 +76,24 @@ fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
+/// A valid West Sumatra intake form (`konsultasi-hukum-asn`), as the API takes it.
+pub fn sumbar_form(name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "nama": name,
+        "nip": "19820414 200604 2 003",
+        "jabatan": "Kepala Seksi Pengadaan",
+        "unit_kerja": "Dinas Pekerjaan Umum",
+        "alamat": "Jl. Sudirman 1, Padang",
+        "telepon": "0812 3456 7890",
+        "email": "siti@example.go.id",
+        "kategori": "pengadaan",
+        "pokok_masalah": "Pemeriksaan sebagai saksi",
+        "uraian": "Saya dipanggil sebagai saksi terkait pengadaan jalan yang saya tangani tahun lalu.",
+        "pertanyaan": "Apa hak dan kewajiban saya sebagai saksi?",
+        "persetujuan": true
+    })
+}
+
 /// How to start a server.
 #[derive(Debug, Clone)]
 pub struct Options {

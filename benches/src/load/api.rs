@@ -20,20 +20,7 @@ const DEMO_PASSWORD: &str = "sigap-demo";
 
 /// A valid submission body (the intake form of `konsultasi-hukum-asn`).
 pub(crate) fn submit_body(name: &str) -> Bytes {
-    let body = json!({ "form": {
-        "nama": name,
-        "nip": "19820414 200604 2 003",
-        "jabatan": "Kepala Seksi Pengadaan",
-        "unit_kerja": "Dinas Pekerjaan Umum",
-        "alamat": "Jl. Sudirman 1, Padang",
-        "telepon": "0812 3456 7890",
-        "email": "siti@example.go.id",
-        "kategori": "pengadaan",
-        "pokok_masalah": "Pemeriksaan sebagai saksi",
-        "uraian": "Saya dipanggil sebagai saksi terkait pengadaan jalan yang saya tangani tahun lalu.",
-        "pertanyaan": "Apa hak dan kewajiban saya sebagai saksi?",
-        "persetujuan": true
-    }});
+    let body = json!({ "form": sigap_tests::sumbar_form(name) });
     Bytes::from(serde_json::to_vec(&body).unwrap_or_default())
 }
 

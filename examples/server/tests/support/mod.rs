@@ -1,6 +1,6 @@
 //! A small JSON-over-HTTP client for the end-to-end tests.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
 use std::path::Path;
 
@@ -169,23 +169,7 @@ impl Api {
     }
 }
 
-/// A valid West Sumatra intake form.
-pub fn sumbar_form(name: &str) -> Value {
-    serde_json::json!({
-        "nama": name,
-        "nip": "19820414 200604 2 003",
-        "jabatan": "Kepala Seksi Pengadaan",
-        "unit_kerja": "Dinas Pekerjaan Umum",
-        "alamat": "Jl. Sudirman 1, Padang",
-        "telepon": "0812 3456 7890",
-        "email": "siti@example.go.id",
-        "kategori": "pengadaan",
-        "pokok_masalah": "Pemeriksaan sebagai saksi",
-        "uraian": "Saya dipanggil sebagai saksi terkait pengadaan jalan yang saya tangani tahun lalu.",
-        "pertanyaan": "Apa hak dan kewajiban saya sebagai saksi?",
-        "persetujuan": true
-    })
-}
+pub use sigap_tests::sumbar_form;
 
 /// A small valid PDF.
 pub fn pdf(label: &str) -> Vec<u8> {
