@@ -149,3 +149,28 @@ fn the_schema_is_json_and_passwords_hash() {
     let out = child.wait_with_output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("$argon2id$"));
 }
+
+#[test]
+fn the_sled_cache_size_is_read_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_cache = |value: &str| {
+        Command::new(bin())
+            .args(["verify", "--workflows"])
+            .arg(sigap_tests::workflows_dir())
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env("SIGAP_SLED_CACHE_MIB", value)
+            .output()
+            .expect("sigap runs")
+    };
+    let small = with_cache("8");
+    assert!(small.status.success(), "{}", stderr(&small));
+    assert!(stdout(&small).contains("0 case(s) verified, 0 bad"), "{}", stdout(&small));
+    let zero = with_cache("0");
+    assert!(!zero.status.success());
+    assert!(stderr(&zero).contains("sled_cache_mib must be at least 1"), "{}", stderr(&zero));
+    let words = with_cache("banyak");
+    assert!(!words.status.success());
+    assert!(stderr(&words).contains("SIGAP_SLED_CACHE_MIB `banyak`"), "{}", stderr(&words));
+}
