@@ -267,3 +267,29 @@ fn an_expired_session_sends_the_person_to_sign_in_again_with_a_message() {
     assert_eq!(wrong.status, 401);
     assert!(wrong.text("#f-password-kesalahan").contains("salah"));
 }
+
+#[test]
+fn signing_out_ends_the_session_even_for_a_copy_of_its_cookie() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = server(dir.path());
+    let mut c = Client::new(&server.url);
+    c.sign_in("pokja_dokumentasi");
+    let inbox = c.get("/staf/kotak-masuk");
+    assert_eq!(inbox.status, 200);
+    let copied = c.cookie("sigap_staff").expect("a session cookie");
+    // Without the session's CSRF token nothing happens: a forged sign-out form cannot end it.
+    let forged = c.post_form("/staf/keluar", &[("_csrf", "palsu")]);
+    assert_eq!(forged.status, 303);
+    assert_eq!(c.get("/staf/kotak-masuk").status, 200, "still signed in");
+    let csrf = hidden_in(&inbox.body, "form[action=\"/staf/keluar\"]", "_csrf");
+    let out = c.post_form("/staf/keluar", &[("_csrf", &csrf)]);
+    assert_eq!((out.status, out.location.as_deref()), (303, Some("/staf?keluar=1")));
+    assert!(c.cookie("sigap_staff").is_none(), "the cookie is cleared");
+    // A copy of the cookie taken before signing out opens nothing any more.
+    let mut other = Client::new(&server.url);
+    other.set_cookie("sigap_staff", "/staf", &copied);
+    let refused = other.get("/staf/kotak-masuk");
+    assert_eq!(refused.status, 303);
+    let location = refused.location.unwrap_or_default();
+    assert!(location.starts_with("/staf?sesi=berakhir"), "{location}");
+}
