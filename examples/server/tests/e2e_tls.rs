@@ -47,21 +47,31 @@ fn tls_config() -> Arc<rustls::ServerConfig> {
     Arc::new(config)
 }
 
-/// A submission server: STARTTLS first (anything else before it is
-/// refused), then AUTH PLAIN, then the message. `starttls: false` is a
-/// server that does not offer STARTTLS at all.
-fn submission_server(starttls: bool) -> (u16, mpsc::Receiver<Delivered>) {
+/// Listens on a free loopback port with the test certificate; each
+/// connection runs `session` on its own thread, reporting down the channel.
+fn listen<T, F>(session: F) -> (u16, mpsc::Receiver<T>)
+where
+    T: Send + 'static,
+    F: Fn(TcpStream, &Arc<rustls::ServerConfig>, &mpsc::Sender<T>) + Clone + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();
     let config = tls_config();
     std::thread::spawn(move || {
         for stream in listener.incoming().map_while(Result::ok) {
-            let (tx, config) = (tx.clone(), config.clone());
-            std::thread::spawn(move || session(stream, starttls, &config, &tx));
+            let (tx, config, session) = (tx.clone(), config.clone(), session.clone());
+            std::thread::spawn(move || session(stream, &config, &tx));
         }
     });
     (port, rx)
+}
+
+/// A submission server: STARTTLS first (anything else before it is
+/// refused), then AUTH PLAIN, then the message. `starttls: false` is a
+/// server that does not offer STARTTLS at all.
+fn submission_server(starttls: bool) -> (u16, mpsc::Receiver<Delivered>) {
+    listen(move |stream, config, tx| session(stream, starttls, config, tx))
 }
 
 fn read_command<R: BufRead>(reader: &mut R) -> Option<String> {
@@ -145,45 +155,37 @@ fn session(stream: TcpStream, starttls: bool, config: &Arc<rustls::ServerConfig>
 
 /// An HTTPS receiver: sends (request head, body) down the channel, answering 200.
 fn https_receiver() -> (u16, mpsc::Receiver<(String, Vec<u8>)>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = mpsc::channel();
-    let config = tls_config();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().map_while(Result::ok) {
-            let (tx, config) = (tx.clone(), config.clone());
-            std::thread::spawn(move || {
-                let connection = rustls::ServerConnection::new(config).unwrap();
-                let mut reader = BufReader::new(rustls::StreamOwned::new(connection, stream));
-                // Keep-alive: one request after another on the connection.
-                loop {
-                    let mut head = String::new();
-                    let mut length = 0usize;
-                    loop {
-                        let mut line = String::new();
-                        // A client that rejects the certificate ends here, in the handshake.
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                        head.push_str(&line);
-                    }
-                    let mut body = vec![0; length];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
-                    }
-                    reply(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
-                    let _ = tx.send((head, body));
-                }
-            });
+    listen(https_session)
+}
+
+fn https_session(stream: TcpStream, config: &Arc<rustls::ServerConfig>, tx: &mpsc::Sender<(String, Vec<u8>)>) {
+    let connection = rustls::ServerConnection::new(config.clone()).unwrap();
+    let mut reader = BufReader::new(rustls::StreamOwned::new(connection, stream));
+    // Keep-alive: one request after another on the connection.
+    loop {
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            // A client that rejects the certificate ends here, in the handshake.
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            head.push_str(&line);
         }
-    });
-    (port, rx)
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        reply(reader.get_mut(), "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        let _ = tx.send((head, body));
+    }
 }
 
 /// A sled server with this configuration (and an SMTP password in a file).
