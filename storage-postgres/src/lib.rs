@@ -273,8 +273,8 @@ impl Store for PgStore {
         self.located(outbox::claim(&self.pool, worker, now, lease_until, limit).await)
     }
 
-    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
-        self.located(read::revoke(&self.pool, key, until).await)
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
+        self.located(read::revoke(&self.pool, key, until, now).await)
     }
 
     async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {

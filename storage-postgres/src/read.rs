@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, Status, TrackingCode};
-use sigap_core::storage::{CaseQuery, CaseSummary, Idempotency, StorageError};
+use sigap_core::storage::{CaseQuery, CaseSummary, Idempotency, REVOCATION_GRACE, StorageError};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
 use crate::append::BEGIN_DURABLE;
@@ -245,12 +245,19 @@ pub(crate) async fn document(
     .map_err(|e| from_sqlx(&format!("reading {} {id} version {version}", document.table()), e))
 }
 
-/// Revokes a key until `until` (keeping a later instant); drops entries an
-/// hour past theirs by the database's clock.
-pub(crate) async fn revoke(pool: &PgPool, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+/// Revokes a key until `until` (keeping a later instant); drops entries
+/// more than [`REVOCATION_GRACE`] past theirs at the caller's `now` (never
+/// by the database's clock).
+pub(crate) async fn revoke(
+    pool: &PgPool,
+    key: &str,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
     let doing = "revoking a key";
     let mut tx = pool.begin_with(BEGIN_DURABLE).await.map_err(|e| from_sqlx(doing, e))?;
-    sqlx::query("DELETE FROM revoked WHERE until_at < now() - interval '1 hour'")
+    sqlx::query("DELETE FROM revoked WHERE until_at < $1")
+        .bind(now - REVOCATION_GRACE)
         .execute(&mut *tx)
         .await
         .map_err(|e| from_sqlx(doing, e))?;

@@ -173,9 +173,9 @@ impl Store for SledStore {
         self.write(move |inner| outbox::claim(inner, &worker, now, lease_until, limit)).await
     }
 
-    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
         let key = key.to_owned();
-        self.write(move |inner| revoked::revoke(inner, &key, until)).await
+        self.write(move |inner| revoked::revoke(inner, &key, until, now)).await
     }
 
     async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {

@@ -1,11 +1,10 @@
 //! Revoked keys (signed-out sessions): tree `revoked`, key → the instant
-//! until which it is refused. Entries more than an hour past their instant
-//! (by this machine's clock) are dropped when another key is revoked.
+//! until which it is refused. Entries more than [`REVOCATION_GRACE`] past
+//! their instant at the caller's `now` are dropped when another key is
+//! revoked; no clock is read here.
 
-use std::time::SystemTime;
-
-use chrono::{DateTime, TimeDelta, Utc};
-use sigap_core::storage::StorageError;
+use chrono::{DateTime, Utc};
+use sigap_core::storage::{REVOCATION_GRACE, StorageError};
 
 use crate::error;
 use crate::keys::Key;
@@ -13,11 +12,16 @@ use crate::record;
 use crate::store::{Committed, Inner};
 
 /// Revokes `key` until `until` (or later, if it already was).
-pub(crate) fn revoke(inner: &Inner, key: &str, until: DateTime<Utc>) -> Result<Committed<()>, StorageError> {
+pub(crate) fn revoke(
+    inner: &Inner,
+    key: &str,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Committed<()>, StorageError> {
     let tree = &inner.trees.revoked;
     let id = Key::new().str(key).into_bytes();
     inner.commit(|| {
-        let stale = DateTime::<Utc>::from(SystemTime::now()) - TimeDelta::hours(1);
+        let stale = now - REVOCATION_GRACE;
         let mut batch = sled::Batch::default();
         for entry in tree.iter() {
             let (k, v) = entry.map_err(|e| error::sled("scanning tree `revoked`", &e))?;

@@ -121,6 +121,7 @@ fn crash_recovery() {
     let cycles: u64 = std::env::var("SIGAP_CRASH_CYCLES").map_or(30, |v| v.parse().unwrap());
     let seed: u64 = std::env::var("SIGAP_CRASH_SEED").map_or_else(
         |_| {
+            #[allow(clippy::disallowed_methods, reason = "a random seed, not an instant; printed for replay")]
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
             now.unwrap().as_nanos() as u64 | 1
         },

@@ -193,8 +193,10 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
         let mut inner = self.lock();
+        let stale = now - super::REVOCATION_GRACE;
+        inner.revoked.retain(|_, kept| *kept >= stale);
         let entry = inner.revoked.entry(key.to_owned()).or_insert(until);
         *entry = (*entry).max(until);
         Ok(())

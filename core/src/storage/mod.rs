@@ -23,6 +23,10 @@ pub use types::{Append, CaseQuery, CaseSummary, Idempotency, MAX_BLOB_BYTES, Out
 
 use crate::engine::{Case, CaseId, Event, TrackingCode};
 
+/// How long past its instant a revoked key is kept before a later
+/// [`Store::revoke`] may drop it: room for processes whose clocks differ.
+pub const REVOCATION_GRACE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 /// Where cases, their histories, the outbox, attachments and definitions live.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -119,14 +123,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Refuses `key` (e.g. the SHA-256 of a signed-out session token) until
     /// `until`, for every process sharing this store; revoking it again
-    /// keeps the later instant. Entries past their instant may be dropped.
+    /// keeps the later instant. `now` is the caller's instant of the
+    /// revocation: entries whose instant lies more than
+    /// [`REVOCATION_GRACE`] before `now` may be dropped.
     ///
     /// # Correctness
     /// Durable on return, like an append: a sign-out that was answered
-    /// holds after a crash.
-    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError>;
+    /// holds after a crash. The store reads no clock: what is dropped is
+    /// decided only from `now` and the stored instants, so a database whose
+    /// clock differs from the application's drops nothing early.
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError>;
 
-    /// Whether `key` is revoked at `now`.
+    /// Whether `key` is revoked at `now`: revoked, with an instant after `now`.
+    ///
+    /// # Correctness
+    /// Decided from the stored instant and `now` alone (no clock is read).
     async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError>;
 
     /// Stores an attachment's bytes under its id, the lowercase hex SHA-256 of the bytes.

@@ -8,14 +8,16 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 
-use super::{at, fixture_service, fixture_workflow_for, new_case, submit};
+use super::{Era, new_case, submit};
 use crate::engine::{Case, Command, Principal, Status, history};
 use crate::form::Input;
 use crate::service::{IdempotencyRequest, Outcome, Service};
 use crate::storage::{Append, CaseQuery, CaseSummary, ErrorKind, OutboxItem, OutboxMessage, Store};
 
-/// Emits one `#[tokio::test]` per conformance case for a store factory
-/// (a closure returning a future of `(Arc<dyn Store>, Guard)`).
+/// Emits, per conformance case, a module with one `#[tokio::test]` per
+/// [`Era`] (`past`, `near`, `future`) for a store factory (a closure
+/// returning a future of `(Arc<dyn Store>, Guard)`), e.g.
+/// `append_and_read_back::past`.
 #[macro_export]
 macro_rules! conformance_tests {
     ($factory:expr) => {
@@ -23,8 +25,8 @@ macro_rules! conformance_tests {
     };
 }
 
-/// Emits one `#[sqlx::test]` per conformance case (a fresh PostgreSQL
-/// database each) for a function from the test's `sqlx::PgPool` to a future
+/// Emits, per conformance case and [`Era`], one `#[sqlx::test]` (a fresh
+/// PostgreSQL database each) for a function from the test's `sqlx::PgPool` to a future
 /// of `Arc<dyn Store>`. The calling crate depends on sqlx.
 #[macro_export]
 macro_rules! conformance_tests_sqlx {
@@ -70,21 +72,39 @@ macro_rules! __conformance_cases {
 macro_rules! __conformance_emit {
     (tokio, $factory:expr; $($case:ident),* $(,)?) => {
         $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                let (store, _guard) = ($factory)().await;
-                $crate::testing::conformance::$case(store).await;
+            mod $case {
+                #[allow(unused_imports)]
+                use super::*;
+                $crate::__conformance_emit!(@tokio $factory, $case, past, PAST);
+                $crate::__conformance_emit!(@tokio $factory, $case, near, NEAR);
+                $crate::__conformance_emit!(@tokio $factory, $case, future, FUTURE);
             }
         )*
     };
     (sqlx, $make:expr; $($case:ident),* $(,)?) => {
         $(
-            #[sqlx::test(migrations = false)]
-            async fn $case(pool: sqlx::PgPool) {
-                let store = ($make)(pool).await;
-                $crate::testing::conformance::$case(store).await;
+            mod $case {
+                #[allow(unused_imports)]
+                use super::*;
+                $crate::__conformance_emit!(@sqlx $make, $case, past, PAST);
+                $crate::__conformance_emit!(@sqlx $make, $case, near, NEAR);
+                $crate::__conformance_emit!(@sqlx $make, $case, future, FUTURE);
             }
         )*
+    };
+    (@tokio $factory:expr, $case:ident, $era:ident, $ERA:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $era() {
+            let (store, _guard) = ($factory)().await;
+            $crate::testing::conformance::$case(store, $crate::testing::Era::$ERA).await;
+        }
+    };
+    (@sqlx $make:expr, $case:ident, $era:ident, $ERA:ident) => {
+        #[sqlx::test(migrations = false)]
+        async fn $era(pool: sqlx::PgPool) {
+            let store = ($make)(pool).await;
+            $crate::testing::conformance::$case(store, $crate::testing::Era::$ERA).await;
+        }
     };
 }
 
@@ -111,9 +131,9 @@ async fn state(store: &dyn Store, case: &crate::engine::CaseId) -> (Case, Vec<cr
 }
 
 /// A submitted case reads back: projection, history, summary; the history verifies and folds to the projection.
-pub async fn append_and_read_back(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn append_and_read_back(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let (case, events) = state(store.as_ref(), &id).await;
     assert_eq!(case.version, events.len() as u64);
     assert_eq!(Case::fold(&events).unwrap(), case);
@@ -127,15 +147,15 @@ pub async fn append_and_read_back(store: Arc<dyn Store>) {
 }
 
 /// An append at a version the case is no longer at is a Conflict and changes nothing.
-pub async fn stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let (before, events_before) = state(store.as_ref(), &id).await;
-    service.execute("org-uji", &id, &officer(), &Command::Claim, None, None, at("2026-12-01 09:05")).await.unwrap();
+    service.execute("org-uji", &id, &officer(), &Command::Claim, None, None, era.at("2026-12-01 09:05")).await.unwrap();
     // Replay the claim against the old state: decided at version `before.version`, now stale.
     let wf = service.pinned(&before).await.unwrap();
     let context =
-        crate::engine::Context { definition: &wf.definition, calendar: &wf.calendar, at: at("2026-12-01 09:06") };
+        crate::engine::Context { definition: &wf.definition, calendar: &wf.calendar, at: era.at("2026-12-01 09:06") };
     let events =
         crate::engine::decide(&context, Some(&before), &Principal::staff("budi", &["petugas"]), &Command::Claim, None)
             .unwrap();
@@ -161,9 +181,9 @@ pub async fn stale_version_conflicts_and_writes_nothing(store: Arc<dyn Store>) {
 }
 
 /// Creating a case that exists (expected version 0) is a Conflict.
-pub async fn creating_an_existing_case_conflicts(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn creating_an_existing_case_conflicts(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let (case, events) = state(store.as_ref(), &id).await;
     let wf = service.pinned(&case).await.unwrap();
     let again = Append {
@@ -181,9 +201,9 @@ pub async fn creating_an_existing_case_conflicts(store: Arc<dyn Store>) {
 }
 
 /// Of many writers racing on one version, exactly one wins; the rest conflict.
-pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>) {
-    let service = Arc::new(fixture_service(store.clone()).await);
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>, era: Era) {
+    let service = Arc::new(era.service(store.clone()).await);
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let (case, _) = state(store.as_ref(), &id).await;
     let mut tasks = Vec::new();
     for i in 0..8 {
@@ -192,7 +212,7 @@ pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>) {
         let version = case.version;
         tasks.push(tokio::spawn(async move {
             let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
-            service.execute("org-uji", &id, &officer(), &note, Some(version), None, at("2026-12-01 09:10")).await
+            service.execute("org-uji", &id, &officer(), &note, Some(version), None, era.at("2026-12-01 09:10")).await
         }));
     }
     let mut won = 0;
@@ -211,9 +231,9 @@ pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>) {
 }
 
 /// Appends whose events do not continue the case are refused before anything is written.
-pub async fn invalid_appends_are_refused(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn invalid_appends_are_refused(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let (case, events) = state(store.as_ref(), &id).await;
     let wf = service.pinned(&case).await.unwrap();
     let gap = Append {
@@ -251,12 +271,12 @@ fn keyed(key: &str, fingerprint: &str) -> Option<IdempotencyRequest> {
 }
 
 /// A keyed command records its response atomically; a repeat returns it and appends nothing.
-pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let note = Command::AddNote { text: "sekali saja".to_owned(), obstacle: false };
     let first = service
-        .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), at("2026-12-01 09:05"))
+        .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), era.at("2026-12-01 09:05"))
         .await
         .unwrap();
     assert!(matches!(first, Outcome::Applied { .. }));
@@ -265,7 +285,7 @@ pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>) {
     assert_eq!(record.response["note"], "first");
     let (after_first, _) = state(store.as_ref(), &id).await;
     let again = service
-        .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), at("2026-12-01 09:06"))
+        .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), era.at("2026-12-01 09:06"))
         .await
         .unwrap();
     assert!(matches!(again, Outcome::Replayed(_)));
@@ -275,17 +295,17 @@ pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>) {
 }
 
 /// A key reused with another request is refused; a key recorded already makes an append conflict.
-pub async fn a_reused_idempotency_key_conflicts(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn a_reused_idempotency_key_conflicts(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let note = Command::AddNote { text: "a".to_owned(), obstacle: false };
     service
-        .execute("org-uji", &id, &officer(), &note, None, keyed("k-2", "f-a"), at("2026-12-01 09:05"))
+        .execute("org-uji", &id, &officer(), &note, None, keyed("k-2", "f-a"), era.at("2026-12-01 09:05"))
         .await
         .unwrap();
     let other = Command::AddNote { text: "b".to_owned(), obstacle: false };
     let error = service
-        .execute("org-uji", &id, &officer(), &other, None, keyed("k-2", "f-b"), at("2026-12-01 09:06"))
+        .execute("org-uji", &id, &officer(), &other, None, keyed("k-2", "f-b"), era.at("2026-12-01 09:06"))
         .await
         .unwrap_err();
     assert!(matches!(error, crate::service::ServiceError::KeyReused), "{error}");
@@ -293,31 +313,41 @@ pub async fn a_reused_idempotency_key_conflicts(store: Arc<dyn Store>) {
     assert_eq!(case.notes.len(), 1);
     // Two different cases cannot take the same key either (store-level uniqueness).
     let second = service
-        .submit("org-uji", "uji", new_case(2), super::fixture_form("B"), keyed("k-2", "f-c"), at("2026-12-01 09:07"))
+        .submit(
+            "org-uji",
+            "uji",
+            new_case(2),
+            super::fixture_form("B"),
+            keyed("k-2", "f-c"),
+            era.at("2026-12-01 09:07"),
+        )
         .await;
     assert!(matches!(second, Err(crate::service::ServiceError::KeyReused)), "{second:?}");
     assert!(store.case("org-uji", &new_case(2).id).await.unwrap().is_none());
 }
 
 /// A tracking code finds its organisation and case; an unknown one finds nothing.
-pub async fn tracking_codes_find_their_case(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 7, at("2026-12-01 09:00")).await;
+pub async fn tracking_codes_find_their_case(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 7, era.at("2026-12-01 09:00")).await;
     let code = new_case(7).tracking_code;
     assert_eq!(store.find_tracking_code(&code).await.unwrap(), Some(("org-uji".to_owned(), id)));
     assert_eq!(store.find_tracking_code(&new_case(8).tracking_code).await.unwrap(), None);
 }
 
 /// Lists filter by workflow, stage, role, assignee and status, newest first, with paging.
-pub async fn lists_filter_and_order(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
+pub async fn lists_filter_and_order(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
     let mut ids = Vec::new();
     for n in 1..=4 {
-        ids.push(submit(&service, n, at("2026-12-01 09:00") + TimeDelta::minutes(n as i64)).await);
+        ids.push(submit(&service, n, era.at("2026-12-01 09:00") + TimeDelta::minutes(n as i64)).await);
     }
-    service.execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, at("2026-12-01 10:00")).await.unwrap();
     service
-        .execute("org-uji", &ids[1], &officer(), &perform("teruskan", &[]), None, None, at("2026-12-01 10:00"))
+        .execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, era.at("2026-12-01 10:00"))
+        .await
+        .unwrap();
+    service
+        .execute("org-uji", &ids[1], &officer(), &perform("teruskan", &[]), None, None, era.at("2026-12-01 10:00"))
         .await
         .unwrap();
     let query = |f: &dyn Fn(&mut CaseQuery)| {
@@ -348,12 +378,12 @@ pub async fn lists_filter_and_order(store: Arc<dyn Store>) {
 }
 
 /// One organisation never sees another's cases, blobs, keys or definitions.
-pub async fn tenants_are_isolated(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    service.install(fixture_workflow_for("org-lain")).await.unwrap();
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn tenants_are_isolated(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    service.install(era.workflow_for("org-lain")).await.unwrap();
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let other = service
-        .submit("org-lain", "uji", new_case(2), super::fixture_form("Lain"), None, at("2026-12-01 09:00"))
+        .submit("org-lain", "uji", new_case(2), super::fixture_form("Lain"), None, era.at("2026-12-01 09:00"))
         .await
         .unwrap();
     let other_id = other.case_id().clone();
@@ -369,38 +399,38 @@ pub async fn tenants_are_isolated(store: Arc<dyn Store>) {
     assert_eq!(store.blob("org-uji", &blob_id).await.unwrap(), Some(bytes));
     let note = Command::AddNote { text: "x".to_owned(), obstacle: false };
     service
-        .execute("org-uji", &id, &officer(), &note, None, keyed("same-key", "f"), at("2026-12-01 09:05"))
+        .execute("org-uji", &id, &officer(), &note, None, keyed("same-key", "f"), era.at("2026-12-01 09:05"))
         .await
         .unwrap();
     assert!(store.idempotency("org-lain", "same-key").await.unwrap().is_none());
 }
 
 /// Cases with a clock deadline by an instant are found, earliest first, across organisations; closed ones never.
-pub async fn deadlines_are_found_in_order(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let early = submit(&service, 1, at("2026-12-01 09:00")).await;
-    let late = submit(&service, 2, at("2026-12-01 10:00")).await;
-    let closed = submit(&service, 3, at("2026-12-01 08:30")).await;
+pub async fn deadlines_are_found_in_order(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let early = submit(&service, 1, era.at("2026-12-01 09:00")).await;
+    let late = submit(&service, 2, era.at("2026-12-01 10:00")).await;
+    let closed = submit(&service, 3, era.at("2026-12-01 08:30")).await;
     let reject = perform("tolak", &[("alasan", Input::Text("Di luar ruang lingkup".to_owned()))]);
-    service.execute("org-uji", &closed, &officer(), &reject, None, None, at("2026-12-01 08:40")).await.unwrap();
+    service.execute("org-uji", &closed, &officer(), &reject, None, None, era.at("2026-12-01 08:40")).await.unwrap();
     // 30 working minutes, at risk after 75 %: 09:22:30 and 10:22:30; due 09:30 and 10:30.
-    assert!(store.due(at("2026-12-01 09:20"), 10).await.unwrap().is_empty());
-    let due = store.due(at("2026-12-01 11:00"), 10).await.unwrap();
+    assert!(store.due(era.at("2026-12-01 09:20"), 10).await.unwrap().is_empty());
+    let due = store.due(era.at("2026-12-01 11:00"), 10).await.unwrap();
     assert_eq!(due.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&early, &late]);
-    assert_eq!(store.due(at("2026-12-01 11:00"), 1).await.unwrap().len(), 1);
+    assert_eq!(store.due(era.at("2026-12-01 11:00"), 1).await.unwrap().len(), 1);
     // Recording the deadlines moves them on: at risk, then breached, then nothing left.
-    assert_eq!(service.scan_deadlines(at("2026-12-01 11:00"), 10).await.unwrap(), 2);
-    assert!(store.due(at("2026-12-01 11:00"), 10).await.unwrap().is_empty());
+    assert_eq!(service.scan_deadlines(era.at("2026-12-01 11:00"), 10).await.unwrap(), 2);
+    assert!(store.due(era.at("2026-12-01 11:00"), 10).await.unwrap().is_empty());
     let (case, _) = state(store.as_ref(), &early).await;
     let clock = case.stage_clock().unwrap();
     assert!(clock.warned && clock.breached);
 }
 
 /// The notifications of an append are in the outbox as soon as the append returns.
-pub async fn outbox_is_written_with_the_events(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
-    let items = store.claim_outbox("w1", at("2026-12-01 09:00"), at("2026-12-01 09:01"), 100).await.unwrap();
+pub async fn outbox_is_written_with_the_events(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
+    let items = store.claim_outbox("w1", era.at("2026-12-01 09:00"), era.at("2026-12-01 09:01"), 100).await.unwrap();
     let notifications: Vec<String> = items
         .iter()
         .map(|i| match &i.message {
@@ -423,10 +453,10 @@ pub async fn outbox_is_written_with_the_events(store: Arc<dyn Store>) {
 }
 
 /// A leased item is invisible to other workers until its lease expires, then it is taken over.
-pub async fn outbox_leases_exclude_others_until_expiry(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    submit(&service, 1, at("2026-12-01 09:00")).await;
-    let now = at("2026-12-01 09:00");
+pub async fn outbox_leases_exclude_others_until_expiry(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    submit(&service, 1, era.at("2026-12-01 09:00")).await;
+    let now = era.at("2026-12-01 09:00");
     let first = store.claim_outbox("w1", now, now + TimeDelta::seconds(30), 100).await.unwrap();
     assert!(!first.is_empty());
     assert!(
@@ -446,10 +476,10 @@ pub async fn outbox_leases_exclude_others_until_expiry(store: Arc<dyn Store>) {
 }
 
 /// Completed items are gone; retried items come back from their retry instant with the error kept.
-pub async fn outbox_complete_and_retry(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    submit(&service, 1, at("2026-12-01 09:00")).await;
-    let now = at("2026-12-01 09:00");
+pub async fn outbox_complete_and_retry(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    submit(&service, 1, era.at("2026-12-01 09:00")).await;
+    let now = era.at("2026-12-01 09:00");
     let items = store.claim_outbox("w1", now, now + TimeDelta::minutes(1), 100).await.unwrap();
     let (done, retried) = (&items[0], &items[1]);
     store.complete_outbox(&done.id, "w1").await.unwrap();
@@ -466,10 +496,10 @@ pub async fn outbox_complete_and_retry(store: Arc<dyn Store>) {
 /// Paging through the outbox lists every undelivered item once, in id
 /// order, leased or not, with its attempts and error; delivered items are
 /// gone; reading leases nothing.
-pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
+pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
     for n in 1..=3 {
-        submit(&service, n, at("2026-12-01 09:00")).await;
+        submit(&service, n, era.at("2026-12-01 09:00")).await;
     }
     let all_pages = |store: Arc<dyn Store>| async move {
         let mut seen: Vec<OutboxItem> = Vec::new();
@@ -492,7 +522,7 @@ pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>
     assert_eq!(ids, sorted, "in id order, each once");
     assert!(listed.iter().all(|i| i.attempts == 0 && i.organisation == "org-uji"));
     // Listing leased nothing: every item is still there to claim.
-    let now = at("2026-12-01 09:00");
+    let now = era.at("2026-12-01 09:00");
     let claimed = store.claim_outbox("w1", now, now + TimeDelta::minutes(1), 100).await.unwrap();
     let mut claimed_ids: Vec<&str> = claimed.iter().map(|i| i.id.as_str()).collect();
     claimed_ids.sort_unstable();
@@ -512,12 +542,12 @@ pub async fn outbox_items_page_through_what_is_undelivered(store: Arc<dyn Store>
 
 /// A batch completion removes the items still leased to the worker, in one
 /// call, and names the ones it no longer holds or that are gone.
-pub async fn outbox_batches_complete_what_is_still_held(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
+pub async fn outbox_batches_complete_what_is_still_held(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
     for n in 1..=2 {
-        submit(&service, n, at("2026-12-01 09:00")).await;
+        submit(&service, n, era.at("2026-12-01 09:00")).await;
     }
-    let now = at("2026-12-01 09:00");
+    let now = era.at("2026-12-01 09:00");
     let items = store.claim_outbox("w1", now, now + TimeDelta::seconds(30), 100).await.unwrap();
     assert!(items.len() >= 4, "{items:?}");
     let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
@@ -538,30 +568,37 @@ pub async fn outbox_batches_complete_what_is_still_held(store: Arc<dyn Store>) {
     assert!(store.claim_outbox("w3", later, later + TimeDelta::minutes(1), 100).await.unwrap().is_empty());
 }
 
-/// A revoked key is refused until its instant, only it; revoking again keeps the later instant.
-pub async fn revocations_hold_until_their_instant(store: Arc<dyn Store>) {
+/// A revoked key is refused until its instant, only it; revoking again
+/// keeps the later instant. What is dropped depends only on the instants
+/// passed (run in every era, this fails for a store that reads a clock).
+pub async fn revocations_hold_until_their_instant(store: Arc<dyn Store>, era: Era) {
     let key = "a".repeat(64);
-    let (now, until) = (at("2026-12-01 09:00"), at("2026-12-01 17:00"));
+    let (now, until) = (era.at("2026-12-01 09:00"), era.at("2026-12-01 17:00"));
     assert!(!store.is_revoked(&key, now).await.unwrap());
-    store.revoke(&key, until).await.unwrap();
+    store.revoke(&key, until, now).await.unwrap();
     assert!(store.is_revoked(&key, now).await.unwrap());
     assert!(store.is_revoked(&key, until - TimeDelta::seconds(1)).await.unwrap());
     assert!(!store.is_revoked(&key, until).await.unwrap(), "past its instant a key is no longer refused");
     assert!(!store.is_revoked(&"b".repeat(64), now).await.unwrap(), "only the revoked key");
     // An earlier instant does not shorten it; a later one lengthens it.
-    store.revoke(&key, now).await.unwrap();
+    store.revoke(&key, now, now).await.unwrap();
     assert!(store.is_revoked(&key, until - TimeDelta::seconds(1)).await.unwrap());
-    store.revoke(&key, until + TimeDelta::hours(1)).await.unwrap();
+    store.revoke(&key, until + TimeDelta::hours(1), now).await.unwrap();
     assert!(store.is_revoked(&key, until).await.unwrap());
-    // Expired entries may be dropped while others are written, but never revived.
+    // Another revocation within the grace after the key's instant keeps it.
     let other = "c".repeat(64);
-    store.revoke(&other, at("2026-12-02 09:00")).await.unwrap();
-    assert!(!store.is_revoked(&key, at("2026-12-02 08:00")).await.unwrap());
-    assert!(store.is_revoked(&other, at("2026-12-02 08:00")).await.unwrap());
+    let within = until + TimeDelta::hours(1) + crate::storage::REVOCATION_GRACE - TimeDelta::minutes(1);
+    store.revoke(&other, era.at("2026-12-02 17:00"), within).await.unwrap();
+    assert!(store.is_revoked(&key, until + TimeDelta::minutes(30)).await.unwrap(), "dropped before its grace ran out");
+    // Expired entries may be dropped while others are written, but never revived.
+    store.revoke(&other, era.at("2026-12-02 17:00"), era.at("2026-12-02 09:00")).await.unwrap();
+    assert!(!store.is_revoked(&key, era.at("2026-12-02 08:00")).await.unwrap());
+    assert!(store.is_revoked(&other, era.at("2026-12-02 08:00")).await.unwrap());
+    assert!(!store.is_revoked(&other, era.at("2026-12-02 17:00")).await.unwrap());
 }
 
 /// Blobs are stored by their SHA-256; wrong ids and oversized blobs are refused.
-pub async fn blobs_are_content_addressed_and_limited(store: Arc<dyn Store>) {
+pub async fn blobs_are_content_addressed_and_limited(store: Arc<dyn Store>, _era: Era) {
     let bytes = b"%PDF-1.7 dokumen kajian".to_vec();
     let id = crate::definition::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     store.put_blob("org-uji", &id, &bytes).await.unwrap();
@@ -576,9 +613,9 @@ pub async fn blobs_are_content_addressed_and_limited(store: Arc<dyn Store>) {
 }
 
 /// Definitions and calendars are kept by version, and a case's pinned ones load from the store alone.
-pub async fn definitions_and_calendars_round_trip(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-01 09:00")).await;
+pub async fn definitions_and_calendars_round_trip(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
     let (case, _) = state(store.as_ref(), &id).await;
     assert!(store.definition("org-uji", "uji", &case.workflow_version).await.unwrap().is_some());
     assert!(store.calendar("org-uji", &case.calendar, &case.calendar_version).await.unwrap().is_some());
@@ -588,15 +625,15 @@ pub async fn definitions_and_calendars_round_trip(store: Arc<dyn Store>) {
     let (_, _, wf) = cold.load("org-uji", &id).await.unwrap();
     assert_eq!(wf.definition.version(), case.workflow_version);
     assert_eq!(wf.calendar.version(), case.calendar_version);
-    cold.execute("org-uji", &id, &officer(), &Command::Claim, None, None, at("2026-12-01 09:05")).await.unwrap();
+    cold.execute("org-uji", &id, &officer(), &Command::Claim, None, None, era.at("2026-12-01 09:05")).await.unwrap();
 }
 
 /// Paging through case ids visits every case once, in order.
-pub async fn case_ids_page_through_everything(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
+pub async fn case_ids_page_through_everything(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
     let mut expected = Vec::new();
     for n in 1..=5 {
-        expected.push(("org-uji".to_owned(), submit(&service, n, at("2026-12-01 09:00")).await));
+        expected.push(("org-uji".to_owned(), submit(&service, n, era.at("2026-12-01 09:00")).await));
     }
     expected.sort();
     let mut seen = Vec::new();
@@ -613,9 +650,9 @@ pub async fn case_ids_page_through_everything(store: Arc<dyn Store>) {
 }
 
 /// A case taken through return, amendment, verification and answer replays to exactly the stored state.
-pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>) {
-    let service = fixture_service(store.clone()).await;
-    let id = submit(&service, 1, at("2026-12-04 14:00")).await;
+pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>, era: Era) {
+    let service = era.service(store.clone()).await;
+    let id = submit(&service, 1, era.at("2026-12-04 14:00")).await;
     let steps: Vec<(Principal, Command, &str)> = vec![
         (officer(), Command::Claim, "2026-12-04 14:05"),
         (
@@ -637,7 +674,7 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
     ];
     for (who, command, when) in steps {
         service
-            .execute("org-uji", &id, &who, &command, None, None, at(when))
+            .execute("org-uji", &id, &who, &command, None, None, era.at(when))
             .await
             .unwrap_or_else(|e| panic!("{when}: {e}"));
     }
@@ -657,9 +694,12 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
             ("pesan", Input::Text("Jawaban terlampir".to_owned())),
         ],
     );
-    service.execute("org-uji", &id, &head(), &answer, None, None, at("2026-12-08 10:00")).await.unwrap();
+    service.execute("org-uji", &id, &head(), &answer, None, None, era.at("2026-12-08 10:00")).await.unwrap();
     let survey = Command::RecordSurvey { answers: BTreeMap::from([("puas".to_owned(), Input::Number(5))]) };
-    service.execute("org-uji", &id, &Principal::Applicant, &survey, None, None, at("2026-12-08 11:00")).await.unwrap();
+    service
+        .execute("org-uji", &id, &Principal::Applicant, &survey, None, None, era.at("2026-12-08 11:00"))
+        .await
+        .unwrap();
     let (case, events) = state(store.as_ref(), &id).await;
     assert_eq!(case.status, Status::Closed);
     assert_eq!(Case::fold(&events).unwrap(), case);

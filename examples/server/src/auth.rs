@@ -269,9 +269,8 @@ pub(crate) struct Revoked {
 }
 
 impl Revoked {
-    pub(crate) fn revoke(&self, session: &Session) {
+    pub(crate) fn revoke(&self, session: &Session, now: DateTime<Utc>) {
         let mut tokens = self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Utc::now();
         tokens.retain(|_, expires| *expires > now);
         tokens.insert(session.token.clone(), session.expires);
     }

@@ -228,6 +228,11 @@ pub(crate) struct Overrides {
 }
 
 impl Config {
+    /// The service's clock, shifted by `clock_offset_seconds`.
+    pub(crate) fn clock(&self) -> crate::clock::Clock {
+        crate::clock::Clock::shifted(self.clock_offset_seconds)
+    }
+
     /// Reads the file (if any), then applies the environment and `overrides`.
     pub(crate) fn load(file: Option<&Path>, overrides: Overrides) -> anyhow::Result<Self> {
         let mut config = match file {

@@ -6,6 +6,7 @@
 mod api;
 mod auth;
 mod cli;
+mod clock;
 mod config;
 mod html;
 mod mail;

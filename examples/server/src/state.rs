@@ -34,7 +34,7 @@ pub(crate) struct AppState {
 impl AppState {
     /// The service's clock: now, shifted by `clock_offset_seconds` (drills and tests only).
     pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now() + chrono::TimeDelta::seconds(self.config.clock_offset_seconds)
+        self.config.clock().now()
     }
 
     /// The store.

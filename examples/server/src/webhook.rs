@@ -115,9 +115,14 @@ impl Endpoint {
     }
 
     /// Delivers one event; `Err` with a reason to retry later.
-    pub(crate) async fn post(&self, delivery: &str, body: &serde_json::Value) -> Result<(), String> {
+    pub(crate) async fn post(
+        &self,
+        delivery: &str,
+        body: &serde_json::Value,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), String> {
         let body = serde_json::to_vec(body).map_err(|e| e.to_string())?;
-        let timestamp = chrono::Utc::now().timestamp();
+        let timestamp = now.timestamp();
         let signature = Signer::webhook_signature(&self.hook.secret, timestamp, &body);
         let request = axum::http::Request::post(self.uri.clone())
             .header("content-type", "application/json")

@@ -170,7 +170,7 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
                 tracing::warn!(item = %item.id, endpoint = %endpoint, "webhook no longer configured; dropped");
                 return Ok(());
             };
-            hook.post(&item.id, body).await
+            hook.post(&item.id, body, state.now()).await
         }
     }
 }

@@ -51,7 +51,12 @@ impl Driver {
         let driver = which(&["chromedriver", "/usr/lib/chromium/chromedriver"])
             .unwrap_or_else(|| panic!("the browser tests need `chromedriver`, which is not installed: {INSTALL}"));
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        // Under `scripts/test --moved-clock` the test processes run with
+        // libfaketime preloaded; Chromium's renderer does not answer under
+        // it, so the browser (which only shows pages) keeps the real clock
+        // while the server it talks to runs on the moved one.
         let mut child = Command::new(driver)
+            .env_remove("LD_PRELOAD")
             .arg(format!("--port={port}"))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -122,8 +122,8 @@ impl Store for Recording {
     ) -> Result<Vec<OutboxItem>, StorageError> {
         self.inner.claim_outbox(w, now, until, limit).await
     }
-    async fn revoke(&self, key: &str, until: DateTime<Utc>) -> Result<(), StorageError> {
-        self.inner.revoke(key, until).await
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
+        self.inner.revoke(key, until, now).await
     }
     async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
         self.inner.is_revoked(key, now).await

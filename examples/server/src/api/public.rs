@@ -130,8 +130,7 @@ pub(crate) fn receipt(state: &AppState, workflow: &Workflow, case: &Case, secret
 }
 
 /// A new case identity with fresh randomness, and its secret.
-pub(crate) fn new_case_identity() -> Result<(NewCase, String), ApiError> {
-    let now = Utc::now();
+pub(crate) fn new_case_identity(now: DateTime<Utc>) -> Result<(NewCase, String), ApiError> {
     let id_random = random_bytes::<10>().map_err(|_| ApiError::internal())?;
     let code_random = random_bytes::<5>().map_err(|_| ApiError::internal())?;
     let secret = generate_secret(random_bytes::<20>().map_err(|_| ApiError::internal())?);
@@ -160,7 +159,7 @@ pub(crate) async fn submit_request(
     let prefix = if raw.files.iter().any(|f| f.name.starts_with("form.")) { "form" } else { "" };
     check_file_refs(state.store().as_ref(), &organisation, &form).await?;
     raw.attach_files(state.store().as_ref(), &organisation, prefix, &file.form.fields, &mut form).await?;
-    let (new, secret) = new_case_identity()?;
+    let (new, secret) = new_case_identity(state.now())?;
     let idempotency = idempotency.map(|key| IdempotencyRequest {
         key,
         fingerprint: fingerprint(&[b"submit", workflow.id().as_bytes(), &raw.digest_material]),

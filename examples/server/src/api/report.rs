@@ -68,10 +68,10 @@ pub(crate) async fn cases_of(store: &dyn Store, workflow: &Workflow, year: i32) 
     Ok(cases)
 }
 
-/// Parses `year` (default: this year).
-pub(crate) fn year(text: Option<&str>) -> Result<i32, ApiError> {
+/// Parses `year` (default: the year of `now`).
+pub(crate) fn year(text: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<i32, ApiError> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(chrono::Utc::now().year()),
+        None => Ok(now.year()),
         Some(t) => t.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
             ApiError::bad_request("malformed_year", "year must be a four-digit year between 2000 and 2100")
         }),
@@ -104,7 +104,8 @@ pub(crate) async fn evaluation(
     Staff(account): Staff,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
-    let list = evaluations(&state, &account, year(query.year.as_deref())?, query.workflow.as_deref()).await?;
+    let list =
+        evaluations(&state, &account, year(query.year.as_deref(), state.now())?, query.workflow.as_deref()).await?;
     match query.format.as_deref() {
         None | Some("json") => Ok(Json(list).into_response()),
         Some("csv") => {

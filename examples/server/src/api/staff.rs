@@ -54,7 +54,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
 /// out, here or in any process sharing the store (an unreachable store is
 /// an error, never a pass).
 pub(crate) async fn staff_from_token(state: &AppState, token: &str) -> Result<Option<Account>, ApiError> {
-    let now = Utc::now();
+    let now = state.now();
     let Some(session) = state.signer.check(token, now) else { return Ok(None) };
     if state.revoked.is_revoked(token) || state.store().is_revoked(&revocation_key(token), now).await? {
         return Ok(None);
@@ -70,8 +70,9 @@ fn revocation_key(token: &str) -> String {
 /// Signs a session out in this process and, through the store, in every
 /// process sharing it, until the session would have expired.
 pub(crate) async fn sign_out(state: &AppState, session: &crate::auth::Session) -> Result<(), ApiError> {
-    state.revoked.revoke(session);
-    state.store().revoke(&revocation_key(&session.token), session.expires).await?;
+    let now = state.now();
+    state.revoked.revoke(session, now);
+    state.store().revoke(&revocation_key(&session.token), session.expires, now).await?;
     Ok(())
 }
 
@@ -125,7 +126,7 @@ pub(crate) fn sign_in(
             state.limiter.succeed(&keys[0]);
             let session = state
                 .signer
-                .issue(&account.user, Utc::now(), state.config.session_hours)
+                .issue(&account.user, state.now(), state.config.session_hours)
                 .map_err(|_| ApiError::internal())?;
             tracing::info!(user = %account.user, "signed in");
             Ok((account.clone(), session))
@@ -170,7 +171,7 @@ pub(crate) async fn delete_session(
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|t| state.signer.check(t.trim(), Utc::now()))
+        .and_then(|t| state.signer.check(t.trim(), state.now()))
     {
         sign_out(&state, &session).await?;
     }

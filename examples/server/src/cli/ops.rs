@@ -147,6 +147,7 @@ const IMPORT_FORMATS: [&str; 2] = ["sigap-export/1", EXPORT_FORMAT];
 
 /// `sigap export`: everything, as JSON Lines, to a file or standard output.
 pub(crate) async fn export(args: &StoreArgs, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let clock = args.config()?.clock();
     let store = args.open().await?;
     let cases = every_case(store.as_ref()).await?;
     let mut out: Box<dyn Write> = match &output {
@@ -158,7 +159,7 @@ pub(crate) async fn export(args: &StoreArgs, output: Option<PathBuf>) -> anyhow:
         out.write_all(b"\n")?;
         Ok(())
     };
-    line(&Record::Header { format: EXPORT_FORMAT.to_owned(), exported_at: chrono::Utc::now(), cases: cases.len() })?;
+    line(&Record::Header { format: EXPORT_FORMAT.to_owned(), exported_at: clock.now(), cases: cases.len() })?;
     let mut pinned = std::collections::BTreeSet::new();
     let mut blobs = std::collections::BTreeSet::new();
     for (organisation, id) in &cases {

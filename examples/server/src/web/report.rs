@@ -40,7 +40,7 @@ pub(crate) async fn json(
     lang: Lang,
     Query(q): Query<ReportQuery>,
 ) -> Response {
-    let result = match parse_year(q.year.as_deref()) {
+    let result = match parse_year(q.year.as_deref(), state.now()) {
         Ok(year) => evaluations(&state, &signed.account, year, q.workflow.as_deref()).await,
         Err(e) => Err(e),
     };
@@ -64,7 +64,7 @@ pub(crate) async fn csv(
     lang: Lang,
     Query(q): Query<ReportQuery>,
 ) -> Response {
-    let result = match parse_year(q.year.as_deref()) {
+    let result = match parse_year(q.year.as_deref(), state.now()) {
         Ok(year) => evaluations(&state, &signed.account, year, q.workflow.as_deref()).await,
         Err(e) => Err(e),
     };
@@ -132,7 +132,7 @@ pub(crate) async fn page_handler(
     lang: Lang,
     Query(q): Query<ReportQuery>,
 ) -> Response {
-    let year = match parse_year(q.year.as_deref()) {
+    let year = match parse_year(q.year.as_deref(), state.now()) {
         Ok(y) => y,
         Err(e) => return error_page(&state, &signed, lang, &e),
     };
@@ -146,7 +146,7 @@ pub(crate) async fn page_handler(
         Some(w) => format!("year={year}&workflow={w}"),
         None => format!("year={year}"),
     };
-    let this_year = chrono::Utc::now().year();
+    let this_year = state.now().year();
     let body = html! {
         div.print-only {
             p { "Kepada Yth. Gubernur Sumatera Barat" br; "melalui Sekretaris Daerah Provinsi Sumatera Barat" }

@@ -10,7 +10,6 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
 use sigap_core::access::{self, StaffView};
@@ -208,7 +207,7 @@ pub(crate) async fn sign_in(
     }
     match api::sign_in(&state, &user, password, &client_address(&headers)) {
         Ok((_, session)) => {
-            let max_age = (session.expires - Utc::now()).num_seconds().max(1);
+            let max_age = (session.expires - state.now()).num_seconds().max(1);
             let mut out = cookie_list;
             out.push(cookies::set(&state, cookies::STAFF, &session.token, "/staf", Some(max_age), SameSite::Strict));
             see_other(next, out)
@@ -231,7 +230,7 @@ pub(crate) async fn sign_out(
     if !cookies::check_session_csrf(&state, &signed.token, value(&raw, "_csrf")) {
         return see_other("/staf/kotak-masuk", Vec::new());
     }
-    if let Some(session) = state.signer.check(&signed.token, Utc::now())
+    if let Some(session) = state.signer.check(&signed.token, state.now())
         && let Err(e) = api::sign_out(&state, &session).await
     {
         // The cookie is cleared and this process refuses the token; other
