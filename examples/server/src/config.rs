@@ -124,10 +124,10 @@ pub(crate) struct Webhook {
     pub(crate) ca_file: Option<PathBuf>,
 }
 
-/// The whole configuration.
+/// The whole configuration (`sigap.example.toml` documents every key).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Config {
+pub struct Config {
     /// Where to listen (default 127.0.0.1:8080).
     #[serde(default = "default_listen")]
     pub(crate) listen: SocketAddr,
@@ -233,6 +233,14 @@ impl Config {
         crate::clock::Clock::shifted(self.clock_offset_seconds)
     }
 
+    /// A configuration from the text of a configuration file alone (no
+    /// environment variables, no command-line flags), checked as `sigap
+    /// serve` checks it. For embedding and in-process tests.
+    pub fn from_toml(text: &str) -> anyhow::Result<Self> {
+        let config: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("not a valid configuration: {e}"))?;
+        config.settle(None)
+    }
+
     /// Reads the file (if any), then applies the environment and `overrides`.
     pub(crate) fn load(file: Option<&Path>, overrides: Overrides) -> anyhow::Result<Self> {
         let mut config = match file {
@@ -292,6 +300,13 @@ impl Config {
             config.accounts = Some(v);
         }
         config.demo |= overrides.demo;
+        config.settle(env("SIGAP_SMTP_PASSWORD"))
+    }
+
+    /// Checks the assembled configuration; `smtp_password` is
+    /// `SIGAP_SMTP_PASSWORD`, if set.
+    fn settle(mut self, smtp_password: Option<String>) -> anyhow::Result<Self> {
+        let config = &mut self;
         if config.demo && !config.listen.ip().is_loopback() {
             anyhow::bail!(
                 "--demo creates accounts with a published password, so it listens on loopback only; {} is not a loopback address",
@@ -299,8 +314,8 @@ impl Config {
             );
         }
         if let Some(smtp) = &mut config.smtp {
-            smtp.settle(env("SIGAP_SMTP_PASSWORD"))?;
-        } else if env("SIGAP_SMTP_PASSWORD").is_some() {
+            smtp.settle(smtp_password)?;
+        } else if smtp_password.is_some() {
             anyhow::bail!("SIGAP_SMTP_PASSWORD is set but there is no [smtp] section in the configuration");
         }
         if config.sled_cache_mib == 0 {
@@ -309,7 +324,7 @@ impl Config {
         if config.session_hours == 0 || config.session_hours > 24 * 7 {
             anyhow::bail!("session_hours must be between 1 and 168");
         }
-        Ok(config)
+        Ok(self)
     }
 
     /// The public base URL, without a trailing slash.

@@ -1,20 +1,8 @@
 //! `sigap`: the reference server and the administrators' command-line tool.
 //!
 //! `sigap serve` runs the service; the other commands check, render and
-//! operate on workflow definitions, calendars and stored cases.
-
-mod api;
-mod auth;
-mod cli;
-mod clock;
-mod config;
-mod html;
-mod mail;
-mod metrics;
-mod state;
-mod web;
-mod webhook;
-mod workers;
+//! operate on workflow definitions, calendars and stored cases. Everything
+//! lives in the `sigap_server` library; this only parses the arguments.
 
 use std::process::ExitCode;
 
@@ -30,8 +18,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();
-    let args = cli::Cli::parse();
-    match cli::run(args).await {
+    match sigap_server::cli::run(sigap_server::cli::Cli::parse()).await {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");

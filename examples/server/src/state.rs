@@ -15,8 +15,11 @@ use crate::cli::files::{FileKind, kind_of, read_relative, read_text};
 use crate::config::Config;
 use crate::metrics::Metrics;
 
-/// The server's shared state.
-pub(crate) struct AppState {
+/// The server's shared state: the configuration, the service over its
+/// store, the accounts, the signing key, limits, metrics and the outgoing
+/// channels. Built once at start ([`AppState::build`]) and shared by every
+/// request handler and worker.
+pub struct AppState {
     pub(crate) config: Config,
     pub(crate) service: Arc<Service>,
     pub(crate) accounts: Accounts,
@@ -127,8 +130,17 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>
     }
 }
 
-/// Assembles the state: store, workflows, accounts, key.
-pub(crate) async fn build(config: Config) -> anyhow::Result<AppState> {
+impl AppState {
+    /// Assembles the state from a configuration: opens the store, loads and
+    /// installs every workflow under the workflows folder (refusing invalid
+    /// ones, every problem at once), reads the accounts and the signing key,
+    /// and builds the e-mail and webhook clients.
+    pub async fn build(config: Config) -> anyhow::Result<AppState> {
+        build(config).await
+    }
+}
+
+async fn build(config: Config) -> anyhow::Result<AppState> {
     let workflows = load_workflows(&config.workflows)?;
     let store = open_store(&config).await?;
     let service = Service::new(store);

@@ -6,7 +6,7 @@ pub(crate) mod files;
 mod ops;
 mod render;
 mod seed;
-pub(crate) mod serve;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Sigap: SOPs as data — a workflow engine for government service procedures.
 #[derive(Debug, Parser)]
 #[command(name = "sigap", version, about, long_about = None)]
-pub(crate) struct Cli {
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -180,7 +180,7 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
 }
 
 /// Runs a parsed command line; `Err` is a usage or environment problem (exit 2).
-pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { config, listen, workflows, data_dir, database_url, accounts, demo } => {
             let overrides = crate::config::Overrides { listen, workflows, data_dir, database_url, accounts, demo };

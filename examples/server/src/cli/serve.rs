@@ -5,21 +5,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::config::{Config, Overrides};
-use crate::state::{self, AppState};
-
-/// The whole application's router.
-pub(crate) fn app(state: Arc<AppState>) -> axum::Router {
-    // An unknown address answers in the form its caller reads: JSON under
-    // `/api/`, `/healthz` and `/metrics`, an HTML page elsewhere.
-    let routes = crate::api::routes().merge(crate::web::routes()).fallback(crate::web::not_found);
-    crate::api::with_observation(routes, state)
-}
+use crate::state::AppState;
 
 pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_file.as_deref(), overrides)?;
     let listen = config.listen;
     let demo = config.demo;
-    let state = Arc::new(state::build(config).await?);
+    let state = Arc::new(AppState::build(config).await?);
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         anyhow::anyhow!("cannot listen on {listen}: {e} (is another sigap running? choose another --listen)")
     })?;
@@ -69,7 +61,7 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
         }
     }
     eprint!("{banner}");
-    axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
+    axum::serve(listener, crate::app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let ctrl_c = tokio::signal::ctrl_c();
             #[cfg(unix)]
