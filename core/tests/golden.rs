@@ -1,0 +1,83 @@
+//! Golden files: stored data outlives the code.
+//!
+//! `tests/golden/format-1/` holds what this code wrote when the encodings
+//! were frozen as format 1 (December 2026): copies of the shipped
+//! workflows, calendars and holiday files with the definition and calendar
+//! versions they had, and a whole procedure's history as a store keeps it
+//! (one event per line, as `sigap export` writes them). Every later version
+//! must load them to the same versions and verify the history byte for
+//! byte. Never edit these files; a new format gets a new folder beside them
+//! (redb's backward-compatibility tests are the model).
+//!
+//! The byte forms hashed are described in `docs/formats.md`.
+
+mod engine_support;
+
+use sigap_core::engine::Event;
+use sigap_core::engine::history;
+
+const FORMAT_1: &str = "core/tests/golden/format-1";
+
+fn read(path: &str) -> String {
+    let full = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("read {full}: {e}"))
+}
+
+/// `versions.txt`: `<workflow file> definition|calendar <version>` per line.
+#[test]
+fn definition_and_calendar_versions_of_format_1_are_unchanged() {
+    let listed = read(&format!("{FORMAT_1}/versions.txt"));
+    let mut checked = 0;
+    for line in listed.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [file, what, expected] = fields[..] else { panic!("a malformed line in versions.txt: {line}") };
+        let workflow = engine_support::load_workflow(&format!("{FORMAT_1}/workflows/{file}"));
+        let actual = match what {
+            "definition" => workflow.definition.version().to_owned(),
+            "calendar" => workflow.calendar.version().to_owned(),
+            other => panic!("versions.txt names `{other}`; expected definition or calendar"),
+        };
+        assert_eq!(actual, expected, "the {what} version of {file} changed: stored cases pinned to it would no longer load");
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "two workflows, each with its definition and calendar");
+}
+
+/// The same versions do not depend on where the file lies or what it is called.
+#[test]
+fn versions_do_not_depend_on_the_file_name() {
+    let golden = engine_support::load_workflow(&format!("{FORMAT_1}/workflows/sumbar/konsultasi-hukum.toml"));
+    let text = read(&format!("{FORMAT_1}/workflows/sumbar/konsultasi-hukum.toml"));
+    let elsewhere = engine_support::load_workflow_text("core/tests/golden/format-1/workflows/sumbar/lain.toml", &text);
+    assert_eq!(golden.definition.version(), elsewhere.definition.version());
+    assert_eq!(golden.calendar.version(), elsewhere.calendar.version());
+}
+
+/// Every golden history verifies, and each event reads back to the very
+/// bytes it was stored as.
+#[test]
+fn golden_histories_of_format_1_verify_byte_for_byte() {
+    let dir = format!("{}/../{FORMAT_1}/histories", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(!files.is_empty(), "no golden histories under {dir}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut events = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let event: Event = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}:{}: an event of format 1 no longer reads: {e}", path.display(), n + 1));
+            assert_eq!(
+                serde_json::to_string(&event).unwrap(),
+                line,
+                "{}:{}: the event's stored form changed",
+                path.display(),
+                n + 1
+            );
+            events.push(event);
+        }
+        let case = events.first().expect("a history has events").case.clone();
+        history::verify(&case, &events).unwrap_or_else(|e| panic!("{}: the golden history no longer verifies: {e}", path.display()));
+        assert!(events.iter().all(|e| e.format == 1), "format-1 histories hold format-1 events");
+    }
+}
