@@ -37,7 +37,10 @@ fn definition_and_calendar_versions_of_format_1_are_unchanged() {
             "calendar" => workflow.calendar.version().to_owned(),
             other => panic!("versions.txt names `{other}`; expected definition or calendar"),
         };
-        assert_eq!(actual, expected, "the {what} version of {file} changed: stored cases pinned to it would no longer load");
+        assert_eq!(
+            actual, expected,
+            "the {what} version of {file} changed: stored cases pinned to it would no longer load"
+        );
         checked += 1;
     }
     assert_eq!(checked, 4, "two workflows, each with its definition and calendar");
@@ -77,7 +80,8 @@ fn golden_histories_of_format_1_verify_byte_for_byte() {
             events.push(event);
         }
         let case = events.first().expect("a history has events").case.clone();
-        history::verify(&case, &events).unwrap_or_else(|e| panic!("{}: the golden history no longer verifies: {e}", path.display()));
+        history::verify(&case, &events)
+            .unwrap_or_else(|e| panic!("{}: the golden history no longer verifies: {e}", path.display()));
         assert!(events.iter().all(|e| e.format == 1), "format-1 histories hold format-1 events");
     }
 }

@@ -1,12 +1,12 @@
 //! The OpenAPI document describes the routes the server really has: every
 //! documented operation reaches a route of the same template (the metrics
 //! label requests by matched route), and the document is valid JSON with
-//! every referenced schema defined.
+//! every referenced schema defined. Driven in-process through
+//! `sigap_server::app`.
 
 mod support;
 
-use sigap_tests::{Options, Server};
-use support::{Api, bin};
+use support::Api;
 
 fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
@@ -27,8 +27,7 @@ fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
 #[test]
 fn every_documented_operation_is_served() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&Options::sled(bin(), dir.path()));
-    let api = Api::new(&server.url);
+    let api = Api::in_process(dir.path());
     let spec = api.get("/api/v1/openapi.json", &[]);
     assert_eq!(spec.status, 200);
     assert_eq!(spec.json["openapi"], "3.1.0");

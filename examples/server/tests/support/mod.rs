@@ -12,11 +12,22 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_sigap")
 }
 
-/// Talks to one server.
+/// Talks to one server: the real binary over HTTP, or the library's router
+/// in this process ([`Api::in_process`]).
 pub struct Api {
-    agent: ureq::Agent,
-    /// `http://127.0.0.1:<port>`.
+    transport: Transport,
+    /// `http://127.0.0.1:<port>` (in-process: the configured base URL).
     pub url: String,
+}
+
+enum Transport {
+    Http(ureq::Agent),
+    /// `sigap_server::app` driven with `tower::ServiceExt::oneshot`; every
+    /// request comes from `client` (as `ConnectInfo`).
+    InProcess {
+        router: axum::Router,
+        runtime: tokio::runtime::Runtime,
+    },
 }
 
 /// A response: status and JSON body (`Null` when not JSON).
@@ -62,7 +73,72 @@ fn read(response: ureq::http::Response<ureq::Body>) -> Reply {
 impl Api {
     /// A client for a server.
     pub fn new(url: &str) -> Self {
-        Self { agent: sigap_tests::Server::agent(), url: url.to_owned() }
+        Self { transport: Transport::Http(sigap_tests::Server::agent()), url: url.to_owned() }
+    }
+
+    /// The whole service in this process, as `sigap serve --demo` would
+    /// build it from `config` (configuration-file TOML, no environment),
+    /// without the background workers: requests go through
+    /// `sigap_server::app` with `tower::ServiceExt::oneshot`, each from the
+    /// client address `client`.
+    pub fn in_process_with(config: &str, client: std::net::SocketAddr) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let config = sigap_server::Config::from_toml(config).expect("a valid configuration");
+        let url = format!("http://{}", "127.0.0.1:8080");
+        let state = runtime.block_on(sigap_server::AppState::build(config)).expect("the state builds");
+        let router =
+            sigap_server::app(std::sync::Arc::new(state)).layer(axum::extract::connect_info::MockConnectInfo(client));
+        Self { transport: Transport::InProcess { router, runtime }, url }
+    }
+
+    /// [`Api::in_process_with`] on the shipped workflows, the embedded
+    /// store in `data_dir` and the demo accounts.
+    pub fn in_process(data_dir: &Path) -> Self {
+        let config = format!(
+            "workflows = {:?}\ndata_dir = {:?}\ndemo = true\n",
+            sigap_tests::workflows_dir().display().to_string(),
+            data_dir.display().to_string()
+        );
+        Self::in_process_with(&config, "127.0.0.1:50000".parse().unwrap())
+    }
+
+    /// Sends one request in-process; `None` over HTTP.
+    fn in_process_send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Option<Reply> {
+        let Transport::InProcess { router, runtime } = &self.transport else { return None };
+        use tower::ServiceExt as _;
+        let mut request = axum::http::Request::builder().method(method).uri(path);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let request = request.body(axum::body::Body::from(body)).expect("a valid request");
+        Some(runtime.block_on(async {
+            let response = router.clone().oneshot(request).await.expect("the router answers");
+            let status = response.status().as_u16();
+            let header =
+                |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let content_type = header("content-type");
+            let disposition = header("content-disposition");
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+            let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            Reply { status, json, bytes, content_type, disposition }
+        }))
+    }
+
+    fn agent(&self) -> &ureq::Agent {
+        match &self.transport {
+            Transport::Http(agent) => agent,
+            Transport::InProcess { .. } => unreachable!("in-process requests never reach the HTTP agent"),
+        }
     }
 
     /// `GET`, with optional extra headers.
@@ -73,8 +149,11 @@ impl Api {
     /// without reading, e.g. a 401 before the JSON; the pool may hand it out
     /// again before the close arrives).
     pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        if let Some(reply) = self.in_process_send("GET", path, headers, None, Vec::new()) {
+            return reply;
+        }
         let send = || {
-            let mut request = self.agent.get(&format!("{}{path}", self.url));
+            let mut request = self.agent().get(&format!("{}{path}", self.url));
             for (k, v) in headers {
                 request = request.header(*k, *v);
             }
@@ -89,7 +168,11 @@ impl Api {
 
     /// `POST` a JSON body.
     pub fn post(&self, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
-        let mut request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", "application/json");
+        let bytes = serde_json::to_vec(body).unwrap();
+        if let Some(reply) = self.in_process_send("POST", path, headers, Some("application/json"), bytes) {
+            return reply;
+        }
+        let mut request = self.agent().post(&format!("{}{path}", self.url)).header("content-type", "application/json");
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
@@ -98,7 +181,10 @@ impl Api {
 
     /// `POST` raw bytes with a content type.
     pub fn post_raw(&self, path: &str, headers: &[(&str, &str)], content_type: &str, body: &[u8]) -> Reply {
-        let mut request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", content_type);
+        if let Some(reply) = self.in_process_send("POST", path, headers, Some(content_type), body.to_vec()) {
+            return reply;
+        }
+        let mut request = self.agent().post(&format!("{}{path}", self.url)).header("content-type", content_type);
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
@@ -107,7 +193,10 @@ impl Api {
 
     /// `POST` raw bytes; `None` when the server closed the connection while the body was still being sent.
     pub fn try_post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> Option<Reply> {
-        let request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", content_type);
+        if let Some(reply) = self.in_process_send("POST", path, &[], Some(content_type), body.to_vec()) {
+            return Some(reply);
+        }
+        let request = self.agent().post(&format!("{}{path}", self.url)).header("content-type", content_type);
         request.send(body).ok().map(read)
     }
 
@@ -119,7 +208,10 @@ impl Api {
         content_type: &str,
         body: &[u8],
     ) -> Option<Reply> {
-        let mut request = self.agent.post(&format!("{}{path}", self.url)).header("content-type", content_type);
+        if let Some(reply) = self.in_process_send("POST", path, headers, Some(content_type), body.to_vec()) {
+            return Some(reply);
+        }
+        let mut request = self.agent().post(&format!("{}{path}", self.url)).header("content-type", content_type);
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
@@ -154,7 +246,10 @@ impl Api {
 
     /// `DELETE`.
     pub fn delete(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = self.agent.delete(&format!("{}{path}", self.url));
+        if let Some(reply) = self.in_process_send("DELETE", path, headers, None, Vec::new()) {
+            return reply;
+        }
+        let mut request = self.agent().delete(&format!("{}{path}", self.url));
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
