@@ -14,6 +14,7 @@
 mod web_support;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -55,7 +56,12 @@ impl Driver {
         // libfaketime preloaded; Chromium's renderer does not answer under
         // it, so the browser (which only shows pages) keeps the real clock
         // while the server it talks to runs on the moved one.
+        // Its own process group, which the Chromium processes it starts
+        // join: dropping the driver ends them all, so a failed or panicking
+        // test leaves no browser running (one left behind kept both cores
+        // busy for an hour and slowed every later test on the machine).
         let mut child = Command::new(driver)
+            .process_group(0)
             .env_remove("LD_PRELOAD")
             .arg(format!("--port={port}"))
             .stdout(Stdio::piped())
@@ -81,6 +87,8 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
