@@ -85,3 +85,74 @@ fn golden_histories_of_format_1_verify_byte_for_byte() {
         assert!(events.iter().all(|e| e.format == 1), "format-1 histories hold format-1 events");
     }
 }
+
+/// A workflow's canonical form holds only what the file says: no `null`,
+/// no empty list, no empty table. An optional key added to the language
+/// without `skip_serializing_if` would show up in every file as one of
+/// those and change every stored version; this names it first.
+#[test]
+fn canonical_forms_hold_no_absent_keys() {
+    let files = [
+        format!("{FORMAT_1}/workflows/sumbar/konsultasi-hukum.toml"),
+        format!("{FORMAT_1}/workflows/kabupaten-contoh/pendampingan-hukum.toml"),
+        engine_support::SUMBAR.to_owned(),
+        engine_support::KABUPATEN.to_owned(),
+    ];
+    fn walk(value: &serde_json::Value, path: &str, file: &str) {
+        match value {
+            serde_json::Value::Null => panic!("{file}: `{path}` is serialised as null; skip it when absent"),
+            serde_json::Value::Array(items) => {
+                assert!(!items.is_empty(), "{file}: `{path}` is serialised as []; skip it when empty");
+                items.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{path}[{i}]"), file));
+            }
+            serde_json::Value::Object(map) => {
+                assert!(!map.is_empty(), "{file}: `{path}` is serialised as {{}}; skip it when empty");
+                map.iter().for_each(|(k, v)| walk(v, &format!("{path}.{k}"), file));
+            }
+            _ => {}
+        }
+    }
+    for file in &files {
+        let workflow = engine_support::load_workflow(file);
+        walk(&serde_json::to_value(workflow.definition.file()).unwrap(), "", file);
+    }
+}
+
+/// Adding an optional key, declared the way the model declares them, leaves
+/// the version of a file that does not use it unchanged, and changes the
+/// version of one that does.
+#[test]
+fn a_new_optional_key_leaves_existing_versions_unchanged() {
+    use sha2::Digest as _;
+    /// The model with one more optional key, as a later version would add it.
+    #[derive(serde::Serialize)]
+    struct WithNewKey<'a> {
+        #[serde(flatten)]
+        file: &'a sigap_core::definition::WorkflowFile,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pengingat: Option<String>,
+    }
+    let version = |value: &WithNewKey<'_>| -> String {
+        sha2::Sha256::digest(serde_json::to_vec(value).unwrap()).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let listed = read(&format!("{FORMAT_1}/versions.txt"));
+    let mut checked = 0;
+    for (file, expected) in listed
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" definition "))
+        .map(|(f, v)| (f.to_owned(), v.trim().to_owned()))
+    {
+        let workflow = engine_support::load_workflow(&format!("{FORMAT_1}/workflows/{file}"));
+        let file_model = workflow.definition.file();
+        assert_eq!(workflow.definition.version(), expected);
+        assert_eq!(version(&WithNewKey { file: file_model, pengingat: None }), expected, "{file}: unused, unchanged");
+        assert_ne!(
+            version(&WithNewKey { file: file_model, pengingat: Some("1wd".to_owned()) }),
+            expected,
+            "{file}: used, a new version"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "both golden workflows");
+}
