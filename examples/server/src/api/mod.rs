@@ -64,6 +64,15 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }
 
+/// A file name for `filename*=UTF-8''…` (RFC 8187): UTF-8, percent-encoded
+/// but for letters, digits and `.-_` (fewer than `attr-char` allows, so
+/// every reader takes it).
+fn filename_star(name: &str) -> String {
+    const KEPT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
+    percent_encoding::utf8_percent_encode(name, KEPT).to_string()
+}
+
 /// Serves an attachment: never inline, never sniffed, never scripted.
 pub(crate) async fn download(state: &AppState, case: &Case, file: &str) -> Result<Response, ApiError> {
     let attachment = case.attachments.iter().find(|a| a.file.id == file).ok_or_else(ApiError::not_found)?;
@@ -71,12 +80,7 @@ pub(crate) async fn download(state: &AppState, case: &Case, file: &str) -> Resul
     let name = &attachment.file.name;
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
+    let encoded = filename_star(name);
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -133,4 +137,16 @@ pub(crate) async fn observe(State(state): State<Arc<AppState>>, mut request: Req
 /// The middleware stack applied to the whole application.
 pub(crate) fn with_observation(router: Router<Arc<AppState>>, state: Arc<AppState>) -> Router {
     router.layer(middleware::from_fn_with_state(state.clone(), observe)).with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_encoded_for_content_disposition() {
+        assert_eq!(super::filename_star("Kajian_v2-final.pdf"), "Kajian_v2-final.pdf");
+        assert_eq!(
+            super::filename_star("Surat Keputusan (Bupati) é/~.pdf"),
+            "Surat%20Keputusan%20%28Bupati%29%20%C3%A9%2F%7E.pdf"
+        );
+    }
 }

@@ -116,17 +116,13 @@ pub(crate) fn page(shell: &Shell<'_>, body: Markup) -> Markup {
     }
 }
 
-/// Percent-encodes a path for a query value.
+/// What [`query_escape`] leaves as it is: letters, digits and `-_.~/`.
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+
+/// Percent-encodes a path for a query value (UTF-8, `%XX` in capitals).
 pub(crate) fn query_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// A notice box.
@@ -154,4 +150,13 @@ pub(crate) fn layout_nav<'a>(
         workflows.iter().map(|w| (w.id().to_owned(), w.definition.label().to_owned())).collect();
     procedures.sort();
     Nav::Staff { name: account.display_name(), csrf, report, procedures }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_keep_paths_readable_and_encode_the_rest() {
+        assert_eq!(super::query_escape("/staf/kasus/01AB-c_d.e~f"), "/staf/kasus/01AB-c_d.e~f");
+        assert_eq!(super::query_escape("/lacak?x=1&y=é #"), "/lacak%3Fx%3D1%26y%3D%C3%A9%20%23");
+    }
 }
