@@ -22,8 +22,8 @@ pub struct Api {
 
 enum Transport {
     Http(ureq::Agent),
-    /// `sigap_server::app` driven with `tower::ServiceExt::oneshot`; every
-    /// request comes from `client` (as `ConnectInfo`).
+    /// `sigap_server::app` driven with `tower::ServiceExt::oneshot` (the
+    /// client address is layered in as `MockConnectInfo`).
     InProcess {
         router: axum::Router,
         runtime: tokio::runtime::Runtime,
@@ -84,7 +84,8 @@ impl Api {
     pub fn in_process_with(config: &str, client: std::net::SocketAddr) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let config = sigap_server::Config::from_toml(config).expect("a valid configuration");
-        let url = format!("http://{}", "127.0.0.1:8080");
+        // The configured listen address (the default), as links would name it.
+        let url = "http://127.0.0.1:8080".to_owned();
         let state = runtime.block_on(sigap_server::AppState::build(config)).expect("the state builds");
         let router =
             sigap_server::app(std::sync::Arc::new(state)).layer(axum::extract::connect_info::MockConnectInfo(client));
