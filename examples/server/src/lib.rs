@@ -20,11 +20,13 @@
 //! outbox dispatcher ([`cli`]).
 
 mod api;
+mod app;
 mod auth;
 pub mod cli;
 mod clock;
 mod config;
 mod html;
+mod http;
 mod mail;
 mod metrics;
 mod state;
@@ -47,6 +49,17 @@ pub use state::AppState;
 pub fn app(state: Arc<AppState>) -> axum::Router {
     // An unknown address answers in the form its caller reads: JSON under
     // `/api/`, `/healthz` and `/metrics`, an HTML page elsewhere.
-    let routes = api::routes().merge(web::routes()).fallback(web::not_found);
-    api::with_observation(routes, state)
+    let routes = api::routes().merge(web::routes()).fallback(not_found);
+    http::with_observation(routes, state)
+}
+
+/// The answer for an address no route serves: the API's JSON error under
+/// the API's paths (`/api/`, `/healthz`, `/metrics`), a page in the
+/// person's language everywhere else (a mistyped or outdated link followed
+/// in a browser).
+async fn not_found(lang: web::Lang, uri: axum::http::Uri) -> axum::response::Response {
+    let path = uri.path();
+    let api =
+        path == "/api" || path.starts_with("/api/") || path.starts_with("/healthz") || path.starts_with("/metrics");
+    if api { api::not_found() } else { web::not_found(lang) }
 }

@@ -12,8 +12,9 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Value, json};
 
 use super::error::ErrorBody;
-use super::public::{Receipt, Tracking, WorkflowInfo};
-use super::staff::{AssignBody, InboxItem, NoteBody, SessionInfo, SignIn};
+use super::staff::{AssignBody, NoteBody, SessionInfo, SignIn};
+use crate::app::applicant::{Receipt, Tracking, WorkflowInfo};
+use crate::app::staff::InboxItem;
 use crate::state::AppState;
 
 /// One operation of the API.

@@ -358,7 +358,7 @@ pub(crate) async fn report(
     let store = crate::state::open_store(&config).await?;
     let mut evaluations = Vec::new();
     for wf in workflows.iter().filter(|w| workflow.as_deref().is_none_or(|id| w.id() == id)) {
-        let cases = crate::api::report::cases_of(store.as_ref(), wf, year).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let cases = crate::app::report::cases_of(store.as_ref(), wf, year).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         evaluations.push(sigap_core::report::evaluate(&wf.definition, wf.calendar.time_zone(), &cases, year));
     }
     if evaluations.is_empty() {

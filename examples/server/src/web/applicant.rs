@@ -16,14 +16,16 @@ use sigap_core::workflow::Workflow;
 
 use super::cookies::{self, SameSite};
 use super::i18n::Lang;
+use super::status as error_status;
 use super::{
     chosen_files, field_errors, html as page_response, idempotency_key, message, see_other, text_values, value,
 };
-use crate::api::error::ApiError;
-use crate::api::input::RawInput;
-use crate::api::public::{self, Tracking, client_address, find_open, open_tracked, submit_request};
+use crate::app::applicant::{self, Receipt, Tracking, find_open, open_tracked};
+use crate::app::input::RawInput;
+use crate::app::{AppError, Kind};
 use crate::html::form::{self, FormState, anchor, error_summary, hidden};
 use crate::html::layout::{Nav, Shell, notice, page};
+use crate::http::client_address;
 use crate::state::AppState;
 
 fn shell<'a>(lang: Lang, title: &'a str, path: &'a str) -> Shell<'a> {
@@ -92,9 +94,9 @@ pub(crate) async fn form_page(
 }
 
 /// A page that only says what went wrong.
-pub(crate) fn error_page(lang: Lang, error: &ApiError, cookie: Option<HeaderValue>) -> Response {
-    let title = match error.status {
-        StatusCode::NOT_FOUND => lang.t("Halaman tidak ditemukan", "Page not found"),
+pub(crate) fn error_page(lang: Lang, error: &AppError, cookie: Option<HeaderValue>) -> Response {
+    let title = match error.kind {
+        Kind::NotFound => lang.t("Halaman tidak ditemukan", "Page not found"),
         _ => lang.t("Permintaan tidak dapat diproses", "The request cannot be processed"),
     };
     let body = html! {
@@ -102,7 +104,7 @@ pub(crate) fn error_page(lang: Lang, error: &ApiError, cookie: Option<HeaderValu
         (notice("error", &message(error, lang)))
         p { a href="/" { (lang.t("Kembali ke daftar layanan", "Back to the services")) } }
     };
-    page_response(error.status, page(&shell(lang, title, "/"), body), cookie.into_iter().collect())
+    page_response(error_status(error), page(&shell(lang, title, "/"), body), cookie.into_iter().collect())
 }
 
 fn intake_page(
@@ -177,14 +179,14 @@ fn summary_items(
     items
 }
 
-/// `POST /layanan/{workflow}`: submits through `api::public::submit_request`.
+/// `POST /layanan/{workflow}`: submits through `app::applicant::submit`.
 pub(crate) async fn submit(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     Query(q): Query<OrgQuery>,
     lang: Lang,
     headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let (nonce, cookie) = cookies::browser(&state, &headers);
     let csrf = cookies::browser_csrf(&state, &nonce);
@@ -205,7 +207,7 @@ pub(crate) async fn submit(
                 &csrf,
                 q.organisation.as_deref(),
             );
-            return page_response(e.status, markup, cookie_list);
+            return page_response(error_status(&e), markup, cookie_list);
         }
     };
     let mut form_state = FormState::with_values(text_values(&raw));
@@ -221,7 +223,7 @@ pub(crate) async fn submit(
     }
     let key =
         value(&raw, "_idem").filter(|k| !k.is_empty() && k.len() <= 200 && k.chars().all(|c| c.is_ascii_graphic()));
-    match submit_request(&state, &workflow, &raw, key.map(str::to_owned)).await {
+    match applicant::submit(&state, &workflow, &raw, key.map(str::to_owned)).await {
         Ok((receipt, _created)) => {
             let mut cookies_out = cookie_list;
             cookies_out.push(track_cookie(&state, &receipt.tracking_code, &receipt.secret));
@@ -232,7 +234,7 @@ pub(crate) async fn submit(
             form_state.errors = field_errors(&e, lang).into_iter().collect();
             let top = if e.fields.is_empty() { vec![message(&e, lang)] } else { Vec::new() };
             let markup = intake_page(&state, lang, &workflow, &form_state, &top, &csrf, q.organisation.as_deref());
-            page_response(e.status, markup, cookie_list)
+            page_response(error_status(&e), markup, cookie_list)
         }
     }
 }
@@ -242,7 +244,7 @@ fn track_cookie(state: &AppState, code: &str, secret: &str) -> HeaderValue {
     cookies::set(state, cookies::TRACK, value, &format!("/lacak/{code}"), Some(60 * 60 * 12), SameSite::Lax)
 }
 
-fn receipt_page(lang: Lang, workflow: &Workflow, receipt: &public::Receipt) -> Markup {
+fn receipt_page(lang: Lang, workflow: &Workflow, receipt: &Receipt) -> Markup {
     let title = lang.t("Permohonan terkirim", "Request sent");
     let body = html! {
         h1 { (title) }
@@ -334,12 +336,12 @@ fn track_form_page(lang: Lang, st: &FormState, top: &[String], csrf: &str) -> Ma
     page(&shell(lang, title, "/lacak"), body)
 }
 
-/// `POST /lacak`: checks the code and secret with `api::public::open_tracked`, then keeps the capability in a cookie.
+/// `POST /lacak`: checks the code and secret with `app::applicant::open_tracked`, then keeps the capability in a cookie.
 pub(crate) async fn track_open(
     State(state): State<Arc<AppState>>,
     lang: Lang,
     headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let (nonce, cookie) = cookies::browser(&state, &headers);
     let csrf = cookies::browser_csrf(&state, &nonce);
@@ -348,7 +350,7 @@ pub(crate) async fn track_open(
         Ok(raw) => raw,
         Err(e) => {
             return page_response(
-                e.status,
+                error_status(&e),
                 track_form_page(lang, &FormState::default(), &[message(&e, lang)], &csrf),
                 cookie_list,
             );
@@ -388,26 +390,21 @@ pub(crate) async fn track_open(
                 "secret_required" | "wrong_secret" => {
                     st.errors.insert("rahasia".to_owned(), text);
                 }
-                _ => return page_response(e.status, track_form_page(lang, &st, &[text], &csrf), cookie_list),
+                _ => return page_response(error_status(&e), track_form_page(lang, &st, &[text], &csrf), cookie_list),
             }
-            page_response(e.status, track_form_page(lang, &st, &[], &csrf), cookie_list)
+            page_response(error_status(&e), track_form_page(lang, &st, &[], &csrf), cookie_list)
         }
     }
 }
 
 /// The case behind a tracking page, opened with the cookie's secret.
-async fn opened(
-    state: &AppState,
-    code: &str,
-    headers: &HeaderMap,
-) -> Result<(Case, Workflow, String), Option<ApiError>> {
+async fn opened(state: &AppState, code: &str, headers: &HeaderMap) -> Result<(Case, Workflow), Option<AppError>> {
     let secret = cookies::get(headers, cookies::TRACK).ok_or(None)?;
-    let (case, workflow) = open_tracked(state, code, Some(&secret), &client_address(headers)).await.map_err(Some)?;
-    Ok((case, workflow, secret))
+    open_tracked(state, code, Some(&secret), &client_address(headers)).await.map_err(Some)
 }
 
 /// Without a valid capability: the form to enter the secret for this code.
-fn ask_secret(state: &AppState, lang: Lang, code: &str, headers: &HeaderMap, error: Option<ApiError>) -> Response {
+fn ask_secret(state: &AppState, lang: Lang, code: &str, headers: &HeaderMap, error: Option<AppError>) -> Response {
     let (nonce, cookie) = cookies::browser(state, headers);
     let csrf = cookies::browser_csrf(state, &nonce);
     let mut st = FormState::default();
@@ -444,7 +441,7 @@ pub(crate) async fn tracking_page(
     lang: Lang,
     headers: HeaderMap,
 ) -> Response {
-    let (case, workflow, _) = match opened(&state, &code, &headers).await {
+    let (case, workflow) = match opened(&state, &code, &headers).await {
         Ok(x) => x,
         Err(e) => return ask_secret(&state, lang, &code, &headers, e),
     };
@@ -477,7 +474,7 @@ async fn render_tracking(
 ) -> Response {
     let (nonce, cookie) = cookies::browser(state, headers);
     let csrf = cookies::browser_csrf(state, &nonce);
-    let tracking = match public::tracking(state, case, workflow).await {
+    let tracking = match applicant::tracking(state, case, workflow).await {
         Ok(t) => t,
         Err(e) => return error_page(lang, &e, cookie),
     };
@@ -658,21 +655,6 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// Headers that make an API call on the applicant's behalf: the secret from the cookie, the client's address, the form's key.
-fn api_headers(original: &HeaderMap, secret: &str, key: Option<&str>) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(secret) {
-        headers.insert("x-tracking-secret", v);
-    }
-    if let Some(v) = original.get("x-forwarded-for") {
-        headers.insert("x-forwarded-for", v.clone());
-    }
-    if let Some(v) = key.and_then(|k| HeaderValue::from_str(k).ok()) {
-        headers.insert("idempotency-key", v);
-    }
-    headers
-}
-
 /// The values of a case's form as a form would send them (files aside).
 fn form_values(case: &Case, fields: &[Field]) -> FormState {
     let mut st = FormState::default();
@@ -696,7 +678,7 @@ pub(crate) async fn action_page(
     lang: Lang,
     headers: HeaderMap,
 ) -> Response {
-    let (case, workflow, _) = match opened(&state, &code, &headers).await {
+    let (case, workflow) = match opened(&state, &code, &headers).await {
         Ok(x) => x,
         Err(e) => return ask_secret(&state, lang, &code, &headers, e),
     };
@@ -803,15 +785,15 @@ async fn action_response(
     page_response(status, page(&shell(lang, &title, &base), body), cookie.into_iter().collect())
 }
 
-/// `POST /lacak/{code}/tindakan/{action}`: through `api::public::track_action`.
+/// `POST /lacak/{code}/tindakan/{action}`: through `app::applicant::act`.
 pub(crate) async fn action(
     State(state): State<Arc<AppState>>,
     Path((code, action)): Path<(String, String)>,
     lang: Lang,
     headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
-    let (case, workflow, secret) = match opened(&state, &code, &headers).await {
+    let (case, workflow) = match opened(&state, &code, &headers).await {
         Ok(x) => x,
         Err(e) => return ask_secret(&state, lang, &code, &headers, e),
     };
@@ -828,7 +810,7 @@ pub(crate) async fn action(
                 &action,
                 &st,
                 &[message(&e, lang)],
-                e.status,
+                error_status(&e),
             )
             .await;
         }
@@ -861,13 +843,11 @@ pub(crate) async fn action(
             raw.values.insert(format!("form.{}", f.id), Input::Files(existing));
         }
     }
-    let key = value(&raw, "_idem").map(str::to_owned);
-    let api = api_headers(&headers, &secret, key.as_deref());
-    let result = public::track_action(State(state.clone()), Path((code.clone(), action.clone())), api, raw).await;
-    match result {
+    let key = crate::app::idempotency_key(value(&raw, "_idem")).unwrap_or_default();
+    match applicant::act(&state, &case, &workflow, &action, &raw, key).await {
         Ok(_) => see_other(&format!("/lacak/{}?berhasil={action}", case.tracking_code), Vec::new()),
         Err(e) => {
-            let (case, workflow, _) = match opened(&state, &code, &headers).await {
+            let (case, workflow) = match opened(&state, &code, &headers).await {
                 Ok(x) => x,
                 Err(e) => return ask_secret(&state, lang, &code, &headers, e),
             };
@@ -901,20 +881,20 @@ pub(crate) async fn action(
                 st.errors.insert(name, text);
             }
             let top = if e.fields.is_empty() { vec![message(&e, lang)] } else { Vec::new() };
-            action_response(&state, lang, &headers, &case, &workflow, &action, &st, &top, e.status).await
+            action_response(&state, lang, &headers, &case, &workflow, &action, &st, &top, error_status(&e)).await
         }
     }
 }
 
-/// `POST /lacak/{code}/survei`: through `api::public::track_survey`.
+/// `POST /lacak/{code}/survei`: through `app::applicant::survey`.
 pub(crate) async fn survey(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
     lang: Lang,
     headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
-    let (case, workflow, secret) = match opened(&state, &code, &headers).await {
+    let (case, workflow) = match opened(&state, &code, &headers).await {
         Ok(x) => x,
         Err(e) => return ask_secret(&state, lang, &code, &headers, e),
     };
@@ -929,7 +909,7 @@ pub(crate) async fn survey(
                 &workflow,
                 &[("error", message(&e, lang))],
                 &FormState::default(),
-                e.status,
+                error_status(&e),
             )
             .await;
         }
@@ -952,32 +932,31 @@ pub(crate) async fn survey(
         )
         .await;
     }
-    let api = api_headers(&headers, &secret, None);
-    match public::track_survey(State(state.clone()), Path(code.clone()), api, raw).await {
+    match applicant::survey(&state, &case, &raw).await {
         Ok(_) => see_other(&format!("/lacak/{}?berhasil=survei", case.tracking_code), Vec::new()),
         Err(e) => {
             st.errors = field_errors(&e, lang).into_iter().map(|(f, t)| (format!("answers.{f}"), t)).collect();
             let notices = if e.fields.is_empty() { vec![("error", message(&e, lang))] } else { Vec::new() };
-            render_tracking(&state, lang, &headers, &case, &workflow, &notices, &st, e.status).await
+            render_tracking(&state, lang, &headers, &case, &workflow, &notices, &st, error_status(&e)).await
         }
     }
 }
 
-/// `GET /lacak/{code}/berkas/{file}`: through `api::public::track_attachment`.
+/// `GET /lacak/{code}/berkas/{file}`: through `app::applicant::attachment`.
 pub(crate) async fn download(
     State(state): State<Arc<AppState>>,
     Path((code, file)): Path<(String, String)>,
     lang: Lang,
     headers: HeaderMap,
 ) -> Response {
-    let Some(secret) = cookies::get(&headers, cookies::TRACK) else {
-        return ask_secret(&state, lang, &code, &headers, None);
+    let (case, _) = match opened(&state, &code, &headers).await {
+        Ok(x) => x,
+        Err(Some(e)) if e.kind == Kind::NotFound => return error_page(lang, &e, None),
+        Err(e) => return ask_secret(&state, lang, &code, &headers, e),
     };
-    let api = api_headers(&headers, &secret, None);
-    match public::track_attachment(State(state.clone()), Path((code.clone(), file)), api).await {
-        Ok(response) => response,
-        Err(e) if e.status == StatusCode::NOT_FOUND => error_page(lang, &e, None),
-        Err(e) => ask_secret(&state, lang, &code, &headers, Some(e)),
+    match applicant::attachment(&state, &case, &file).await {
+        Ok(file) => crate::http::download(file),
+        Err(e) => error_page(lang, &e, None),
     }
 }
 
@@ -986,7 +965,7 @@ pub(crate) async fn forget(
     State(state): State<Arc<AppState>>,
     Path(code): Path<String>,
     headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let token = raw.as_ref().ok().and_then(|r| value(r, "_csrf"));
     if !cookies::check_browser_csrf(&state, &headers, token) {

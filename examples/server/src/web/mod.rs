@@ -1,12 +1,11 @@
 //! Web pages in Bahasa Indonesia (with an English fallback for the staff
 //! chrome) for applicants and staff, rendered on the server with maud.
 //!
-//! Every page goes through the same functions as the JSON API
-//! (`api::public::submit_request`, `open_tracked`, `track_action`,
-//! `api::staff::sign_in`, `inbox_items`, `staff_case`, `staff_command`,
-//! `perform`…): the engine decides, the access rules of `sigap_core::access`
-//! redact. This layer only turns forms into those calls, cookies into
-//! identities, and results into HTML. No page needs JavaScript; the
+//! Every page goes through the same use cases as the JSON API
+//! ([`crate::app`]): the engine decides, the access rules of
+//! `sigap_core::access` redact. This layer only turns forms into those
+//! calls, cookies into identities, and results — and [`AppError`]s, in
+//! [`message`] and [`field_errors`] — into HTML. No page needs JavaScript; the
 //! stylesheet is a file under `/static/` so the API's Content-Security-Policy
 //! (`default-src 'none'; style-src 'self'; …`) applies unchanged.
 
@@ -29,8 +28,9 @@ use axum::routing::{get, post};
 use maud::Markup;
 use sigap_core::form::Input;
 
-use crate::api::error::ApiError;
-use crate::api::input::RawInput;
+pub(crate) use self::i18n::Lang;
+use crate::app::input::RawInput;
+use crate::app::{AppError, Kind};
 use crate::state::AppState;
 
 /// The pages' routes.
@@ -61,18 +61,12 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/staf/laporan.csv", get(report::csv))
         .route("/staf/laporan.json", get(report::json))
         .route("/static/{file}", get(assets::serve))
-        .layer(DefaultBodyLimit::max(crate::api::MAX_BODY))
+        .layer(DefaultBodyLimit::max(crate::http::MAX_BODY))
 }
 
-/// The answer for an address no route serves: the API's JSON error under
-/// the API's paths (`/api/`, `/healthz`, `/metrics`), a page in the
-/// person's language everywhere else (a mistyped or outdated link followed
-/// in a browser).
-pub(crate) async fn not_found(lang: i18n::Lang, uri: axum::http::Uri) -> Response {
-    let path = uri.path();
-    let api =
-        path == "/api" || path.starts_with("/api/") || path.starts_with("/healthz") || path.starts_with("/metrics");
-    if api { ApiError::not_found().into_response() } else { applicant::error_page(lang, &ApiError::not_found(), None) }
+/// The page for an address no route serves (a mistyped or outdated link).
+pub(crate) fn not_found(lang: Lang) -> Response {
+    applicant::error_page(lang, &AppError::not_found(), None)
 }
 
 /// An HTML page response: never cached (pages hold personal data, secrets
@@ -129,12 +123,12 @@ pub(crate) fn chosen_files(raw: &RawInput) -> Vec<String> {
 }
 
 /// The message of an error for a person, in their language.
-pub(crate) fn message(error: &ApiError, lang: i18n::Lang) -> String {
+pub(crate) fn message(error: &AppError, lang: i18n::Lang) -> String {
     match lang {
-        i18n::Lang::Id => error.message_id.clone().unwrap_or_else(|| match error.status {
-            StatusCode::NOT_FOUND => "Tidak ditemukan.".to_owned(),
-            StatusCode::FORBIDDEN => "Anda tidak berwenang.".to_owned(),
-            StatusCode::BAD_REQUEST => "Permintaan tidak dapat dibaca; muat ulang halaman dan coba lagi.".to_owned(),
+        i18n::Lang::Id => error.message_id.clone().unwrap_or_else(|| match error.kind {
+            Kind::NotFound => "Tidak ditemukan.".to_owned(),
+            Kind::Forbidden => "Anda tidak berwenang.".to_owned(),
+            Kind::BadRequest => "Permintaan tidak dapat dibaca; muat ulang halaman dan coba lagi.".to_owned(),
             _ => "Terjadi kesalahan; coba lagi.".to_owned(),
         }),
         i18n::Lang::En => error.message.clone(),
@@ -142,7 +136,7 @@ pub(crate) fn message(error: &ApiError, lang: i18n::Lang) -> String {
 }
 
 /// Field errors of a refusal, by field name (with `prefix.` when given), in the person's language.
-pub(crate) fn field_errors(error: &ApiError, lang: i18n::Lang) -> Vec<(String, String)> {
+pub(crate) fn field_errors(error: &AppError, lang: i18n::Lang) -> Vec<(String, String)> {
     error
         .fields
         .iter()
@@ -154,6 +148,11 @@ pub(crate) fn field_errors(error: &ApiError, lang: i18n::Lang) -> Vec<(String, S
             (f.field.clone(), text)
         })
         .collect()
+}
+
+/// The HTTP status of a page answering `error`.
+pub(crate) fn status(error: &AppError) -> StatusCode {
+    crate::http::status(error.kind)
 }
 
 /// A fresh idempotency key for a rendered form (a double-clicked submit sends it twice).

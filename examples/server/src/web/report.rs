@@ -13,13 +13,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Weekday};
 use maud::{Markup, html};
 use serde::Deserialize;
-use sigap_core::report::{self, Evaluation};
+use sigap_core::report::Evaluation;
 use sigap_core::workflow::Workflow;
 
 use super::html as page_response;
 use super::i18n::Lang;
 use super::staff::Signed;
-use crate::api::error::ApiError;
+use crate::app::AppError;
+use crate::app::report::{csv as evaluation_csv, evaluations, year as parse_year};
 use crate::html::chart::{self, number, percent};
 use crate::html::layout::{notice, page};
 use crate::state::AppState;
@@ -30,8 +31,6 @@ pub(crate) struct ReportQuery {
     year: Option<String>,
     workflow: Option<String>,
 }
-
-use crate::api::report::{evaluations, year as parse_year};
 
 /// `GET /staf/laporan.json`
 pub(crate) async fn json(
@@ -70,18 +69,7 @@ pub(crate) async fn csv(
     };
     match result {
         Ok(list) => {
-            let mut out = String::new();
-            for (i, e) in list.iter().enumerate() {
-                for (n, line) in report::to_csv(e).lines().enumerate() {
-                    if n == 0 {
-                        if i == 0 {
-                            out.push_str(&format!("workflow,{line}\n"));
-                        }
-                    } else {
-                        out.push_str(&format!("{},{line}\n", e.workflow));
-                    }
-                }
-            }
+            let out = evaluation_csv(&list);
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -95,10 +83,10 @@ pub(crate) async fn csv(
     }
 }
 
-fn error_page(state: &AppState, signed: &Signed, lang: Lang, e: &ApiError) -> Response {
+fn error_page(state: &AppState, signed: &Signed, lang: Lang, e: &AppError) -> Response {
     let title = lang.t("Laporan evaluasi", "Evaluation report");
     let body = html! { h1 { (title) } (notice("error", &super::message(e, lang))) };
-    page_response(e.status, page(&signed.shell(state, lang, title, "/staf/laporan"), body), Vec::new())
+    page_response(super::status(e), page(&signed.shell(state, lang, title, "/staf/laporan"), body), Vec::new())
 }
 
 /// The length of a nominal working day in hours (mean of the weekdays' opening hours).

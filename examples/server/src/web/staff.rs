@@ -19,16 +19,15 @@ use sigap_core::workflow::Workflow;
 
 use super::cookies::{self, SameSite};
 use super::i18n::{Lang, local_path};
+use super::status as error_status;
 use super::{field_errors, html as page_response, idempotency_key, message, see_other, text_values, value};
-use crate::api::error::ApiError;
-use crate::api::input::RawInput;
-use crate::api::public::client_address;
-use crate::api::staff::{
-    self as api, Badge, InboxQuery, Staff, assign_command, inbox_items, staff_case, staff_command,
-};
+use crate::app::AppError;
+use crate::app::input::RawInput;
+use crate::app::staff::{self as app, Badge, InboxQuery, assign_command};
 use crate::auth::Account;
 use crate::html::form::{self, FormState, error_summary, hidden};
 use crate::html::layout::{Nav, Shell, layout_nav, notice, page};
+use crate::http::client_address;
 use crate::state::AppState;
 
 /// A signed-in staff member on a page.
@@ -58,7 +57,7 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         let Some(token) = cookies::get(&parts.headers, cookies::STAFF) else {
             return Err(see_other(&format!("/staf?lanjut={}", crate::html::layout::query_escape(&back)), Vec::new()));
         };
-        match api::staff_from_token(state, &token).await {
+        match app::staff_from_token(state, &token).await {
             Ok(Some(account)) => {
                 let csrf = cookies::session_csrf(state, &token);
                 Ok(Signed { account, token, csrf })
@@ -91,7 +90,7 @@ pub(crate) async fn sign_in_page(
     headers: HeaderMap,
 ) -> Response {
     if let Some(token) = cookies::get(&headers, cookies::STAFF)
-        && matches!(api::staff_from_token(&state, &token).await, Ok(Some(_)))
+        && matches!(app::staff_from_token(&state, &token).await, Ok(Some(_)))
     {
         return see_other("/staf/kotak-masuk", Vec::new());
     }
@@ -161,12 +160,12 @@ fn sign_in_markup(
     page(&Shell { lang, title, nav: Nav::SignIn, path: "/staf" }, body)
 }
 
-/// `POST /staf`: through `api::staff::sign_in` (rate-limited).
+/// `POST /staf`: through `app::staff::sign_in` (rate-limited).
 pub(crate) async fn sign_in(
     State(state): State<Arc<AppState>>,
     lang: Lang,
     headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let (nonce, cookie) = cookies::browser(&state, &headers);
     let csrf = cookies::browser_csrf(&state, &nonce);
@@ -205,7 +204,7 @@ pub(crate) async fn sign_in(
             cookie_list,
         );
     }
-    match api::sign_in(&state, &user, password, &client_address(&headers)) {
+    match app::sign_in(&state, &user, password, &client_address(&headers)) {
         Ok((_, session)) => {
             let max_age = (session.expires - state.now()).num_seconds().max(1);
             let mut out = cookie_list;
@@ -215,7 +214,7 @@ pub(crate) async fn sign_in(
         Err(e) => {
             let key = if e.code == "wrong_credentials" { "password" } else { "" };
             errors.insert(key.to_owned(), message(&e, lang));
-            page_response(e.status, sign_in_markup(lang, &csrf, next, &user, &[], &errors), cookie_list)
+            page_response(error_status(&e), sign_in_markup(lang, &csrf, next, &user, &[], &errors), cookie_list)
         }
     }
 }
@@ -224,14 +223,14 @@ pub(crate) async fn sign_in(
 pub(crate) async fn sign_out(
     State(state): State<Arc<AppState>>,
     signed: Signed,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let raw = raw.unwrap_or_default();
     if !cookies::check_session_csrf(&state, &signed.token, value(&raw, "_csrf")) {
         return see_other("/staf/kotak-masuk", Vec::new());
     }
     if let Some(session) = state.signer.check(&signed.token, state.now())
-        && let Err(e) = api::sign_out(&state, &session).await
+        && let Err(e) = app::sign_out(&state, &session).await
     {
         // The cookie is cleared and this process refuses the token; other
         // processes sharing the store may accept it until it expires.
@@ -285,7 +284,7 @@ pub(crate) async fn inbox(
 ) -> Response {
     let title = lang.t("Kotak masuk", "Inbox");
     let workflows = visible_workflows(&state, &signed.account);
-    let body = match inbox_items(&state, &signed.account, &filter).await {
+    let body = match app::inbox(&state, &signed.account, &filter).await {
         Ok(items) => {
             let now_count = |b: Badge| items.iter().filter(|i| i.clock == b).count();
             let stages: Vec<(String, String)> = workflows
@@ -435,13 +434,13 @@ async fn render_case(
     refused: Refused,
     status: StatusCode,
 ) -> Response {
-    let (case, events, workflow) = match staff_case(state, &signed.account, id).await {
+    let (case, events, workflow) = match app::load(state, &signed.account, id).await {
         Ok(x) => x,
         Err(e) => {
             let title = lang.t("Permohonan tidak ditemukan", "Case not found");
             let body = html! { h1 { (title) } (notice("error", &message(&e, lang))) p { a href="/staf/kotak-masuk" { (lang.t("Kembali ke kotak masuk", "Back to the inbox")) } } };
             return page_response(
-                e.status,
+                error_status(&e),
                 page(&signed.shell(state, lang, title, "/staf/kotak-masuk"), body),
                 Vec::new(),
             );
@@ -732,7 +731,7 @@ fn case_markup(
                         }
                     }
                     @let st = state_of("lampiran");
-                    @let upload_field = api::attachment_field();
+                    @let upload_field = app::attachment_field();
                     form.action.stack method="post" action={ (base) "/lampiran" } enctype="multipart/form-data" novalidate {
                         (hidden("_csrf", csrf))
                         (form::field(lang, None, &upload_field, "file", "lampiran", st))
@@ -808,14 +807,14 @@ async fn posted(
     signed: &Signed,
     lang: Lang,
     id: &str,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
     form_id: &str,
 ) -> Result<RawInput, Response> {
     let raw = match raw {
         Ok(raw) => raw,
         Err(e) => {
             let refused = Refused { done: None, form: None, notices: vec![("error", message(&e, lang))] };
-            return Err(render_case(state, signed, lang, id, refused, e.status).await);
+            return Err(render_case(state, signed, lang, id, refused, error_status(&e)).await);
         }
     };
     if !cookies::check_session_csrf(state, &signed.token, value(&raw, "_csrf")) {
@@ -841,7 +840,7 @@ async fn refusal(
     id: &str,
     form_id: &str,
     raw: &RawInput,
-    e: &ApiError,
+    e: &AppError,
 ) -> Response {
     let mut st = FormState::with_values(text_values(raw));
     st.files_dropped = raw.files.iter().map(|f| f.name.clone()).collect();
@@ -875,44 +874,28 @@ async fn refusal(
         lang,
         id,
         Refused { done: None, form: Some((form_id.to_owned(), st)), notices },
-        e.status,
+        error_status(e),
     )
     .await
 }
 
-/// `POST /staf/kasus/{id}/tindakan/{action}`: through `api::staff::perform`.
+/// `POST /staf/kasus/{id}/tindakan/{action}`: through `app::staff::perform`.
 pub(crate) async fn perform(
     State(state): State<Arc<AppState>>,
     signed: Signed,
     lang: Lang,
     Path((id, action)): Path<(String, String)>,
-    headers: HeaderMap,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let form_id = format!("aksi-{action}");
     let raw = match posted(&state, &signed, lang, &id, raw, &form_id).await {
         Ok(raw) => raw,
         Err(r) => return r,
     };
-    let mut api_headers = HeaderMap::new();
-    if let Some(v) = value(&raw, "_idem").and_then(|k| HeaderValue::from_str(k).ok()) {
-        api_headers.insert("idempotency-key", v);
-    }
-    if let Some(v) = headers.get("x-forwarded-for") {
-        api_headers.insert("x-forwarded-for", v.clone());
-    }
-    let kept = raw.clone();
-    match api::perform(
-        State(state.clone()),
-        Staff(signed.account.clone()),
-        Path((id.clone(), action.clone())),
-        api_headers,
-        raw,
-    )
-    .await
-    {
+    let key = crate::app::idempotency_key(value(&raw, "_idem")).unwrap_or_default();
+    match app::perform(&state, &signed.account, &id, &action, &raw, key).await {
         Ok(_) => see_other(&format!("/staf/kasus/{id}?berhasil={action}"), Vec::new()),
-        Err(e) => refusal(&state, &signed, lang, &id, &form_id, &kept, &e).await,
+        Err(e) => refusal(&state, &signed, lang, &id, &form_id, &raw, &e).await,
     }
 }
 
@@ -922,10 +905,10 @@ async fn simple_command(
     signed: &Signed,
     lang: Lang,
     id: &str,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
     form_id: &str,
     done: &str,
-    command: impl FnOnce(&RawInput) -> Result<Command, ApiError>,
+    command: impl FnOnce(&RawInput) -> Result<Command, AppError>,
 ) -> Response {
     let raw = match posted(state, signed, lang, id, raw, form_id).await {
         Ok(raw) => raw,
@@ -933,7 +916,7 @@ async fn simple_command(
     };
     let result = match (command(&raw), raw.expected_version()) {
         (Ok(command), Ok(expected)) => {
-            staff_command(state, &signed.account, id, command, expected, None).await.map(|_| ())
+            app::command(state, &signed.account, id, command, expected, None).await.map(|_| ())
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -949,7 +932,7 @@ pub(crate) async fn claim(
     signed: Signed,
     lang: Lang,
     Path(id): Path<String>,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     simple_command(&state, &signed, lang, &id, raw, "tugas", "ambil", |_| Ok(Command::Claim)).await
 }
@@ -960,18 +943,18 @@ pub(crate) async fn release(
     signed: Signed,
     lang: Lang,
     Path(id): Path<String>,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     simple_command(&state, &signed, lang, &id, raw, "tugas", "lepas", |_| Ok(Command::Release)).await
 }
 
-/// `POST /staf/kasus/{id}/tugaskan`: through `api::staff::assign_command`.
+/// `POST /staf/kasus/{id}/tugaskan`: through `app::staff::assign_command`.
 pub(crate) async fn assign(
     State(state): State<Arc<AppState>>,
     signed: Signed,
     lang: Lang,
     Path(id): Path<String>,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let account = signed.account.clone();
     let st = state.clone();
@@ -987,7 +970,7 @@ pub(crate) async fn note(
     signed: Signed,
     lang: Lang,
     Path(id): Path<String>,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     simple_command(&state, &signed, lang, &id, raw, "catatan", "catatan", |raw| {
         Ok(Command::AddNote {
@@ -998,34 +981,33 @@ pub(crate) async fn note(
     .await
 }
 
-/// `POST /staf/kasus/{id}/lampiran`: through `api::staff::upload`.
+/// `POST /staf/kasus/{id}/lampiran`: through `app::staff::upload`.
 pub(crate) async fn upload(
     State(state): State<Arc<AppState>>,
     signed: Signed,
     lang: Lang,
     Path(id): Path<String>,
-    raw: Result<RawInput, ApiError>,
+    raw: Result<RawInput, AppError>,
 ) -> Response {
     let raw = match posted(&state, &signed, lang, &id, raw, "lampiran").await {
         Ok(raw) => raw,
         Err(r) => return r,
     };
-    let kept = raw.clone();
-    match api::upload(State(state.clone()), Staff(signed.account.clone()), Path(id.clone()), raw).await {
+    match app::upload(&state, &signed.account, &id, &raw).await {
         Ok(_) => see_other(&format!("/staf/kasus/{id}?berhasil=lampiran"), Vec::new()),
-        Err(e) => refusal(&state, &signed, lang, &id, "lampiran", &kept, &e).await,
+        Err(e) => refusal(&state, &signed, lang, &id, "lampiran", &raw, &e).await,
     }
 }
 
-/// `GET /staf/kasus/{id}/berkas/{file}`: through `api::staff::attachment`.
+/// `GET /staf/kasus/{id}/berkas/{file}`: through `app::staff::attachment`.
 pub(crate) async fn download(
     State(state): State<Arc<AppState>>,
     signed: Signed,
     lang: Lang,
     Path((id, file)): Path<(String, String)>,
 ) -> Response {
-    match api::attachment(State(state.clone()), Staff(signed.account.clone()), Path((id.clone(), file))).await {
-        Ok(r) => r,
+    match app::attachment(&state, &signed.account, &id, &file).await {
+        Ok(file) => crate::http::download(file),
         Err(e) => {
             render_case(
                 &state,
@@ -1033,7 +1015,7 @@ pub(crate) async fn download(
                 lang,
                 &id,
                 Refused { done: None, form: None, notices: vec![("error", message(&e, lang))] },
-                e.status,
+                error_status(&e),
             )
             .await
         }

@@ -14,7 +14,7 @@ use sigap_core::definition::Field;
 use sigap_core::form::{FieldError, FileRef, Input, check_upload};
 use sigap_core::storage::Store;
 
-use super::error::ApiError;
+use super::error::{AppError, Kind};
 
 /// A file part of a multipart body.
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub(crate) struct RawInput {
 }
 
 impl<S: Send + Sync> FromRequest<S> for RawInput {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let content_type =
@@ -47,7 +47,7 @@ impl<S: Send + Sync> FromRequest<S> for RawInput {
         if content_type.starts_with("application/json") {
             let bytes = axum::body::Bytes::from_request(request, state).await.map_err(body_error)?;
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+                AppError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
                     .id("Isi permintaan bukan JSON yang sah.")
             })?;
             let mut raw = RawInput { digest_material: bytes.to_vec(), ..RawInput::default() };
@@ -55,7 +55,7 @@ impl<S: Send + Sync> FromRequest<S> for RawInput {
             Ok(raw)
         } else if content_type.starts_with("multipart/form-data") {
             let mut multipart = Multipart::from_request(request, state).await.map_err(|e| {
-                ApiError::bad_request("malformed_multipart", format!("the multipart body cannot be read: {e}"))
+                AppError::bad_request("malformed_multipart", format!("the multipart body cannot be read: {e}"))
             })?;
             let mut raw = RawInput::default();
             while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
@@ -88,8 +88,8 @@ impl<S: Send + Sync> FromRequest<S> for RawInput {
             }
             Ok(raw)
         } else {
-            Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Err(AppError::new(
+                Kind::UnsupportedMedia,
                 "unsupported_media_type",
                 "send application/json, multipart/form-data or application/x-www-form-urlencoded",
             ))
@@ -97,20 +97,19 @@ impl<S: Send + Sync> FromRequest<S> for RawInput {
     }
 }
 
-fn body_error(e: axum::extract::rejection::BytesRejection) -> ApiError {
+fn body_error(e: axum::extract::rejection::BytesRejection) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request body is too large")
-            .id("Isian terlalu besar.")
+        AppError::new(Kind::TooLarge, "too_large", "the request body is too large").id("Isian terlalu besar.")
     } else {
-        ApiError::bad_request("unreadable_body", format!("the body cannot be read: {e}"))
+        AppError::bad_request("unreadable_body", format!("the body cannot be read: {e}"))
     }
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the upload is too large").id("Berkas terlalu besar.")
+        AppError::new(Kind::TooLarge, "too_large", "the upload is too large").id("Berkas terlalu besar.")
     } else {
-        ApiError::bad_request("malformed_multipart", format!("the multipart body cannot be read: {}", e.body_text()))
+        AppError::bad_request("malformed_multipart", format!("the multipart body cannot be read: {}", e.body_text()))
     }
 }
 
@@ -152,16 +151,16 @@ impl RawInput {
         self.values.insert(name, Input::Text(text));
     }
 
-    fn flatten_json(&mut self, value: &serde_json::Value) -> Result<(), ApiError> {
+    fn flatten_json(&mut self, value: &serde_json::Value) -> Result<(), AppError> {
         let Some(object) = value.as_object() else {
-            return Err(ApiError::bad_request("malformed_json", "the body must be a JSON object"));
+            return Err(AppError::bad_request("malformed_json", "the body must be a JSON object"));
         };
         for (key, value) in object {
             match (key.as_str(), value) {
                 ("inputs" | "form" | "answers", serde_json::Value::Object(fields)) => {
                     for (field, value) in fields {
                         let input = Input::from_json(value).ok_or_else(|| {
-                            ApiError::bad_request(
+                            AppError::bad_request(
                                 "malformed_json",
                                 format!("`{key}.{field}` has a value of an unusable type"),
                             )
@@ -175,10 +174,10 @@ impl RawInput {
                 }
                 ("expected_version", serde_json::Value::Null) => {}
                 ("inputs" | "form" | "answers" | "expected_version", _) => {
-                    return Err(ApiError::bad_request("malformed_json", format!("`{key}` has the wrong type")));
+                    return Err(AppError::bad_request("malformed_json", format!("`{key}` has the wrong type")));
                 }
                 (other, _) => {
-                    return Err(ApiError::bad_request(
+                    return Err(AppError::bad_request(
                         "malformed_json",
                         format!("unknown key `{other}`: send `inputs`, `form`, `answers` and `expected_version`"),
                     ));
@@ -189,19 +188,19 @@ impl RawInput {
     }
 
     /// The expected version, if the client sent one.
-    pub(crate) fn expected_version(&self) -> Result<Option<u64>, ApiError> {
+    pub(crate) fn expected_version(&self) -> Result<Option<u64>, AppError> {
         match self.values.get("expected_version") {
             None => Ok(None),
             Some(Input::Text(t)) if t.trim().is_empty() => Ok(None),
             Some(Input::Text(t)) => {
                 t.trim().parse().map(Some).map_err(|_| {
-                    ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")
+                    AppError::bad_request("malformed_version", "`expected_version` must be a whole number")
                 })
             }
             Some(Input::Number(n)) => u64::try_from(*n)
                 .map(Some)
-                .map_err(|_| ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")),
-            Some(_) => Err(ApiError::bad_request("malformed_version", "`expected_version` must be a whole number")),
+                .map_err(|_| AppError::bad_request("malformed_version", "`expected_version` must be a whole number")),
+            Some(_) => Err(AppError::bad_request("malformed_version", "`expected_version` must be a whole number")),
         }
     }
 
@@ -230,7 +229,7 @@ impl RawInput {
         prefix: &str,
         fields: &[Field],
         into: &mut BTreeMap<String, Input>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), AppError> {
         let mut errors = Vec::new();
         let mut by_field: BTreeMap<String, Vec<FileRef>> = BTreeMap::new();
         for part in &self.files {
@@ -263,7 +262,7 @@ impl RawInput {
             }
         }
         if !errors.is_empty() {
-            return Err(ApiError::invalid(&errors));
+            return Err(AppError::invalid(&errors));
         }
         for (field, files) in by_field {
             match into.get_mut(&field) {
@@ -282,7 +281,7 @@ pub(crate) async fn check_file_refs(
     store: &dyn Store,
     organisation: &str,
     inputs: &BTreeMap<String, Input>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut errors = Vec::new();
     for (field, input) in inputs {
         if let Input::Files(files) = input {
@@ -298,5 +297,5 @@ pub(crate) async fn check_file_refs(
             }
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::invalid(&errors)) }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::invalid(&errors)) }
 }
