@@ -156,3 +156,42 @@ fn a_new_optional_key_leaves_existing_versions_unchanged() {
     }
     assert_eq!(checked, 2, "both golden workflows");
 }
+
+/// The typed history view keeps the JSON the API gave before it existed:
+/// each event's stored form without the secret's hash, with every form
+/// value the reader may not read replaced by the redaction marker — for
+/// every role of the workflow alone, for all of them, and for none.
+#[test]
+fn history_views_of_format_1_keep_their_json_shape() {
+    let workflow = engine_support::load_workflow(&format!("{FORMAT_1}/workflows/sumbar/konsultasi-hukum.toml"));
+    let definition = &workflow.definition;
+    let text = read(&format!("{FORMAT_1}/histories/sumbar-procedure.jsonl"));
+    let events: Vec<Event> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let roles: Vec<String> = definition.file().roles.iter().map(|r| r.id.clone()).collect();
+    let mut readers: Vec<Vec<String>> = roles.iter().map(|r| vec![r.clone()]).collect();
+    readers.push(roles.clone());
+    readers.push(Vec::new());
+    let marker = serde_json::Value::String(definition.file().visibility.redacted.clone());
+    let mut redacted = 0;
+    for reader in &readers {
+        let readable: Vec<&str> = reader.iter().map(String::as_str).collect();
+        for event in &events {
+            let view = sigap_core::access::event_view(definition, reader, event);
+            let mut expected = serde_json::to_value(&event.kind).unwrap();
+            let object = expected.as_object_mut().unwrap();
+            object.remove("secret_hash");
+            if let Some(form) = object.get_mut("form").and_then(|f| f.as_object_mut()) {
+                for (id, value) in form.iter_mut() {
+                    let field = definition.form_field(id);
+                    if !field.is_some_and(|f| definition.may_read_field(&readable, f)) {
+                        *value = marker.clone();
+                        redacted += 1;
+                    }
+                }
+            }
+            assert_eq!(serde_json::to_value(&view.detail).unwrap(), expected, "event {} for {reader:?}", event.seq);
+            assert_eq!(view.kind, event.kind.name());
+        }
+    }
+    assert!(redacted > 0, "some reader of the golden procedure has a field redacted");
+}

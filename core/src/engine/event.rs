@@ -17,7 +17,7 @@ use crate::form::{FileRef, Values};
 pub const EVENT_FORMAT: u16 = 1;
 
 /// Which clock an event is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockKey {
     /// From a complete submission to the answer.

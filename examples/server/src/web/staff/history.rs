@@ -1,59 +1,65 @@
 //! A case's history as the staff timeline shows it.
 
 use maud::{Markup, html};
-use sigap_core::access::StaffView;
+use sigap_core::access::{HistoryEntry, StaffView};
+use sigap_core::engine::ClockKey;
 use sigap_core::workflow::Workflow;
 
 use crate::web::i18n::Lang;
 
-fn event_text(lang: Lang, workflow: &Workflow, kind: &str, detail: &serde_json::Value) -> String {
+/// One line of the timeline. The `match` is exhaustive on purpose: a new
+/// kind of history entry does not compile until it is rendered here.
+fn event_text(lang: Lang, workflow: &Workflow, entry: &HistoryEntry) -> String {
     let d = &workflow.definition;
-    let s = |k: &str| detail.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
     let stage = |id: &str| d.stage(id).map_or_else(|| id.to_owned(), |s| s.label.clone());
-    let clock = || match detail.get("clock") {
-        Some(serde_json::Value::String(c)) if c == "overall" => lang.t("keseluruhan", "overall").to_owned(),
-        Some(serde_json::Value::String(c)) => stage(c),
-        Some(serde_json::Value::Object(o)) => o
-            .values()
-            .next()
-            .and_then(|v| v.as_str())
-            .map_or_else(|| lang.t("keseluruhan", "overall").to_owned(), stage),
-        _ => String::new(),
+    let clock = |key: &ClockKey| match key {
+        ClockKey::Overall => lang.t("keseluruhan", "overall").to_owned(),
+        ClockKey::Stage(id) => stage(id),
     };
-    match kind {
-        "submitted" => lang.t("Permohonan diajukan", "Request submitted").to_owned(),
-        "action_performed" => {
-            let action = d.action(&s("action")).map_or_else(|| s("action"), |a| a.label.clone());
-            format!("{action} → {}", stage(&s("to")))
+    match entry {
+        HistoryEntry::Submitted { .. } => lang.t("Permohonan diajukan", "Request submitted").to_owned(),
+        HistoryEntry::ActionPerformed { action, to, .. } => {
+            let action = d.action(action).map_or_else(|| action.clone(), |a| a.label.clone());
+            format!("{action} → {}", stage(to))
         }
-        "answered" => format!(
+        HistoryEntry::Answered { product, .. } => format!(
             "{} ({})",
             lang.t("Jawaban disampaikan", "Answer delivered"),
-            d.product(&s("product")).map_or_else(|| s("product"), |p| p.label.clone())
+            d.product(product).map_or_else(|| product.clone(), |p| p.label.clone())
         ),
-        "claimed" => format!("{} {}", lang.t("Tugas diambil oleh", "Task claimed by"), s("user")),
-        "assigned" => format!("{} {}", lang.t("Ditugaskan kepada", "Assigned to"), s("user")),
-        "released" => format!("{} {}", lang.t("Tugas dilepas oleh", "Task released by"), s("user")),
-        "note_added" => {
-            if detail.get("obstacle").and_then(|v| v.as_bool()) == Some(true) {
-                lang.t("Catatan hambatan ditambahkan", "Obstacle note added").to_owned()
-            } else {
-                lang.t("Catatan internal ditambahkan", "Internal note added").to_owned()
-            }
+        HistoryEntry::Claimed { user, .. } => format!("{} {user}", lang.t("Tugas diambil oleh", "Task claimed by")),
+        HistoryEntry::Assigned { user, .. } => format!("{} {user}", lang.t("Ditugaskan kepada", "Assigned to")),
+        HistoryEntry::Released { user, .. } => format!("{} {user}", lang.t("Tugas dilepas oleh", "Task released by")),
+        HistoryEntry::NoteAdded { obstacle: true, .. } => {
+            lang.t("Catatan hambatan ditambahkan", "Obstacle note added").to_owned()
         }
-        "attachment_added" => format!(
-            "{}: {}",
-            lang.t("Lampiran ditambahkan", "Attachment added"),
-            detail.pointer("/file/name").and_then(|v| v.as_str()).unwrap_or("")
-        ),
-        "survey_recorded" => lang.t("Survei kepuasan diisi", "Satisfaction survey filled in").to_owned(),
-        "clock_started" => format!("{}: {}", lang.t("Waktu mulai dihitung", "Clock started"), clock()),
-        "clock_paused" => format!("{}: {}", lang.t("Waktu dijeda", "Clock paused"), clock()),
-        "clock_resumed" => format!("{}: {}", lang.t("Waktu dilanjutkan", "Clock resumed"), clock()),
-        "clock_stopped" => format!("{}: {}", lang.t("Waktu berhenti", "Clock stopped"), clock()),
-        "clock_warned" => format!("{}: {}", lang.t("Waktu hampir habis", "Clock at risk"), clock()),
-        "clock_breached" => format!("{}: {}", lang.t("Waktu standar terlampaui", "Time standard breached"), clock()),
-        other => other.to_owned(),
+        HistoryEntry::NoteAdded { obstacle: false, .. } => {
+            lang.t("Catatan internal ditambahkan", "Internal note added").to_owned()
+        }
+        HistoryEntry::AttachmentAdded { file, .. } => {
+            format!("{}: {}", lang.t("Lampiran ditambahkan", "Attachment added"), file.name)
+        }
+        HistoryEntry::SurveyRecorded { .. } => {
+            lang.t("Survei kepuasan diisi", "Satisfaction survey filled in").to_owned()
+        }
+        HistoryEntry::ClockStarted { clock: c, .. } => {
+            format!("{}: {}", lang.t("Waktu mulai dihitung", "Clock started"), clock(c))
+        }
+        HistoryEntry::ClockPaused { clock: c, .. } => {
+            format!("{}: {}", lang.t("Waktu dijeda", "Clock paused"), clock(c))
+        }
+        HistoryEntry::ClockResumed { clock: c, .. } => {
+            format!("{}: {}", lang.t("Waktu dilanjutkan", "Clock resumed"), clock(c))
+        }
+        HistoryEntry::ClockStopped { clock: c, .. } => {
+            format!("{}: {}", lang.t("Waktu berhenti", "Clock stopped"), clock(c))
+        }
+        HistoryEntry::ClockWarned { clock: c, .. } => {
+            format!("{}: {}", lang.t("Waktu hampir habis", "Clock at risk"), clock(c))
+        }
+        HistoryEntry::ClockBreached { clock: c, .. } => {
+            format!("{}: {}", lang.t("Waktu standar terlampaui", "Time standard breached"), clock(c))
+        }
     }
 }
 
@@ -76,7 +82,7 @@ pub(super) fn history_panel(lang: Lang, workflow: &Workflow, view: &StaffView, c
                 @for e in view.history.iter().rev() {
                     li {
                         span.when { "#" (e.seq) " · " (when(e.at)) " · " (e.actor) }
-                        (event_text(lang, workflow, e.kind, &e.detail))
+                        (event_text(lang, workflow, &e.detail))
                         br;
                         span.hash title=(lang.t("hash peristiwa", "event hash")) { (e.hash.get(..16).unwrap_or(&e.hash)) "…" }
                     }

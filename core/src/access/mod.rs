@@ -7,8 +7,12 @@
 //! notes, internal inputs or who did what. List views use
 //! [`crate::storage::CaseSummary`], which holds no form field at all.
 
+mod history;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+pub use self::history::{EventView, HistoryEntry, Shown, ShownValues};
 
 use crate::calendar::BusinessCalendar;
 use crate::definition::{
@@ -139,23 +143,6 @@ pub struct ClockView {
     pub within_standard: Option<bool>,
 }
 
-/// One history entry as a viewer sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct EventView {
-    /// Sequence number.
-    pub seq: u64,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who (a description).
-    pub actor: String,
-    /// What kind of event.
-    pub kind: &'static str,
-    /// Its content, with unreadable form fields redacted and the secret's hash removed.
-    pub detail: serde_json::Value,
-    /// Its hash.
-    pub hash: String,
-}
-
 /// A case as a staff member is entitled to see it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StaffView {
@@ -232,26 +219,16 @@ fn staff_reads(definition: &Definition, roles: &[String], field: &Field) -> bool
     definition.may_read_field(&roles, field)
 }
 
-/// Redacts a history entry for a staff member.
+/// A history entry as a staff member with `roles` sees it: form values
+/// they may not read are redacted (see [`history::entry`]).
 pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> EventView {
-    let mut detail = serde_json::to_value(&event.kind).unwrap_or_default();
-    if let Some(object) = detail.as_object_mut() {
-        object.remove("secret_hash");
-        if let Some(form) = object.get_mut("form").and_then(|f| f.as_object_mut()) {
-            for (id, value) in form.iter_mut() {
-                let readable = definition.form_field(id).is_some_and(|f| staff_reads(definition, roles, f));
-                if !readable {
-                    *value = serde_json::Value::String(definition.file().visibility.redacted.clone());
-                }
-            }
-        }
-    }
+    let readable = |id: &str| definition.form_field(id).is_some_and(|f| staff_reads(definition, roles, f));
     EventView {
         seq: event.seq,
         at: event.at,
         actor: event.actor.describe(),
         kind: event.kind.name(),
-        detail,
+        detail: history::entry(definition, event, &readable),
         hash: event.hash.clone(),
     }
 }
