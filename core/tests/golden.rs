@@ -169,7 +169,7 @@ fn history_views_of_format_1_keep_their_json_shape() {
     let events: Vec<Event> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let roles: Vec<String> = definition.file().roles.iter().map(|r| r.id.clone()).collect();
     let mut readers: Vec<Vec<String>> = roles.iter().map(|r| vec![r.clone()]).collect();
-    readers.push(roles.clone());
+    readers.push(roles);
     readers.push(Vec::new());
     let marker = serde_json::Value::String(definition.file().visibility.redacted.clone());
     let mut redacted = 0;
