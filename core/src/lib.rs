@@ -5,6 +5,7 @@
 //! randomness comes in from the caller. See `ARCHITECTURE.md` for the map.
 
 pub mod access;
+mod act;
 pub mod calendar;
 pub mod date;
 pub mod definition;

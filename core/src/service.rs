@@ -8,6 +8,7 @@
 //! older version, refused as stale): a transition happens exactly once, its
 //! effects at least once.
 
+pub use crate::act::{Act, ActOn, Ready};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 

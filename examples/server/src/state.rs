@@ -11,9 +11,9 @@ use sigap_core::storage::Store;
 use sigap_core::workflow::Workflow;
 
 use crate::auth::{Accounts, Revoked, SignInLimiter, Signer, demo_accounts};
-use crate::cli::files::{FileKind, kind_of, read_relative, read_text};
 use crate::config::Config;
 use crate::metrics::Metrics;
+use sigap_runtime::files::LoadError;
 
 /// The server's shared state: the configuration, the service over its
 /// store, the accounts, the signing key, limits, metrics and the outgoing
@@ -21,6 +21,8 @@ use crate::metrics::Metrics;
 /// request handler and worker.
 pub struct AppState {
     pub(crate) config: Config,
+    /// The server's one clock (`clock_offset_seconds` applied).
+    pub(crate) clock: crate::clock::Clock,
     pub(crate) service: Arc<Service>,
     pub(crate) accounts: Accounts,
     pub(crate) signer: Signer,
@@ -37,7 +39,7 @@ pub struct AppState {
 impl AppState {
     /// The service's clock: now, shifted by `clock_offset_seconds` (drills and tests only).
     pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.config.clock().now()
+        self.clock.now()
     }
 
     /// The store.
@@ -65,46 +67,11 @@ impl AppState {
 
 /// Every workflow file below `dir`, loaded with its calendar; all problems reported at once.
 pub(crate) fn load_workflows(dir: &Path) -> anyhow::Result<Vec<Workflow>> {
-    let files = crate::cli::files::expand(&[dir.to_path_buf()]);
-    if !dir.is_dir() {
-        anyhow::bail!("the workflows folder {} does not exist; pass --workflows DIR", dir.display());
-    }
-    let mut workflows = Vec::new();
-    let mut problems = Vec::new();
-    for path in files {
-        match load_if_workflow(&path) {
-            Ok(Some(workflow)) => workflows.push(workflow),
-            Ok(None) => {}
-            Err(report) => problems.push(report),
-        }
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for workflow in &workflows {
-        if !seen.insert((workflow.organisation().to_owned(), workflow.id().to_owned())) {
-            problems.push(format!(
-                "the workflow `{}` of organisation `{}` is defined in two files",
-                workflow.id(),
-                workflow.organisation()
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        anyhow::bail!("refusing to start: invalid definitions\n\n{}", problems.join("\n\n"));
-    }
-    if workflows.is_empty() {
-        anyhow::bail!("no workflow files (kind = \"workflow\") under {}", dir.display());
-    }
-    Ok(workflows)
-}
-
-fn load_if_workflow(path: &Path) -> Result<Option<Workflow>, String> {
-    let text = read_text(path)?;
-    let name = path.display().to_string();
-    let doc = sigap_core::toml_doc::Document::parse(&name, &text).map_err(|d| d.to_string())?;
-    match kind_of(&doc).map_err(|d| d.to_string())? {
-        FileKind::Workflow => Workflow::load(&name, &text, &mut read_relative).map(Some).map_err(|d| d.to_string()),
-        FileKind::Calendar | FileKind::Holidays => Ok(None),
-    }
+    sigap_runtime::files::load_folder(dir).map_err(|e| match e {
+        LoadError::Missing(_) => anyhow::anyhow!("{e}; pass --workflows DIR"),
+        LoadError::Empty(_) => anyhow::anyhow!("{e}"),
+        LoadError::Invalid(_) => anyhow::anyhow!("refusing to start: invalid definitions\n\n{e}"),
+    })
 }
 
 /// Opens the store the configuration names.
@@ -170,6 +137,7 @@ async fn build(config: Config) -> anyhow::Result<AppState> {
         mailer,
         webhooks,
         tracking_limiter: SignInLimiter::new(config.tracking_attempts.max(1), Duration::from_secs(15 * 60)),
+        clock: config.clock(),
         config,
         service: Arc::new(service),
         accounts,

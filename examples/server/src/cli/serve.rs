@@ -17,23 +17,12 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
     })?;
     // Clocks that passed while the server was down are recorded before it
     // serves, once (the scanner's events are idempotent by construction).
-    let mut caught_up = 0;
-    loop {
-        match state.service.scan_deadlines(state.now(), 500).await {
-            Ok(0) => break,
-            Ok(n) => caught_up += n,
-            Err(e) => {
-                tracing::warn!(error = %e, "catching up on deadlines failed; the scanner will retry");
-                break;
-            }
-        }
-    }
+    let runtime = crate::workers::runtime(&state);
+    let caught_up = runtime.catch_up().await;
     if caught_up > 0 {
         tracing::info!(cases = caught_up, "deadline events recorded while catching up");
     }
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let scanner = tokio::spawn(crate::workers::deadline_scanner(state.clone(), stop_rx.clone()));
-    let dispatcher = tokio::spawn(crate::workers::dispatcher(state.clone(), stop_rx));
+    let running = runtime.start();
     let store = if state.config.database_url.is_some() {
         "PostgreSQL".to_owned()
     } else {
@@ -74,8 +63,7 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
             let _ = ctrl_c.await;
         })
         .await?;
-    let _ = stop_tx.send(true);
-    let _ = tokio::join!(scanner, dispatcher);
+    running.shutdown().await;
     tracing::info!("sigap stopped");
     Ok(ExitCode::SUCCESS)
 }
