@@ -81,11 +81,14 @@ fn wait_for_sled_lock(dir: &Path) -> Result<(), StorageError> {
     let file = File::open(&path).map_err(|e| error::io("cannot open", &path, &e))?;
     let (done, waited) = mpsc::channel();
     // `File::lock` has no timeout: a helper thread waits, and gives the lock
-    // back (closing the file) as soon as it has it.
+    // back (closing the file) as soon as it has it — before it says so, or
+    // sled's own attempt could meet the helper's lock (it did, under load).
     std::thread::Builder::new()
         .name("sigap-sled-lock".to_owned())
         .spawn(move || {
-            let _ = done.send(file.lock());
+            let locked = file.lock();
+            drop(file);
+            let _ = done.send(locked);
         })
         .map_err(|e| error::io("cannot start a thread to wait for", &path, &e))?;
     match waited.recv_timeout(SLED_LOCK_WAIT) {
