@@ -7,6 +7,7 @@
 pub mod access;
 mod act;
 pub mod calendar;
+pub mod canonical;
 pub mod date;
 pub mod definition;
 pub mod diag;

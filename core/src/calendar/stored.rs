@@ -113,8 +113,7 @@ pub(crate) fn version(content: &Resolved) -> String {
             .map(|(d, w)| (d.to_string(), w.name.as_str(), texts(&w.hours)))
             .collect(),
     };
-    // Serializing strings and vectors cannot fail.
-    let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
+    let bytes = crate::canonical::to_vec(&canonical).expect("strings and vectors have a canonical form");
     Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 

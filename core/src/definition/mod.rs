@@ -77,7 +77,7 @@ impl Definition {
     /// Storage keeps definitions that were checked when they were stored;
     /// this re-derives the indexes and the version.
     pub fn from_checked(file: WorkflowFile) -> Self {
-        let canonical = serde_json::to_vec(&file).expect("a workflow file always serialises");
+        let canonical = crate::canonical::to_vec(&file).expect("a workflow file holds no floating-point number");
         let version = hex(&Sha256::digest(&canonical));
         let stage_index = file.stages.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let action_index = file.actions.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();

@@ -48,7 +48,7 @@ pub fn hash_of(
     prev: &str,
 ) -> String {
     let hashed = Hashed { format, case, seq, at: canonical_at(at), actor, kind, prev };
-    let bytes = serde_json::to_vec(&hashed).expect("events always serialise");
+    let bytes = crate::canonical::to_vec(&hashed).expect("events hold no floating-point number");
     crate::definition::hex(&Sha256::digest(&bytes))
 }
 
