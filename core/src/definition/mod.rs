@@ -205,13 +205,7 @@ impl Definition {
 
 /// Lowercase hex of bytes (content ids and hashes are written this way).
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
+    ::hex::encode(bytes)
 }
 
 /// The JSON Schema of workflow files, for editors (taplo, Even Better TOML).

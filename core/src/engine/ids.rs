@@ -133,8 +133,8 @@ pub fn hash_secret(secret: &str) -> String {
 
 /// Whether `secret` matches `hash`, in time independent of where they differ.
 pub fn secret_matches(secret: &str, hash: &str) -> bool {
-    let candidate = hash_secret(secret);
-    candidate.len() == hash.len() && candidate.bytes().zip(hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    use subtle::ConstantTimeEq;
+    hash_secret(secret).as_bytes().ct_eq(hash.as_bytes()).into()
 }
 
 #[cfg(test)]

@@ -178,13 +178,25 @@ impl Signer {
         }
     }
 
-    fn mac(&self, parts: &[&str]) -> String {
+    fn hmac(&self, parts: &[&str]) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
         for part in parts {
             mac.update(part.as_bytes());
             mac.update(b"\x1f");
         }
-        hex(&mac.finalize().into_bytes())
+        mac
+    }
+
+    fn mac(&self, parts: &[&str]) -> String {
+        hex(&self.hmac(parts).finalize().into_bytes())
+    }
+
+    /// Whether `tag` (lowercase hex) is the MAC of `parts`, compared in
+    /// constant time (`Mac::verify_slice`).
+    fn verify(&self, parts: &[&str], tag: &str) -> bool {
+        // Upper-case hex was never issued: refusing it keeps one spelling per token.
+        tag.bytes().all(|b| !b.is_ascii_uppercase())
+            && ::hex::decode(tag).is_ok_and(|bytes| self.hmac(parts).verify_slice(&bytes).is_ok())
     }
 
     /// A new session token for `user`, valid for `hours`.
@@ -200,8 +212,7 @@ impl Signer {
     pub(crate) fn check(&self, token: &str, now: DateTime<Utc>) -> Option<Session> {
         let mut parts = token.rsplitn(4, '.');
         let (mac, nonce, expiry, user) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        let expected = self.mac(&["session", user, expiry, nonce]);
-        if !constant_time_eq(expected.as_bytes(), mac.as_bytes()) {
+        if !self.verify(&["session", user, expiry, nonce], mac) {
             return None;
         }
         let expires = DateTime::from_timestamp(expiry.parse().ok()?, 0)?;
@@ -209,15 +220,13 @@ impl Signer {
     }
 
     /// A CSRF token bound to a session (or, before sign-in, to a per-browser nonce).
-    #[allow(dead_code, reason = "used by the web pages")]
     pub(crate) fn csrf(&self, binding: &str) -> String {
         self.mac(&["csrf", binding])
     }
 
     /// Whether a CSRF token matches its binding.
-    #[allow(dead_code, reason = "used by the web pages")]
     pub(crate) fn check_csrf(&self, binding: &str, token: &str) -> bool {
-        constant_time_eq(self.csrf(binding).as_bytes(), token.as_bytes())
+        self.verify(&["csrf", binding], token)
     }
 
     /// A signature over a webhook body with a shared secret.
@@ -230,13 +239,9 @@ impl Signer {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// Lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    ::hex::encode(bytes)
 }
 
 /// Random bytes from the operating system.
@@ -357,3 +362,36 @@ pub(crate) fn demo_accounts(workflows: &[sigap_core::workflow::Workflow]) -> any
 
 /// The published password of demo accounts.
 pub(crate) const DEMO_PASSWORD: &str = "sigap-demo";
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, TimeZone, Utc};
+
+    use super::Signer;
+
+    #[test]
+    fn a_session_token_holds_only_as_issued_and_until_it_expires() {
+        let signer = Signer::new(vec![7; 32]);
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
+        let session = signer.issue("analis", now, 8).unwrap();
+        assert_eq!(signer.check(&session.token, now).map(|s| s.user).as_deref(), Some("analis"));
+        assert!(signer.check(&session.token, now + TimeDelta::hours(8)).is_none(), "expired");
+        let (body, mac) = session.token.rsplit_once('.').unwrap();
+        let flipped = if mac.starts_with('0') { mac.replacen('0', "1", 1) } else { format!("0{}", &mac[1..]) };
+        assert!(signer.check(&format!("{body}.{flipped}"), now).is_none(), "one digit changed");
+        assert!(signer.check(&format!("{body}.{}", mac.to_uppercase()), now).is_none(), "another spelling");
+        assert!(signer.check(&format!("{body}.{}", &mac[..62]), now).is_none(), "a truncated MAC");
+        assert!(signer.check(&session.token.replacen("analis", "kepala", 1), now).is_none(), "another user");
+        assert!(Signer::new(vec![8; 32]).check(&session.token, now).is_none(), "another key");
+    }
+
+    #[test]
+    fn a_csrf_token_is_bound_to_its_binding() {
+        let signer = Signer::new(vec![7; 32]);
+        let token = signer.csrf("session:abc");
+        assert!(signer.check_csrf("session:abc", &token));
+        assert!(!signer.check_csrf("session:abd", &token));
+        assert!(!signer.check_csrf("session:abc", "not hex"));
+        assert!(!signer.check_csrf("session:abc", ""));
+    }
+}

@@ -333,7 +333,6 @@ impl Config {
     }
 
     /// Whether cookies get the `Secure` attribute (the service is reached over HTTPS).
-    #[allow(dead_code, reason = "used by the web pages")]
     pub(crate) fn secure_cookies(&self) -> bool {
         self.base_url().starts_with("https://")
     }

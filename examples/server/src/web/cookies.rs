@@ -27,16 +27,16 @@ pub(crate) const TRACK: &str = "sigap_track";
 /// The language preference.
 pub(crate) const LANG: &str = "sigap_lang";
 
-/// A cookie's value from the request.
+/// A cookie's value from the request (the first of that name; none if empty).
 pub(crate) fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_owned())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().trim().to_owned())
         .filter(|v| !v.is_empty())
 }
 
@@ -56,18 +56,24 @@ pub(crate) fn set(
     max_age: Option<i64>,
     same_site: SameSite,
 ) -> HeaderValue {
-    let mut cookie = format!("{name}={value}; Path={path}; HttpOnly");
-    cookie.push_str(match same_site {
-        SameSite::Strict => "; SameSite=Strict",
-        SameSite::Lax => "; SameSite=Lax",
-    });
-    if let Some(age) = max_age {
-        cookie.push_str(&format!("; Max-Age={age}"));
-    }
-    if state.config.secure_cookies() {
-        cookie.push_str("; Secure");
-    }
+    let cookie = render(name, value, path, max_age, same_site, state.config.secure_cookies());
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
+}
+
+/// The `Set-Cookie` text: always HttpOnly, `Secure` when the service is HTTPS.
+fn render(name: &str, value: &str, path: &str, max_age: Option<i64>, same_site: SameSite, secure: bool) -> String {
+    let mut cookie = cookie::Cookie::build((name, value))
+        .path(path)
+        .http_only(true)
+        .same_site(match same_site {
+            SameSite::Strict => cookie::SameSite::Strict,
+            SameSite::Lax => cookie::SameSite::Lax,
+        })
+        .secure(secure);
+    if let Some(age) = max_age {
+        cookie = cookie.max_age(cookie::time::Duration::seconds(age));
+    }
+    cookie.to_string()
 }
 
 /// A cookie value is safe to echo: printable ASCII without separators.
@@ -108,4 +114,31 @@ pub(crate) fn session_csrf(state: &AppState, session_token: &str) -> String {
 /// Whether a staff form's token is this session's.
 pub(crate) fn check_session_csrf(state: &AppState, session_token: &str, token: Option<&str>) -> bool {
     token.is_some_and(|t| state.signer.check_csrf(&format!("session:{session_token}"), t))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    use super::{SameSite, get, render};
+
+    #[test]
+    fn set_cookie_carries_every_attribute() {
+        let lax = render("sigap_track", "ABC", "/lacak/1234-5678", Some(43_200), SameSite::Lax, false);
+        assert_eq!(lax, "sigap_track=ABC; HttpOnly; SameSite=Lax; Path=/lacak/1234-5678; Max-Age=43200");
+        let strict = render("sigap_staff", "", "/staf", Some(0), SameSite::Strict, true);
+        assert_eq!(strict, "sigap_staff=; HttpOnly; SameSite=Strict; Secure; Path=/staf; Max-Age=0");
+        assert!(!render("a", "b", "/", None, SameSite::Lax, false).contains("Max-Age"));
+    }
+
+    #[test]
+    fn a_cookie_is_read_by_name_from_every_cookie_header() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("a=1; sigap_lang=en"));
+        headers.append(header::COOKIE, HeaderValue::from_static("sigap_staff=tok.en; sigap_track="));
+        assert_eq!(get(&headers, "sigap_staff").as_deref(), Some("tok.en"));
+        assert_eq!(get(&headers, "sigap_lang").as_deref(), Some("en"));
+        assert_eq!(get(&headers, "sigap_track"), None, "an empty value is no cookie");
+        assert_eq!(get(&headers, "missing"), None);
+    }
 }
