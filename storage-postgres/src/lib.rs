@@ -86,7 +86,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, TrackingCode};
 use sigap_core::storage::memory::check_blob;
-use sigap_core::storage::{Append, CaseQuery, CaseSummary, ErrorKind, Idempotency, OutboxItem, StorageError, Store};
+use sigap_core::storage::{
+    Append, Blobs, CaseLog, CaseQuery, CaseSummary, Definitions, ErrorKind, Idempotency, IdempotencyRecords, Outbox,
+    OutboxItem, Revocations, StorageError,
+};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::{Connection, PgPool};
@@ -226,13 +229,9 @@ impl PgStore {
 }
 
 #[async_trait]
-impl Store for PgStore {
+impl CaseLog for PgStore {
     async fn append(&self, append: Append) -> Result<(), StorageError> {
         self.located(append::append(&self.pool, append).await)
-    }
-
-    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
-        self.located(read::idempotency(&self.pool, organisation, key).await)
     }
 
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
@@ -262,7 +261,17 @@ impl Store for PgStore {
     ) -> Result<Vec<(String, CaseId)>, StorageError> {
         self.located(read::case_ids(&self.pool, after, limit).await)
     }
+}
 
+#[async_trait]
+impl IdempotencyRecords for PgStore {
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
+        self.located(read::idempotency(&self.pool, organisation, key).await)
+    }
+}
+
+#[async_trait]
+impl Outbox for PgStore {
     async fn claim_outbox(
         &self,
         worker: &str,
@@ -271,18 +280,6 @@ impl Store for PgStore {
         limit: usize,
     ) -> Result<Vec<OutboxItem>, StorageError> {
         self.located(outbox::claim(&self.pool, worker, now, lease_until, limit).await)
-    }
-
-    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
-        self.located(read::revoke(&self.pool, key, until, now).await)
-    }
-
-    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
-        self.located(read::is_revoked(&self.pool, key, now).await)
-    }
-
-    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
-        self.located(outbox::items(&self.pool, after, limit).await)
     }
 
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
@@ -303,6 +300,24 @@ impl Store for PgStore {
         self.located(outbox::retry(&self.pool, id, worker, retry_at, error).await)
     }
 
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        self.located(outbox::items(&self.pool, after, limit).await)
+    }
+}
+
+#[async_trait]
+impl Revocations for PgStore {
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
+        self.located(read::revoke(&self.pool, key, until, now).await)
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        self.located(read::is_revoked(&self.pool, key, now).await)
+    }
+}
+
+#[async_trait]
+impl Blobs for PgStore {
     async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
         self.located(read::put_blob(&self.pool, organisation, id, bytes).await)
@@ -311,7 +326,10 @@ impl Store for PgStore {
     async fn blob(&self, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
         self.located(read::blob(&self.pool, organisation, id).await)
     }
+}
 
+#[async_trait]
+impl Definitions for PgStore {
     async fn put_definition(
         &self,
         organisation: &str,

@@ -11,7 +11,7 @@ use common::url_of;
 use sigap_core::engine::history::{ChainProblem, verify_against};
 use sigap_core::engine::{CaseId, Command, Principal};
 use sigap_core::service::{Service, ServiceError};
-use sigap_core::storage::{CaseQuery, ErrorKind, Store};
+use sigap_core::storage::{CaseLog, CaseQuery, Definitions, ErrorKind};
 use sigap_core::testing::{at, fixture_service, submit};
 use sigap_storage_postgres::{PgOptions, PgStore};
 use sqlx::PgPool;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use common::{Recording, independent_store, url_of, verify_all};
 use sigap_core::engine::{CaseId, Command, Principal};
 use sigap_core::service::{Outcome, Service, ServiceError};
-use sigap_core::storage::{ErrorKind, Store};
+use sigap_core::storage::{CaseLog, ErrorKind, Outbox, Store};
 use sigap_core::testing::{at, fixture_service, submit};
 use sigap_storage_postgres::{PgOptions, PgStore};
 use sqlx::postgres::PgConnection;

@@ -15,7 +15,7 @@ use common::{Recording, independent_store, verify_all};
 use sigap_core::engine::{CaseId, ClockKey, Command, EventKind, Principal, Rejection};
 use sigap_core::form::Input;
 use sigap_core::service::{Outcome, Service, ServiceError};
-use sigap_core::storage::{ErrorKind, Store};
+use sigap_core::storage::{CaseLog, ErrorKind, Outbox, Store};
 use sigap_core::testing::{at, fixture_form, fixture_service, submit};
 use sqlx::PgPool;
 

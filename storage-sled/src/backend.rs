@@ -5,7 +5,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, TrackingCode};
 use sigap_core::storage::memory::check_blob;
-use sigap_core::storage::{Append, CaseQuery, CaseSummary, Idempotency, OutboxItem, StorageError, Store};
+use sigap_core::storage::{
+    Append, Blobs, CaseLog, CaseQuery, CaseSummary, Definitions, Idempotency, IdempotencyRecords, Outbox, OutboxItem,
+    Revocations, StorageError,
+};
 
 use crate::keys::{Key, Reader};
 use crate::store::{Inner, SledStore};
@@ -74,25 +77,9 @@ impl SledStore {
 }
 
 #[async_trait]
-impl Store for SledStore {
+impl CaseLog for SledStore {
     async fn append(&self, write: Append) -> Result<(), StorageError> {
         self.write(move |inner| append::append(inner, &write)).await
-    }
-
-    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
-        let key = Key::org(organisation).str(key).into_bytes();
-        let found = self
-            .blocking(move |inner| {
-                let _view = inner.read_lock();
-                inner.get::<Idempotency>(&inner.trees.idempotency, "idempotency", &key)
-            })
-            .await?;
-        if found.is_some() {
-            // The caller replays this response as its own acknowledgement:
-            // it must not rest on a write that is not durable yet.
-            self.inner.durability.barrier().await?;
-        }
-        Ok(found)
     }
 
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
@@ -161,7 +148,29 @@ impl Store for SledStore {
         let after = after.map(|(org, id)| (org.to_owned(), id.clone()));
         self.blocking(move |inner| query::case_ids(inner, after.as_ref(), limit)).await
     }
+}
 
+#[async_trait]
+impl IdempotencyRecords for SledStore {
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
+        let key = Key::org(organisation).str(key).into_bytes();
+        let found = self
+            .blocking(move |inner| {
+                let _view = inner.read_lock();
+                inner.get::<Idempotency>(&inner.trees.idempotency, "idempotency", &key)
+            })
+            .await?;
+        if found.is_some() {
+            // The caller replays this response as its own acknowledgement:
+            // it must not rest on a write that is not durable yet.
+            self.inner.durability.barrier().await?;
+        }
+        Ok(found)
+    }
+}
+
+#[async_trait]
+impl Outbox for SledStore {
     async fn claim_outbox(
         &self,
         worker: &str,
@@ -171,21 +180,6 @@ impl Store for SledStore {
     ) -> Result<Vec<OutboxItem>, StorageError> {
         let worker = worker.to_owned();
         self.write(move |inner| outbox::claim(inner, &worker, now, lease_until, limit)).await
-    }
-
-    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
-        let key = key.to_owned();
-        self.write(move |inner| revoked::revoke(inner, &key, until, now)).await
-    }
-
-    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
-        let key = key.to_owned();
-        self.blocking(move |inner| revoked::is_revoked(inner, &key, now)).await
-    }
-
-    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
-        let after = after.map(str::to_owned);
-        self.blocking(move |inner| outbox::items(inner, after.as_deref(), limit)).await
     }
 
     async fn complete_outbox(&self, id: &str, worker: &str) -> Result<(), StorageError> {
@@ -209,6 +203,27 @@ impl Store for SledStore {
         self.write(move |inner| outbox::retry(inner, &id, &worker, retry_at, &failure)).await
     }
 
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        let after = after.map(str::to_owned);
+        self.blocking(move |inner| outbox::items(inner, after.as_deref(), limit)).await
+    }
+}
+
+#[async_trait]
+impl Revocations for SledStore {
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
+        let key = key.to_owned();
+        self.write(move |inner| revoked::revoke(inner, &key, until, now)).await
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        let key = key.to_owned();
+        self.blocking(move |inner| revoked::is_revoked(inner, &key, now)).await
+    }
+}
+
+#[async_trait]
+impl Blobs for SledStore {
     async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
         let (organisation, id, bytes) = (organisation.to_owned(), id.to_owned(), bytes.to_vec());
@@ -219,7 +234,10 @@ impl Store for SledStore {
         let (organisation, id) = (organisation.to_owned(), id.to_owned());
         self.blocking(move |inner| blobs::get(inner, &organisation, &id)).await
     }
+}
 
+#[async_trait]
+impl Definitions for SledStore {
     async fn put_definition(
         &self,
         organisation: &str,

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use sigap_core::engine::CaseId;
-use sigap_core::storage::{CaseQuery, ErrorKind, Store};
+use sigap_core::storage::{Blobs, CaseLog, CaseQuery, ErrorKind, Store};
 use sigap_core::testing::{at, fixture_service, submit};
 use sigap_storage_sled::SledStore;
 

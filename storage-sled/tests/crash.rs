@@ -20,7 +20,7 @@ use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
 
 use sigap_core::engine::{Case, Command, Principal, history};
-use sigap_core::storage::{CaseQuery, Store};
+use sigap_core::storage::{CaseLog, CaseQuery, Store};
 use sigap_core::testing::{at, fixture_service, new_case, submit};
 use sigap_storage_sled::SledStore;
 

@@ -8,7 +8,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::{Append, CaseQuery, CaseSummary, ErrorKind, Idempotency, MAX_BLOB_BYTES, OutboxItem, StorageError, Store};
+use super::{
+    Append, Blobs, CaseLog, CaseQuery, CaseSummary, Definitions, ErrorKind, Idempotency, IdempotencyRecords,
+    MAX_BLOB_BYTES, Outbox, OutboxItem, Revocations, StorageError,
+};
 use crate::engine::{Case, CaseId, Event, Status, TrackingCode};
 
 /// Who holds an outbox item, until when.
@@ -83,7 +86,7 @@ pub fn check_blob(id: &str, bytes: &[u8]) -> Result<(), StorageError> {
 }
 
 #[async_trait]
-impl Store for MemoryStore {
+impl CaseLog for MemoryStore {
     async fn append(&self, append: Append) -> Result<(), StorageError> {
         check_append(&append)?;
         let mut inner = self.lock();
@@ -118,10 +121,6 @@ impl Store for MemoryStore {
         entry.1 = append.summary;
         entry.2.extend(append.events);
         Ok(())
-    }
-
-    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
-        Ok(self.lock().idempotency.get(&(organisation.to_owned(), key.to_owned())).cloned())
     }
 
     async fn case(&self, organisation: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
@@ -167,7 +166,17 @@ impl Store for MemoryStore {
         let after = after.map(|(o, c)| (o.to_owned(), c.clone()));
         Ok(inner.cases.keys().filter(|k| after.as_ref().is_none_or(|a| *k > a)).take(limit).cloned().collect())
     }
+}
 
+#[async_trait]
+impl IdempotencyRecords for MemoryStore {
+    async fn idempotency(&self, organisation: &str, key: &str) -> Result<Option<Idempotency>, StorageError> {
+        Ok(self.lock().idempotency.get(&(organisation.to_owned(), key.to_owned())).cloned())
+    }
+}
+
+#[async_trait]
+impl Outbox for MemoryStore {
     async fn claim_outbox(
         &self,
         worker: &str,
@@ -190,30 +199,6 @@ impl Store for MemoryStore {
                 item.attempts += 1;
                 item.clone()
             })
-            .collect())
-    }
-
-    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
-        let mut inner = self.lock();
-        let stale = now - super::REVOCATION_GRACE;
-        inner.revoked.retain(|_, kept| *kept >= stale);
-        let entry = inner.revoked.entry(key.to_owned()).or_insert(until);
-        *entry = (*entry).max(until);
-        Ok(())
-    }
-
-    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
-        Ok(self.lock().revoked.get(key).is_some_and(|until| *until > now))
-    }
-
-    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
-        let inner = self.lock();
-        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
-        Ok(inner
-            .outbox
-            .range::<str, _>((start, std::ops::Bound::Unbounded))
-            .take(limit)
-            .map(|(_, (item, _))| item.clone())
             .collect())
     }
 
@@ -249,6 +234,36 @@ impl Store for MemoryStore {
         }
     }
 
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        let inner = self.lock();
+        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        Ok(inner
+            .outbox
+            .range::<str, _>((start, std::ops::Bound::Unbounded))
+            .take(limit)
+            .map(|(_, (item, _))| item.clone())
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Revocations for MemoryStore {
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
+        let mut inner = self.lock();
+        let stale = now - super::REVOCATION_GRACE;
+        inner.revoked.retain(|_, kept| *kept >= stale);
+        let entry = inner.revoked.entry(key.to_owned()).or_insert(until);
+        *entry = (*entry).max(until);
+        Ok(())
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        Ok(self.lock().revoked.get(key).is_some_and(|until| *until > now))
+    }
+}
+
+#[async_trait]
+impl Blobs for MemoryStore {
     async fn put_blob(&self, organisation: &str, id: &str, bytes: &[u8]) -> Result<(), StorageError> {
         check_blob(id, bytes)?;
         self.lock().blobs.entry((organisation.to_owned(), id.to_owned())).or_insert_with(|| bytes.to_vec());
@@ -258,7 +273,10 @@ impl Store for MemoryStore {
     async fn blob(&self, organisation: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(self.lock().blobs.get(&(organisation.to_owned(), id.to_owned())).cloned())
     }
+}
 
+#[async_trait]
+impl Definitions for MemoryStore {
     async fn put_definition(
         &self,
         organisation: &str,

@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, TrackingCode};
-use sigap_core::storage::{Append, CaseQuery, CaseSummary, Idempotency, OutboxItem, StorageError, Store};
+use sigap_core::storage::{
+    Append, Blobs, CaseLog, CaseQuery, CaseSummary, Definitions, Idempotency, IdempotencyRecords, Outbox, OutboxItem,
+    Revocations, StorageError, Store,
+};
 use sigap_storage_postgres::{PgOptions, PgStore};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
@@ -69,7 +72,7 @@ impl Recording {
 }
 
 #[async_trait]
-impl Store for Recording {
+impl CaseLog for Recording {
     async fn append(&self, append: Append) -> Result<(), StorageError> {
         let events: Vec<_> = append
             .events
@@ -88,24 +91,27 @@ impl Store for Recording {
         }
         result
     }
-    async fn idempotency(&self, o: &str, k: &str) -> Result<Option<Idempotency>, StorageError> {
-        self.inner.idempotency(o, k).await
-    }
+
     async fn case(&self, o: &str, id: &CaseId) -> Result<Option<Case>, StorageError> {
         self.inner.case(o, id).await
     }
+
     async fn events(&self, o: &str, id: &CaseId) -> Result<Vec<Event>, StorageError> {
         self.inner.events(o, id).await
     }
+
     async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError> {
         self.inner.find_tracking_code(code).await
     }
+
     async fn list(&self, q: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
         self.inner.list(q).await
     }
+
     async fn due(&self, b: DateTime<Utc>, l: usize) -> Result<Vec<CaseSummary>, StorageError> {
         self.inner.due(b, l).await
     }
+
     async fn case_ids(
         &self,
         after: Option<(&str, &CaseId)>,
@@ -113,6 +119,17 @@ impl Store for Recording {
     ) -> Result<Vec<(String, CaseId)>, StorageError> {
         self.inner.case_ids(after, limit).await
     }
+}
+
+#[async_trait]
+impl IdempotencyRecords for Recording {
+    async fn idempotency(&self, o: &str, k: &str) -> Result<Option<Idempotency>, StorageError> {
+        self.inner.idempotency(o, k).await
+    }
+}
+
+#[async_trait]
+impl Outbox for Recording {
     async fn claim_outbox(
         &self,
         w: &str,
@@ -122,36 +139,56 @@ impl Store for Recording {
     ) -> Result<Vec<OutboxItem>, StorageError> {
         self.inner.claim_outbox(w, now, until, limit).await
     }
-    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
-        self.inner.revoke(key, until, now).await
-    }
-    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
-        self.inner.is_revoked(key, now).await
-    }
-    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
-        self.inner.outbox_items(after, limit).await
-    }
+
     async fn complete_outbox(&self, id: &str, w: &str) -> Result<(), StorageError> {
         self.inner.complete_outbox(id, w).await
     }
+
     async fn retry_outbox(&self, id: &str, w: &str, at: DateTime<Utc>, e: &str) -> Result<(), StorageError> {
         self.inner.retry_outbox(id, w, at, e).await
     }
+
+    async fn outbox_items(&self, after: Option<&str>, limit: usize) -> Result<Vec<OutboxItem>, StorageError> {
+        self.inner.outbox_items(after, limit).await
+    }
+}
+
+#[async_trait]
+impl Revocations for Recording {
+    async fn revoke(&self, key: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StorageError> {
+        self.inner.revoke(key, until, now).await
+    }
+
+    async fn is_revoked(&self, key: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        self.inner.is_revoked(key, now).await
+    }
+}
+
+#[async_trait]
+impl Blobs for Recording {
     async fn put_blob(&self, o: &str, id: &str, b: &[u8]) -> Result<(), StorageError> {
         self.inner.put_blob(o, id, b).await
     }
+
     async fn blob(&self, o: &str, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
         self.inner.blob(o, id).await
     }
+}
+
+#[async_trait]
+impl Definitions for Recording {
     async fn put_definition(&self, o: &str, i: &str, v: &str, b: &str) -> Result<(), StorageError> {
         self.inner.put_definition(o, i, v, b).await
     }
+
     async fn definition(&self, o: &str, i: &str, v: &str) -> Result<Option<String>, StorageError> {
         self.inner.definition(o, i, v).await
     }
+
     async fn put_calendar(&self, o: &str, i: &str, v: &str, b: &str) -> Result<(), StorageError> {
         self.inner.put_calendar(o, i, v, b).await
     }
+
     async fn calendar(&self, o: &str, i: &str, v: &str) -> Result<Option<String>, StorageError> {
         self.inner.calendar(o, i, v).await
     }
