@@ -220,7 +220,7 @@ fn staff_reads(definition: &Definition, roles: &[String], field: &Field) -> bool
 }
 
 /// A history entry as a staff member with `roles` sees it: form values
-/// they may not read are redacted (see [`history::entry`]).
+/// they may not read are redacted (see [`HistoryEntry`]).
 pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> EventView {
     let readable = |id: &str| definition.form_field(id).is_some_and(|f| staff_reads(definition, roles, f));
     EventView {

@@ -18,7 +18,7 @@ use crate::form::Input;
 use crate::storage::Store;
 
 /// Emits, per conformance case, a module with one `#[tokio::test]` per
-/// [`Era`] (`past`, `near`, `future`) for a store factory (a closure
+/// [`Era`](crate::testing::Era) (`past`, `near`, `future`) for a store factory (a closure
 /// returning a future of `(Arc<dyn Store>, Guard)`), e.g.
 /// `case_log::append_and_read_back::past`.
 #[macro_export]
@@ -28,7 +28,7 @@ macro_rules! conformance_tests {
     };
 }
 
-/// Emits, per conformance case and [`Era`], one `#[sqlx::test]` (a fresh
+/// Emits, per conformance case and [`Era`](crate::testing::Era), one `#[sqlx::test]` (a fresh
 /// PostgreSQL database each) for a function from the test's `sqlx::PgPool` to a future
 /// of `Arc<dyn Store>`. The calling crate depends on sqlx.
 #[macro_export]
