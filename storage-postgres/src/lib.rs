@@ -31,7 +31,7 @@
 //! Indexes: `case_summaries (organisation, submitted_at DESC, case_id DESC)`
 //! for lists; the same behind `role` and behind `assignee` (partial, non-null)
 //! for inboxes; `case_summaries (next_deadline, case_id, organisation) WHERE
-//! status <> 'closed' AND next_deadline IS NOT NULL` for [`CaseLog::due`](sigap_core::storage::CaseLog::due);
+//! status <> 'closed' AND next_deadline IS NOT NULL` for [`CaseLog::due`];
 //! `outbox (available_at, id)` for claiming.
 //!
 //! # Transaction boundaries
