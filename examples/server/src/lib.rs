@@ -17,7 +17,7 @@
 //! ```
 //!
 //! `sigap serve` does the same and also runs the deadline scanner and the
-//! outbox dispatcher ([`cli`]).
+//! outbox dispatcher ([`runtime`]).
 
 mod api;
 mod app;
@@ -51,6 +51,15 @@ pub fn app(state: Arc<AppState>) -> axum::Router {
     // `/api/`, `/healthz` and `/metrics`, an HTML page elsewhere.
     let routes = api::routes().merge(web::routes()).fallback(not_found);
     http::with_observation(routes, state)
+}
+
+/// The service's background work, as `sigap serve` runs it: the deadline
+/// scanner and the outbox dispatcher (e-mail through `[smtp]`, signed
+/// webhooks), on the state's clock, counted in its metrics. Call
+/// [`sigap_runtime::Runtime::catch_up`] and then
+/// [`start`](sigap_runtime::Runtime::start) inside a tokio runtime.
+pub fn runtime(state: &Arc<AppState>) -> sigap_runtime::Runtime {
+    workers::runtime(state)
 }
 
 /// The answer for an address no route serves: the API's JSON error under

@@ -1,5 +1,5 @@
 //! Every principal × every stage × every endpoint, generated from the West
-//! Sumatra definition, against the real binary: nobody performs an action
+//! Sumatra definition, against the service in this process: nobody performs an action
 //! they are not entitled to, nobody reads a confidential field they may not
 //! read, and guessing another case's id or tracking code gets nothing.
 
@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{Value, json};
 use sigap_core::definition::{ActionKind, Definition, Field, FieldKind, RoleKind, StageKind};
-use sigap_tests::{Options, Server};
-use support::{Api, Part, Reply, bin, pdf, sumbar, sumbar_form};
+use support::in_process::{Service, sled_config};
+use support::{Api, Part, Reply, pdf, sumbar, sumbar_form};
 
 /// Who knocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,13 +218,12 @@ fn leaks(reply: &Reply) -> Vec<&'static str> {
 #[test]
 fn every_principal_every_stage_every_endpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let mut options = Options::sled(bin(), dir.path());
     // Hundreds of wrong secrets from one address are the point here; the limit itself is tested elsewhere.
-    options.env.push(("SIGAP_TRACKING_ATTEMPTS".to_owned(), "100000".to_owned()));
-    let server = Server::start(&options);
+    let config = format!("{}tracking_attempts = 100000\n", sled_config(dir.path()));
+    let server = std::sync::Arc::new(Service::start(&config, "127.0.0.1:50000".parse().unwrap()));
     let workflow = sumbar();
     let definition = workflow.definition.as_ref().clone();
-    let api = Api::new(&server.url);
+    let api = Api::of(&server);
     let staff_roles: Vec<String> =
         definition.file().roles.iter().filter(|r| r.kind == RoleKind::Staff).map(|r| r.id.clone()).collect();
     let tokens: BTreeMap<String, String> = staff_roles.iter().map(|r| (r.clone(), api.sign_in(r))).collect();

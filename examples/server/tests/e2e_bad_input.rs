@@ -1,4 +1,4 @@
-//! Bad input over HTTP gets a precise 4xx with field-level messages, writes
+//! Bad input (through the service's router, in this process) gets a precise 4xx with field-level messages, writes
 //! nothing half-way, and puts no personal data in the logs.
 
 mod support;
@@ -6,8 +6,8 @@ mod support;
 use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
-use sigap_tests::{Options, Server};
-use support::{Api, Part, bin, pdf, sumbar_form};
+use support::in_process::Service;
+use support::{Api, Part, pdf, sumbar_form};
 
 const SUBMIT: &str = "/api/v1/workflows/konsultasi-hukum-asn/cases";
 
@@ -48,8 +48,8 @@ fn expired_token(data_dir: &std::path::Path, user: &str) -> String {
 #[test]
 fn bad_input_gets_a_precise_answer_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&Options::sled(bin(), dir.path()));
-    let api = Api::new(&server.url);
+    let server = std::sync::Arc::new(Service::sled(dir.path()));
+    let api = Api::of(&server);
 
     // Identity fields: each problem named on its field, all at once.
     let reply = submit_with(
@@ -120,7 +120,7 @@ fn bad_input_gets_a_precise_answer_and_changes_nothing() {
     if let Some(huge) = api.try_post_raw(SUBMIT, "application/json", &over_limit) {
         assert_eq!(huge.status, 413);
     }
-    let api = Api::new(&server.url);
+    let api = Api::of(&server);
     assert_eq!(api.get("/healthz", &[]).status, 200);
 
     // A valid submission, for the rest.

@@ -12,8 +12,8 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
-use sigap_tests::{Options, Server};
-use support::{Api, bin, sumbar_form};
+use support::in_process::{Service, sled_config};
+use support::{Api, sumbar_form};
 
 /// Accepts SMTP sessions and sends each message's text down the channel.
 fn smtp_relay() -> (u16, mpsc::Receiver<String>) {
@@ -103,23 +103,18 @@ fn e_mail_and_signed_webhooks_go_out() {
     let (smtp_port, mails) = smtp_relay();
     let (hook_port, hooks) = webhook_receiver();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("sigap.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nfrom = \"Layanan Hukum <noreply@example.go.id>\"\n\n\
-             [[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\nurl = \"http://127.0.0.1:{hook_port}/events\"\nsecret = \"rahasia-bersama\"\n"
-        ),
-    )
-    .unwrap();
-    let mut options = Options::sled(bin(), &dir.path().join("data"));
-    options.config = Some(config);
-    let server = Server::start(&options);
-    let api = Api::new(&server.url);
+    let config = format!(
+        "{}\n[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nfrom = \"Layanan Hukum <noreply@example.go.id>\"\n\n\
+             [[webhooks]]\norganisation = \"sumbar-biro-hukum\"\nname = \"spbe\"\nurl = \"http://127.0.0.1:{hook_port}/events\"\nsecret = \"rahasia-bersama\"\n",
+        sled_config(&dir.path().join("data"))
+    );
+    let server = std::sync::Arc::new(Service::start(&config, "127.0.0.1:50000".parse().unwrap()));
+    let api = Api::of(&server);
     let receipt =
         api.post("/api/v1/workflows/konsultasi-hukum-asn/cases", &[], &json!({ "form": sumbar_form("Nurul Hidayah") }));
     assert_eq!(receipt.status, 201);
     let code = receipt.json["tracking_code"].as_str().unwrap();
+    server.wake();
 
     let mail = mails.recv_timeout(Duration::from_secs(60)).expect("an e-mail to the applicant");
     assert!(mail.contains("To: siti@example.go.id"), "{mail}");

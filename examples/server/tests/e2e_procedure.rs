@@ -1,5 +1,6 @@
-//! The whole West Sumatra procedure over HTTP against the real binary, on
-//! sled and on PostgreSQL: submit → verify (and once: reject with a reason)
+//! The whole West Sumatra procedure through the service's router in this
+//! process (with its runtime delivering notifications), on sled and on
+//! PostgreSQL: submit → verify (and once: reject with a reason)
 //! → draft → review (and once: return for revision) → answer → survey,
 //! checking the tracking view, the inbox clocks and due instants against
 //! the calendar, the notifications, and the evaluation report's counts.
@@ -9,8 +10,9 @@ mod support;
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Value, json};
 use sigap_core::WorkDuration;
-use sigap_tests::{Database, Options, Server};
-use support::{Api, Part, bin, pdf, sumbar, sumbar_form};
+use sigap_tests::Database;
+use support::in_process::{Service, sled_config};
+use support::{Api, Part, pdf, sumbar, sumbar_form};
 
 fn instant(value: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(value.as_str().unwrap_or_else(|| panic!("an instant, got {value}")))
@@ -23,9 +25,9 @@ fn find<'a>(list: &'a Value, key: &str, value: &str) -> Option<&'a Value> {
 }
 
 /// Drives the procedure; returns nothing, asserts everything.
-fn procedure(options: &Options) {
-    let server = Server::start(options);
-    let api = Api::new(&server.url);
+fn procedure(config: &str) {
+    let server = std::sync::Arc::new(Service::start(config, "127.0.0.1:50000".parse().unwrap()));
+    let api = Api::of(&server);
     let workflow = sumbar();
     let calendar = &workflow.calendar;
 
@@ -236,16 +238,14 @@ impl Lossy for support::Reply {
 }
 
 #[test]
-fn the_procedure_over_http_on_sled() {
+fn the_procedure_on_sled() {
     let dir = tempfile::tempdir().unwrap();
-    procedure(&Options::sled(bin(), dir.path()));
+    procedure(&sled_config(dir.path()));
 }
 
 #[test]
-fn the_procedure_over_http_on_postgresql() {
+fn the_procedure_on_postgresql() {
     let database = Database::create().expect("a PostgreSQL server at DATABASE_URL (see README)");
     let dir = tempfile::tempdir().unwrap();
-    let mut options = Options::sled(bin(), dir.path());
-    options.database_url = Some(database.url.clone());
-    procedure(&options);
+    procedure(&format!("{}database_url = {:?}\n", sled_config(dir.path()), database.url));
 }

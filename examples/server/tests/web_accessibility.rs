@@ -151,7 +151,7 @@ fn problems(doc: &Html) -> Vec<String> {
 fn every_key_page_is_valid_and_accessible() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     check("services", &c.get("/"));
     let form = c.get("/layanan/konsultasi-hukum-asn");
     check("intake form", &form);
@@ -168,7 +168,7 @@ fn every_key_page_is_valid_and_accessible() {
     let code = receipt.text("#kode-pelacakan");
     check("tracking page", &c.get(&format!("/lacak/{code}")));
     check("withdrawal page", &c.get(&format!("/lacak/{code}/tindakan/tarik")));
-    let mut stranger = Client::new(&server.url);
+    let mut stranger = Client::of(&server);
     check("tracking form", &stranger.get("/lacak"));
     let lacak = stranger.get("/lacak");
     let wrong =
@@ -187,7 +187,7 @@ fn every_key_page_is_valid_and_accessible() {
     assert!(api.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{:?}", api.headers);
     assert!(api.body.contains("\"not_found\""), "{}", api.body);
 
-    let mut staff = Client::new(&server.url);
+    let mut staff = Client::of(&server);
     staff.sign_in("pokja_dokumentasi");
     let inbox = staff.get("/staf/kotak-masuk");
     check("inbox", &inbox);
@@ -198,10 +198,10 @@ fn every_key_page_is_valid_and_accessible() {
     let link = inbox.attr("#kotak-masuk tbody a", "href").unwrap();
     check("case page", &staff.get(&link));
     check("procedure", &staff.get("/staf/prosedur/konsultasi-hukum-asn"));
-    let mut analyst = Client::new(&server.url);
+    let mut analyst = Client::of(&server);
     analyst.sign_in("pokja_layanan");
     check("case page, redacted", &analyst.get(&link));
-    let mut head = Client::new(&server.url);
+    let mut head = Client::of(&server);
     head.sign_in("kepala_biro");
     check("evaluation", &head.get("/staf/laporan"));
     check("evaluation in English", &head.get("/staf/laporan?lang=en"));

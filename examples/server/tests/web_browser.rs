@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use web_support::{pdf, screenshots_dir, server};
+use web_support::{binary_server as server, pdf, screenshots_dir};
 
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";

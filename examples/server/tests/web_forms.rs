@@ -24,7 +24,7 @@ const FORM: &str = "/layanan/konsultasi-hukum-asn";
 fn refused_fields_are_shown_next_to_each_field_with_the_input_kept() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     let page = c.get(FORM);
     assert_eq!(page.status, 200);
     let (csrf, idem) = (hidden(&page.body, "_csrf"), hidden(&page.body, "_idem"));
@@ -66,7 +66,7 @@ fn refused_fields_are_shown_next_to_each_field_with_the_input_kept() {
 fn bad_uploads_are_refused_at_the_file_field_and_the_files_must_be_chosen_again() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     let page = c.get(FORM);
     let (csrf, idem) = (hidden(&page.body, "_csrf"), hidden(&page.body, "_idem"));
     // A web page named .pdf: not a type the field takes, whatever its name says.
@@ -93,7 +93,7 @@ fn bad_uploads_are_refused_at_the_file_field_and_the_files_must_be_chosen_again(
     // A PNG named .pdf where only PDF, DOCX or ODT is taken: the analyst's study document.
     let idem = hidden(&oversized.body, "_idem");
     assert_eq!(c.post_multipart(FORM, &form_fields(&csrf, &idem, &[]), &[]).status, 200);
-    let mut verifier = Client::new(&server.url);
+    let mut verifier = Client::of(&server);
     verifier.sign_in("pokja_dokumentasi");
     let link = verifier.get("/staf/kotak-masuk").attr("#kotak-masuk tbody a", "href").expect("a case");
     let case = verifier.get(&link);
@@ -107,7 +107,7 @@ fn bad_uploads_are_refused_at_the_file_field_and_the_files_must_be_chosen_again(
         &[],
     );
     assert_eq!(sent.status, 303, "{}", sent.body);
-    let mut analyst = Client::new(&server.url);
+    let mut analyst = Client::of(&server);
     analyst.sign_in("pokja_layanan");
     let case = analyst.get(&link);
     let refused = analyst.post_multipart(
@@ -130,7 +130,7 @@ fn bad_uploads_are_refused_at_the_file_field_and_the_files_must_be_chosen_again(
 fn a_post_without_this_browsers_csrf_token_is_refused_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     let page = c.get(FORM);
     let idem = hidden(&page.body, "_idem");
     let missing = c.post_multipart(FORM, &form_fields("", &idem, &[]), &[]);
@@ -138,11 +138,11 @@ fn a_post_without_this_browsers_csrf_token_is_refused_and_creates_nothing() {
     assert!(missing.text(".error-summary").contains("kedaluwarsa"));
     assert_eq!(missing.attr("#f-nama", "value").as_deref(), Some("Rina Marlina"), "the input is kept");
     // A token from another browser does not fit this one's nonce.
-    let mut other = Client::new(&server.url);
+    let mut other = Client::of(&server);
     let foreign = hidden(&other.get(FORM).body, "_csrf");
     assert_eq!(c.post_multipart(FORM, &form_fields(&foreign, &idem, &[]), &[]).status, 403);
     // Staff: nothing was created.
-    let mut staff = Client::new(&server.url);
+    let mut staff = Client::of(&server);
     staff.sign_in("pokja_dokumentasi");
     assert!(staff.get("/staf/kotak-masuk").texts("#kotak-masuk tbody tr").is_empty());
 }
@@ -151,7 +151,7 @@ fn a_post_without_this_browsers_csrf_token_is_refused_and_creates_nothing() {
 fn a_double_clicked_submit_creates_one_case() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     let page = c.get(FORM);
     let (csrf, idem) = (hidden(&page.body, "_csrf"), hidden(&page.body, "_idem"));
     let fields = form_fields(&csrf, &idem, &[]);
@@ -160,7 +160,7 @@ fn a_double_clicked_submit_creates_one_case() {
     assert_eq!((first.status, second.status), (200, 200));
     assert_eq!(first.text("#kode-pelacakan"), second.text("#kode-pelacakan"));
     assert_eq!(first.text("#kode-rahasia"), second.text("#kode-rahasia"));
-    let mut staff = Client::new(&server.url);
+    let mut staff = Client::of(&server);
     staff.sign_in("pokja_dokumentasi");
     let rows = staff.get("/staf/kotak-masuk").texts("#kotak-masuk tbody tr");
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -170,13 +170,13 @@ fn a_double_clicked_submit_creates_one_case() {
 fn a_wrong_secret_is_shown_at_the_secret_field_and_never_enters_the_url() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     let page = c.get(FORM);
     let receipt =
         c.post_multipart(FORM, &form_fields(&hidden(&page.body, "_csrf"), &hidden(&page.body, "_idem"), &[]), &[]);
     let code = receipt.text("#kode-pelacakan");
     let secret = receipt.text("#kode-rahasia");
-    let mut other = Client::new(&server.url);
+    let mut other = Client::of(&server);
     let form = other.get("/lacak");
     let csrf = hidden(&form.body, "_csrf");
     let wrong = other.post_form("/lacak", &[("_csrf", &csrf), ("kode", &code), ("rahasia", "salah-sekali")]);
@@ -199,17 +199,17 @@ fn a_wrong_secret_is_shown_at_the_secret_field_and_never_enters_the_url() {
 fn a_stale_page_shows_that_the_case_moved_on() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     let page = c.get(FORM);
     c.post_multipart(FORM, &form_fields(&hidden(&page.body, "_csrf"), &hidden(&page.body, "_idem"), &[]), &[]);
-    let mut first = Client::new(&server.url);
+    let mut first = Client::of(&server);
     first.sign_in("pokja_dokumentasi");
     let inbox = first.get("/staf/kotak-masuk");
     let link = inbox.attr("#kotak-masuk tbody a", "href").expect("a case in the inbox");
     let old = first.get(&link);
     let old_version = hidden_in(&old.body, "#aksi-teruskan", "expected_version");
     // The same person in another tab claims the task: the case moves on.
-    let mut second = Client::new(&server.url);
+    let mut second = Client::of(&server);
     second.sign_in("pokja_dokumentasi");
     let fresh = second.get(&link);
     let claimed = second.post_form(
@@ -252,7 +252,7 @@ fn an_expired_session_sends_the_person_to_sign_in_again_with_a_message() {
         mac.update(b"\x1f");
     }
     let mac: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     c.set_cookie("sigap_staff", "/staf", &format!("{user}.{expiry}.{nonce}.{mac}"));
     let redirected = c.get("/staf/kotak-masuk");
     assert_eq!(redirected.status, 303);
@@ -273,7 +273,7 @@ fn an_expired_session_sends_the_person_to_sign_in_again_with_a_message() {
 fn signing_out_ends_the_session_even_for_a_copy_of_its_cookie() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(dir.path());
-    let mut c = Client::new(&server.url);
+    let mut c = Client::of(&server);
     c.sign_in("pokja_dokumentasi");
     let inbox = c.get("/staf/kotak-masuk");
     assert_eq!(inbox.status, 200);
@@ -287,7 +287,7 @@ fn signing_out_ends_the_session_even_for_a_copy_of_its_cookie() {
     assert_eq!((out.status, out.location.as_deref()), (303, Some("/staf?keluar=1")));
     assert!(c.cookie("sigap_staff").is_none(), "the cookie is cleared");
     // A copy of the cookie taken before signing out opens nothing any more.
-    let mut other = Client::new(&server.url);
+    let mut other = Client::of(&server);
     other.set_cookie("sigap_staff", "/staf", &copied);
     let refused = other.get("/staf/kotak-masuk");
     assert_eq!(refused.status, 303);

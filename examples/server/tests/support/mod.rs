@@ -2,7 +2,10 @@
 
 #![allow(dead_code, unreachable_pub, unused_imports)]
 
+pub mod in_process;
+
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 use sigap_core::workflow::Workflow;
@@ -22,12 +25,8 @@ pub struct Api {
 
 enum Transport {
     Http(ureq::Agent),
-    /// `sigap_server::app` driven with `tower::ServiceExt::oneshot` (the
-    /// client address is layered in as `MockConnectInfo`).
-    InProcess {
-        router: axum::Router,
-        runtime: tokio::runtime::Runtime,
-    },
+    /// The service in this process ([`in_process::Service`]).
+    InProcess(Arc<in_process::Service>),
 }
 
 /// A response: status and JSON body (`Null` when not JSON).
@@ -76,31 +75,21 @@ impl Api {
         Self { transport: Transport::Http(sigap_tests::Server::agent()), url: url.to_owned() }
     }
 
-    /// The whole service in this process, as `sigap serve --demo` would
-    /// build it from `config` (configuration-file TOML, no environment),
-    /// without the background workers: requests go through
-    /// `sigap_server::app` with `tower::ServiceExt::oneshot`, each from the
-    /// client address `client`.
-    pub fn in_process_with(config: &str, client: std::net::SocketAddr) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let config = sigap_server::Config::from_toml(config).expect("a valid configuration");
-        // The configured listen address (the default), as links would name it.
-        let url = "http://127.0.0.1:8080".to_owned();
-        let state = runtime.block_on(sigap_server::AppState::build(config)).expect("the state builds");
-        let router =
-            sigap_server::app(std::sync::Arc::new(state)).layer(axum::extract::connect_info::MockConnectInfo(client));
-        Self { transport: Transport::InProcess { router, runtime }, url }
+    /// A client of a service running in this process.
+    pub fn of(service: &Arc<in_process::Service>) -> Self {
+        Self { transport: Transport::InProcess(service.clone()), url: service.url.clone() }
     }
 
-    /// [`Api::in_process_with`] on the shipped workflows, the embedded
+    /// The whole service in this process from `config` (configuration-file
+    /// TOML, no environment), every request from the client address `client`.
+    pub fn in_process_with(config: &str, client: std::net::SocketAddr) -> Self {
+        Self::of(&Arc::new(in_process::Service::start(config, client)))
+    }
+
+    /// The service in this process on the shipped workflows, the embedded
     /// store in `data_dir` and the demo accounts.
     pub fn in_process(data_dir: &Path) -> Self {
-        let config = format!(
-            "workflows = {:?}\ndata_dir = {:?}\ndemo = true\n",
-            sigap_tests::workflows_dir().display().to_string(),
-            data_dir.display().to_string()
-        );
-        Self::in_process_with(&config, "127.0.0.1:50000".parse().unwrap())
+        Self::of(&Arc::new(in_process::Service::sled(data_dir)))
     }
 
     /// Sends one request in-process; `None` over HTTP.
@@ -112,8 +101,7 @@ impl Api {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Option<Reply> {
-        let Transport::InProcess { router, runtime } = &self.transport else { return None };
-        use tower::ServiceExt as _;
+        let Transport::InProcess(service) = &self.transport else { return None };
         let mut request = axum::http::Request::builder().method(method).uri(path);
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
@@ -121,24 +109,19 @@ impl Api {
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        let request = request.body(axum::body::Body::from(body)).expect("a valid request");
-        Some(runtime.block_on(async {
-            let response = router.clone().oneshot(request).await.expect("the router answers");
-            let status = response.status().as_u16();
-            let header =
-                |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-            let content_type = header("content-type");
-            let disposition = header("content-disposition");
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
-            let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            Reply { status, json, bytes, content_type, disposition }
-        }))
+        let response = service.send(request.body(axum::body::Body::from(body)).expect("a valid request"));
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+        let status = response.status().as_u16();
+        let bytes = response.into_body();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Some(Reply { status, json, bytes, content_type, disposition })
     }
 
     fn agent(&self) -> &ureq::Agent {
         match &self.transport {
             Transport::Http(agent) => agent,
-            Transport::InProcess { .. } => unreachable!("in-process requests never reach the HTTP agent"),
+            Transport::InProcess(_) => unreachable!("in-process requests never reach the HTTP agent"),
         }
     }
 

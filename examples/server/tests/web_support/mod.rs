@@ -4,16 +4,24 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+#[path = "../support/in_process.rs"]
+pub mod in_process;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use scraper::{Html, Selector};
 
-/// A browser-like HTTP client: keeps cookies (with their paths), never follows redirects.
+pub use self::in_process::Service;
+
+/// A browser-like client: keeps cookies (with their paths), never follows
+/// redirects; talks HTTP to a server, or to a service in this process.
 pub struct Client {
     agent: ureq::Agent,
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (in-process: the configured base URL).
     pub base: String,
+    service: Option<Arc<Service>>,
     cookies: BTreeMap<(String, String), String>,
 }
 
@@ -69,7 +77,55 @@ impl Client {
             .timeout_global(Some(std::time::Duration::from_secs(120)))
             .build()
             .into();
-        Self { agent, base: base.to_owned(), cookies: BTreeMap::new() }
+        Self { agent, base: base.to_owned(), service: None, cookies: BTreeMap::new() }
+    }
+
+    /// A client of a service running in this process.
+    pub fn of(service: &Arc<Service>) -> Self {
+        let mut client = Self::new(&service.url);
+        client.service = Some(service.clone());
+        client
+    }
+
+    /// Sends a request: in-process when the client has a service, over HTTP otherwise.
+    fn send(&mut self, method: &str, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Page {
+        let cookie = self.cookie_header(path.split('?').next().unwrap_or(path));
+        let (status, headers, body) = match &self.service {
+            Some(service) => {
+                let mut request = axum::http::Request::builder().method(method).uri(path).header("cookie", cookie);
+                if let Some(content_type) = content_type {
+                    request = request.header("content-type", content_type);
+                }
+                let response = service.send(request.body(axum::body::Body::from(body)).unwrap());
+                let headers = response
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+                    .collect();
+                (response.status().as_u16(), headers, String::from_utf8_lossy(response.body()).into_owned())
+            }
+            None => {
+                let url = format!("{}{path}", self.base);
+                let mut response = match method {
+                    "GET" => self.agent.get(url).header("cookie", cookie).call(),
+                    _ => self
+                        .agent
+                        .post(url)
+                        .header("cookie", cookie)
+                        .header("content-type", content_type.unwrap_or("application/octet-stream"))
+                        .send(&body[..]),
+                }
+                .expect("the server answers");
+                let headers = response
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+                    .collect();
+                let body = response.body_mut().read_to_string().unwrap_or_default();
+                (response.status().as_u16(), headers, body)
+            }
+        };
+        self.keep(status, headers, body)
     }
 
     /// Sets a cookie by hand (e.g. a forged or expired session).
@@ -91,11 +147,9 @@ impl Client {
             .join("; ")
     }
 
-    fn keep(&mut self, response: &mut ureq::http::Response<ureq::Body>) -> Page {
-        let mut headers = Vec::new();
-        for (k, v) in response.headers() {
-            let v = v.to_str().unwrap_or("").to_owned();
-            if k.as_str().eq_ignore_ascii_case("set-cookie") {
+    fn keep(&mut self, status: u16, headers: Vec<(String, String)>, body: String) -> Page {
+        for (k, v) in &headers {
+            if k.eq_ignore_ascii_case("set-cookie") {
                 let mut parts = v.split(';');
                 let (name, value) = parts.next().and_then(|p| p.split_once('=')).unwrap_or(("", ""));
                 let mut path = "/".to_owned();
@@ -115,19 +169,13 @@ impl Client {
                     self.cookies.insert((name.to_owned(), path), value.to_owned());
                 }
             }
-            headers.push((k.as_str().to_owned(), v));
         }
-        let status = response.status().as_u16();
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = response.body_mut().read_to_string().unwrap_or_default();
+        let location = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("location")).map(|(_, v)| v.clone());
         Page { status, location, body, headers }
     }
 
     pub fn get(&mut self, path: &str) -> Page {
-        let cookie = self.cookie_header(path.split('?').next().unwrap_or(path));
-        let mut response =
-            self.agent.get(format!("{}{path}", self.base)).header("cookie", cookie).call().expect("the server answers");
-        self.keep(&mut response)
+        self.send("GET", path, None, Vec::new())
     }
 
     /// GET, following redirects within the site.
@@ -144,15 +192,7 @@ impl Client {
 
     pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-        let cookie = self.cookie_header(path);
-        let mut response = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("cookie", cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .send(body.as_bytes())
-            .expect("the server answers");
-        self.keep(&mut response)
+        self.send("POST", path, Some("application/x-www-form-urlencoded"), body.into_bytes())
     }
 
     pub fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Page {
@@ -172,15 +212,7 @@ impl Client {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let cookie = self.cookie_header(path);
-        let mut response = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("cookie", cookie)
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-            .send(&body[..])
-            .expect("the server answers");
-        self.keep(&mut response)
+        self.send("POST", path, Some(&format!("multipart/form-data; boundary={boundary}")), body)
     }
 
     /// Signs a staff member in through the page; panics unless it worked.
@@ -260,7 +292,12 @@ pub fn screenshots_dir() -> PathBuf {
     dir
 }
 
-/// Starts the real binary on a fresh sled folder with demo accounts.
-pub fn server(dir: &std::path::Path) -> sigap_tests::Server {
+/// The service in this process on a fresh sled folder with demo accounts.
+pub fn server(dir: &std::path::Path) -> Arc<Service> {
+    Arc::new(Service::sled(dir))
+}
+
+/// The real binary on a fresh sled folder with demo accounts (for a browser, which needs a port).
+pub fn binary_server(dir: &std::path::Path) -> sigap_tests::Server {
     sigap_tests::Server::start(&sigap_tests::Options::sled(env!("CARGO_BIN_EXE_sigap"), dir))
 }
