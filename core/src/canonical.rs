@@ -77,6 +77,24 @@ fn integer(out: &mut Vec<u8>, n: impl fmt::Display) {
     out.extend_from_slice(n.to_string().as_bytes());
 }
 
+/// A map key that is an integer: its decimal digits as a string.
+fn quoted(out: &mut Vec<u8>, n: impl fmt::Display) {
+    string(out, &n.to_string());
+}
+
+/// `serialize_<int>` methods of a serializer with an `out` buffer,
+/// writing with `$write` (`integer` or `quoted`).
+macro_rules! integers {
+    ($write:ident: $($method:ident $ty:ty),* $(,)?) => {
+        $(
+            fn $method(self, v: $ty) -> Result<(), Error> {
+                $write(self.out, v);
+                Ok(())
+            }
+        )*
+    };
+}
+
 /// A sequence or a map being written: the separator before all but the first item.
 struct Compound<'w, 'a> {
     writer: &'w mut Writer<'a>,
@@ -118,46 +136,10 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         self.out.extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        integer(self.out, v);
-        Ok(())
-    }
+    integers!(integer:
+        serialize_i8 i8, serialize_i16 i16, serialize_i32 i32, serialize_i64 i64, serialize_i128 i128,
+        serialize_u8 u8, serialize_u16 u16, serialize_u32 u32, serialize_u64 u64, serialize_u128 u128,
+    );
     fn serialize_f32(self, _: f32) -> Result<(), Error> {
         Err(Error("a floating-point number has no canonical form".to_owned()))
     }
@@ -380,38 +362,10 @@ impl ser::Serializer for KeyWriter<'_> {
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Error> {
         value.serialize(self)
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        string(self.out, &v.to_string());
-        Ok(())
-    }
+    integers!(quoted:
+        serialize_i8 i8, serialize_i16 i16, serialize_i32 i32, serialize_i64 i64,
+        serialize_u8 u8, serialize_u16 u16, serialize_u32 u32, serialize_u64 u64,
+    );
     fn serialize_bool(self, _: bool) -> Result<(), Error> {
         Err(not_a_key())
     }
