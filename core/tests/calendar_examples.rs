@@ -258,3 +258,27 @@ fn a_calendar_can_be_shared_between_threads() {
     fn shared<T: Send + Sync + Clone>() {}
     shared::<BusinessCalendar>();
 }
+
+/// The holidays are known until the end of the last year any holiday falls
+/// in; a warning names the calendar, the day and the file to add once that
+/// day is within twelve months, and never before.
+#[test]
+fn the_holiday_horizon_is_the_end_of_the_last_year_with_holidays() {
+    let c = load(SUMBAR);
+    assert_eq!(c.holidays_known_until(), Some(date("2026-12-31")));
+    assert!(!c.beyond_known_holidays(date("2026-12-31")));
+    assert!(c.beyond_known_holidays(date("2027-01-01")));
+    assert_eq!(c.holiday_horizon_warning(date("2025-12-30")), None, "a year and a day ahead");
+    assert_eq!(
+        c.holiday_horizon_warning(date("2025-12-31")).as_deref(),
+        Some(
+            "the holidays of calendar `sumbar-biro-hukum` are known until 2026-12-31 (in 365 days); later deadlines count holidays as working days: include the holiday file for 2027"
+        )
+    );
+    assert!(c.holiday_horizon_warning(date("2026-12-31")).unwrap().contains("(today)"));
+    assert!(c.holiday_horizon_warning(date("2027-01-02")).unwrap().contains("(2 days ago)"));
+    let bare = load(&SUMBAR.replace("include = [\"../indonesia/libur-nasional-2026.toml\"]", ""));
+    assert_eq!(bare.holidays_known_until(), None, "a calendar without holidays has no horizon");
+    assert!(!bare.beyond_known_holidays(date("2099-01-01")));
+    assert_eq!(bare.holiday_horizon_warning(date("2099-01-01")), None);
+}

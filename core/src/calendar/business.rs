@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::holiday::Holiday;
@@ -135,6 +135,45 @@ impl BusinessCalendar {
     /// The final set of holidays, in date order.
     pub fn holidays(&self) -> impl Iterator<Item = (NaiveDate, &Holiday)> {
         self.content.holidays.iter().map(|(d, h)| (*d, h))
+    }
+
+    /// The last day whose holidays this calendar knows: 31 December of the
+    /// latest year any of its holidays falls in; `None` for a calendar
+    /// without holidays. Past it every weekday with hours counts as a
+    /// working day, so a deadline computed there may fall on a holiday
+    /// nobody has declared yet.
+    pub fn holidays_known_until(&self) -> Option<NaiveDate> {
+        let (last, _) = self.content.holidays.last_key_value()?;
+        NaiveDate::from_ymd_opt(last.year(), 12, 31)
+    }
+
+    /// Whether `date` lies past [`holidays_known_until`](Self::holidays_known_until)
+    /// (never, for a calendar without holidays).
+    pub fn beyond_known_holidays(&self, date: NaiveDate) -> bool {
+        self.holidays_known_until().is_some_and(|last| date > last)
+    }
+
+    /// A warning, in English, when the known holidays end within twelve
+    /// months of `today` (or have ended): what ends when, and what to do.
+    pub fn holiday_horizon_warning(&self, today: NaiveDate) -> Option<String> {
+        let last = self.holidays_known_until()?;
+        let soon = today.checked_add_months(chrono::Months::new(12))?;
+        if last > soon {
+            return None;
+        }
+        let days = (last - today).num_days();
+        let when = match days {
+            d if d < 0 => format!("{} days ago", -d),
+            0 => "today".to_owned(),
+            1 => "tomorrow".to_owned(),
+            d => format!("in {d} days"),
+        };
+        Some(format!(
+            "the holidays of calendar `{}` are known until {} ({when}); later deadlines count holidays as working days: include the holiday file for {}",
+            self.content.id,
+            last.format("%Y-%m-%d"),
+            last.year() + 1
+        ))
     }
 
     /// The extra working days, in date order.

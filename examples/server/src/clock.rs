@@ -19,6 +19,19 @@ impl Clock {
         Self { offset: TimeDelta::seconds(seconds) }
     }
 
+    /// The clock of a command without a configuration file: shifted by
+    /// `SIGAP_CLOCK_OFFSET_SECONDS` when it is set (drills and tests).
+    pub(crate) fn from_env() -> anyhow::Result<Self> {
+        match std::env::var("SIGAP_CLOCK_OFFSET_SECONDS").ok().filter(|v| !v.trim().is_empty()) {
+            None => Ok(Self::default()),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Self::shifted)
+                .map_err(|e| anyhow::anyhow!("SIGAP_CLOCK_OFFSET_SECONDS `{v}`: {e}")),
+        }
+    }
+
     /// The current instant.
     #[allow(clippy::disallowed_methods, reason = "the one wall-clock read of the server")]
     pub(crate) fn now(&self) -> DateTime<Utc> {

@@ -42,6 +42,19 @@ impl AppState {
         self.clock.now()
     }
 
+    /// A warning per calendar whose holidays end within twelve months of
+    /// today (each calendar once, today in its own zone).
+    pub(crate) fn holiday_warnings(&self) -> Vec<String> {
+        let now = self.now();
+        let mut seen = std::collections::BTreeSet::new();
+        self.service
+            .workflows()
+            .iter()
+            .filter(|w| seen.insert(w.calendar.version().to_owned()))
+            .filter_map(|w| w.calendar.holiday_horizon_warning(now.with_timezone(&w.calendar.time_zone()).date_naive()))
+            .collect()
+    }
+
     /// The store.
     pub(crate) fn store(&self) -> &Arc<dyn Store> {
         self.service.store()

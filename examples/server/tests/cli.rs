@@ -35,12 +35,31 @@ fn every_shipped_file_checks() {
 
 #[test]
 fn a_broken_file_fails_with_located_errors() {
-    let output =
-        sigap(&["check", "core/tests/fixtures/definitions/many-errors-at-once.toml", "workflows/sumbar/kalender.toml"]);
+    let output = sigap(&[
+        "check",
+        "--as-of",
+        "2026-06-01",
+        "core/tests/fixtures/definitions/many-errors-at-once.toml",
+        "workflows/sumbar/kalender.toml",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("FAIL  core/tests/fixtures/definitions/many-errors-at-once.toml"));
     assert!(stdout(&output).contains("ok    workflows/sumbar/kalender.toml"));
     insta::assert_snapshot!(stderr(&output));
+}
+
+#[test]
+fn holidays_ending_within_a_year_are_a_warning_that_does_not_fail_the_check() {
+    let late = sigap(&["check", "--as-of", "2027-06-01", "workflows"]);
+    assert!(late.status.success(), "a warning never fails the check: {}", stderr(&late));
+    assert_eq!(stdout(&late).lines().filter(|l| l.starts_with("ok")).count(), 7);
+    insta::assert_snapshot!(stderr(&late));
+    let early = sigap(&["check", "--as-of", "2026-12-30", "workflows"]);
+    assert!(early.status.success());
+    assert_eq!(stderr(&early), "", "a year and a day ahead: nothing to say");
+    let bad = sigap(&["check", "--as-of", "2027-02-30", "workflows"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("--as-of"), "{}", stderr(&bad));
 }
 
 #[test]
@@ -114,6 +133,10 @@ fn due_and_between_answer_on_the_first_line() {
     assert_eq!(due("2026-09-12T10:00:00+07:00", "1wd"), "2026-09-14T15:00:00+07:00");
     assert_eq!(due("2026-08-14T14:00:00+07:00", "1wd"), "2026-08-18T14:00:00+07:00");
     assert_eq!(due("2026-09-07T14:50:00Z", "30m"), "2026-09-08T08:30:00+07:00");
+    // Before 1924 Jakarta kept +07:07:12: the offset is written whole, never
+    // rounded to an instant twelve seconds off.
+    assert_eq!(due("1914-09-07T02:00:00Z", "1h"), "1914-09-07T10:07:12+07:07:12");
+    assert_eq!(due("1931-09-07T02:00:00Z", "1h"), "1931-09-07T10:20:00+07:20");
     let between = sigap(&[
         "between",
         "--calendar",

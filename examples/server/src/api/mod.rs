@@ -47,10 +47,18 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
-/// `GET /healthz`: the store answers.
+/// `GET /healthz`: the store answers (`ok`), followed by a `warning:` line
+/// per calendar whose holidays end within twelve months, which does not
+/// change the status.
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     match state.store().case_ids(None, 1).await {
-        Ok(_) => (axum::http::StatusCode::OK, "ok\n").into_response(),
+        Ok(_) => {
+            let mut body = "ok\n".to_owned();
+            for warning in state.holiday_warnings() {
+                body.push_str(&format!("warning: {warning}\n"));
+            }
+            (axum::http::StatusCode::OK, body).into_response()
+        }
         Err(e) => AppError::from(e).into_response(),
     }
 }

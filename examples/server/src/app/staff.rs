@@ -129,6 +129,9 @@ pub(crate) struct InboxItem {
     pub(crate) due: Option<DateTime<Utc>>,
     /// The due instant in the organisation's zone, for people.
     pub(crate) due_text: Option<String>,
+    /// Whether the due instant falls after the last day whose holidays the
+    /// calendar knows (it may then land on a holiday nobody declared yet).
+    pub(crate) due_beyond_known_holidays: bool,
     /// The clock's state now.
     pub(crate) clock: Badge,
     /// The case version.
@@ -184,6 +187,9 @@ pub(crate) async fn inbox(
                     .unwrap_or_else(|| s.stage.clone()),
                 clock: badge(&s, now),
                 due_text: s.due.map(|d| sigap_core::text::datetime(d, tz)),
+                due_beyond_known_holidays: s.due.zip(workflow.as_ref()).is_some_and(|(d, w)| {
+                    w.calendar.beyond_known_holidays(d.with_timezone(&w.calendar.time_zone()).date_naive())
+                }),
                 workflow: s.workflow,
                 stage: s.stage,
                 role: s.role,

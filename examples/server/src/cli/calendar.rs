@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sigap_core::WorkDuration;
 
 use super::emit;
@@ -23,8 +23,7 @@ pub(crate) fn due(calendar: &Path, start: &str, duration: &str) -> anyhow::Resul
         .map_err(|e: sigap_core::duration::DurationError| anyhow::anyhow!("--duration: {} ({})", e.message, e.help))?;
     let calendar = load_calendar(calendar).map_err(anyhow::Error::msg)?;
     let due = calendar.add(start, duration).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let local = due.with_timezone(&calendar.time_zone());
-    emit(&format!("{}\n", local.to_rfc3339_opts(SecondsFormat::AutoSi, false)))?;
+    emit(&format!("{}\n", sigap_core::text::rfc3339(due, calendar.time_zone())))?;
     Ok(ExitCode::SUCCESS)
 }
 

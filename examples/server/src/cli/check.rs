@@ -11,21 +11,41 @@ use sigap_core::calendar::HolidayFile;
 
 use super::files::{FileKind, expand, kind_of, load_calendar, load_workflow, read_text};
 
-pub(crate) fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(paths: &[PathBuf], as_of: Option<chrono::NaiveDate>) -> anyhow::Result<ExitCode> {
     let files = expand(paths);
     if files.is_empty() {
         anyhow::bail!("no .toml files found under the given folders");
     }
+    // Today in Jakarta, from the one clock, unless asked for another day: the
+    // shipped calendars are Indonesian, and a day's difference does not change
+    // a twelve-month warning.
+    let today = match as_of {
+        Some(day) => day,
+        None => crate::clock::Clock::from_env()?.now().with_timezone(&chrono_tz::Asia::Jakarta).date_naive(),
+    };
     let mut failed = 0usize;
+    // A calendar shared by several workflows is warned about once.
+    let mut warned = std::collections::BTreeSet::new();
     for path in &files {
-        match check_file(path) {
-            Ok(summary) => super::emit(&format!("ok    {}  {summary}\n", path.display()))?,
+        match check_file(path, today) {
+            Ok((summary, warnings)) => {
+                super::emit(&format!("ok    {}  {summary}\n", path.display()))?;
+                for warning in warnings {
+                    if warned.insert(warning.clone()) {
+                        eprintln!("warning: {}: {warning}", path.display());
+                    }
+                }
+            }
             Err(report) => {
                 failed += 1;
                 super::emit(&format!("FAIL  {}\n", path.display()))?;
                 eprintln!("{report}\n");
             }
         }
+    }
+    if !warned.is_empty() {
+        let n = warned.len();
+        eprintln!("{n} warning{} (warnings do not fail the check)", if n == 1 { "" } else { "s" });
     }
     if failed > 0 {
         eprintln!("{failed} of {} file{} failed the check", files.len(), if files.len() == 1 { "" } else { "s" });
@@ -35,7 +55,8 @@ pub(crate) fn run(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn check_file(path: &Path) -> Result<String, String> {
+/// A file's summary line and its warnings (that do not fail the check), or its errors.
+fn check_file(path: &Path, today: chrono::NaiveDate) -> Result<(String, Vec<String>), String> {
     let text = read_text(path)?;
     let name = path.display().to_string();
     let doc = Document::parse(&name, &text).map_err(|d| d.to_string())?;
@@ -47,26 +68,28 @@ fn check_file(path: &Path) -> Result<String, String> {
             // when the calendar it names is broken too.
             let definition = Definition::from_document(&doc).map_err(render)?;
             let workflow = load_workflow(path)?;
-            Ok(format!(
+            let summary = format!(
                 "workflow `{}` version {} (calendar `{}` version {})",
                 definition.id(),
                 definition.short_version(),
                 workflow.calendar.id(),
                 &workflow.calendar.version()[..12]
-            ))
+            );
+            Ok((summary, workflow.calendar.holiday_horizon_warning(today).into_iter().collect()))
         }
         FileKind::Calendar => {
             let calendar = load_calendar(path)?;
-            Ok(format!(
+            let summary = format!(
                 "calendar `{}` version {}, {} holiday days",
                 calendar.id(),
                 &calendar.version()[..12],
                 calendar.holidays().count()
-            ))
+            );
+            Ok((summary, calendar.holiday_horizon_warning(today).into_iter().collect()))
         }
         FileKind::Holidays => {
             let holidays = HolidayFile::load(&name, &text).map_err(render)?;
-            Ok(format!("holiday file, {} days", holidays.days().count()))
+            Ok((format!("holiday file, {} days", holidays.days().count()), Vec::new()))
         }
     }
 }

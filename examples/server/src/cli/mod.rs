@@ -102,10 +102,14 @@ enum Command {
         format: ReportFormat,
     },
     /// Check workflow, calendar and holiday files (or folders of them); exit 1 on any error.
+    /// Warns (without failing) when a calendar's holidays end within twelve months.
     Check {
         /// Files or folders (folders are searched for `*.toml`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Check as of this day (YYYY-MM-DD) instead of today: will the files still hold then?
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Render a workflow as the official SOP table (Markdown or HTML).
     Sop {
@@ -203,7 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             emit(&format!("{}\n", crate::auth::hash_password(password)?))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { paths } => check::run(&paths),
+        Command::Check { paths, as_of } => check::run(&paths, as_of),
         Command::Sop { file, format } => render::sop(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),
         Command::Schema => render::schema(),

@@ -23,6 +23,9 @@ pub(crate) async fn run(config_file: Option<PathBuf>, overrides: Overrides) -> a
         tracing::info!(cases = caught_up, "deadline events recorded while catching up");
     }
     let running = runtime.start();
+    for warning in state.holiday_warnings() {
+        tracing::warn!("{warning}");
+    }
     let store = if state.config.database_url.is_some() {
         "PostgreSQL".to_owned()
     } else {

@@ -16,7 +16,7 @@ use sigap_core::engine::Status;
 use sigap_core::workflow::Workflow;
 
 use super::history::history_panel;
-use super::{Signed, clock_badge};
+use super::{Signed, beyond_known_holidays, clock_badge};
 use crate::app::staff::{self as app};
 use crate::auth::Account;
 use crate::html::form::{self, FormState, error_summary, hidden};
@@ -141,6 +141,12 @@ impl Page<'_> {
 
     fn when(&self, at: DateTime<Utc>) -> String {
         sigap_core::text::datetime(at, self.workflow.calendar.time_zone())
+    }
+
+    /// Whether `at` falls past the last day whose holidays the calendar knows.
+    fn beyond_known_holidays(&self, at: DateTime<Utc>) -> bool {
+        let calendar = &self.workflow.calendar;
+        calendar.beyond_known_holidays(at.with_timezone(&calendar.time_zone()).date_naive())
     }
 
     fn csrf(&self) -> &str {
@@ -435,7 +441,10 @@ fn clocks_panel(page: &Page<'_>) -> Markup {
                             td data-label=(lang.t("Tahap", "Stage")) { (st.map_or_else(|| lang.t("Keseluruhan", "Overall").to_owned(), |s| s.label.clone())) }
                             td data-label=(lang.t("Standar", "Standard")) { (st.and_then(|s| s.time_standard).map_or_else(|| "—".to_owned(), |t| t.to_indonesian())) }
                             td data-label=(lang.t("Terpakai", "Used")) { (sigap_core::text::working_time(c.elapsed)) }
-                            td data-label=(lang.t("Batas", "Due")) { (c.due.map_or_else(|| "—".to_owned(), |d| page.when(d))) }
+                            td data-label=(lang.t("Batas", "Due")) {
+                                (c.due.map_or_else(|| "—".to_owned(), |d| page.when(d)))
+                                @if c.due.is_some_and(|d| page.beyond_known_holidays(d)) { (beyond_known_holidays(lang)) }
+                            }
                             td data-label=(lang.t("Status", "State")) { (clock_badge(lang, c.state)) }
                         }
                     }

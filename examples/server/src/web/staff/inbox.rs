@@ -8,7 +8,7 @@ use axum::response::Response;
 use maud::html;
 use sigap_core::definition::StageKind;
 
-use super::{Signed, badge, visible_workflows};
+use super::{Signed, badge, beyond_known_holidays, visible_workflows};
 use crate::app::staff::{self as app, Badge, InboxQuery};
 use crate::html::layout::{notice, page};
 use crate::state::AppState;
@@ -104,7 +104,7 @@ pub(crate) async fn inbox(
                                                 None => span.muted { (lang.t("Belum diambil", "Unclaimed")) },
                                             }
                                         }
-                                        td data-label=(lang.t("Batas waktu", "Due")) { (item.due_text.as_deref().unwrap_or("—")) }
+                                        td data-label=(lang.t("Batas waktu", "Due")) { (item.due_text.as_deref().unwrap_or("—")) @if item.due_beyond_known_holidays { (beyond_known_holidays(lang)) } }
                                         td data-label=(lang.t("Status waktu", "Clock")) { (badge(lang, item.clock)) }
                                     }
                                 }

@@ -87,6 +87,17 @@ pub(crate) fn badge(lang: Lang, badge: Badge) -> Markup {
     html! { span class={ "badge " (class) } { span aria-hidden="true" { (symbol) " " } (text) } }
 }
 
+/// Said beside a due instant past the last year whose holidays the calendar knows.
+fn beyond_known_holidays(lang: Lang) -> Markup {
+    html! {
+        " " span.badge.at_risk title=(lang.t(
+            "Hari libur tahun itu belum dimuat dalam kalender: batas ini menghitung semua hari kerja biasa.",
+            "That year's holidays are not in the calendar yet: this due time counts every ordinary working day.")) {
+            (lang.t("hari libur belum dimuat", "holidays not loaded"))
+        }
+    }
+}
+
 fn clock_badge(lang: Lang, state: ClockState) -> Markup {
     let (class, symbol, text) = match state {
         ClockState::OnTrack => ("on_track", "✓", lang.t("Sesuai waktu", "On track")),
