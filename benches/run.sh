@@ -52,6 +52,14 @@ for store in sled postgres; do
     done
 done
 
+log "sigap due --batch: deadlines per second"
+batch_lines=$([ "${QUICK:-0}" = 1 ] && echo 100000 || echo 1000000)
+awk -v n="$batch_lines" 'BEGIN { print "start,duration"; for (i = 0; i < n; i++) printf "2026-%02d-%02dT%02d:%02d:00+07:00,%dwd\n", 1 + i % 12, 1 + i % 28, 7 + i % 10, i % 60, 1 + i % 5 }' > "$out/batch.csv"
+started=$(date +%s.%N)
+target/release/sigap due --calendar workflows/sumbar/kalender.toml --batch "$out/batch.csv" > "$out/batch-out.csv"
+finished=$(date +%s.%N)
+awk -v n="$batch_lines" -v a="$started" -v b="$finished" 'BEGIN { s = b - a; printf "{\"lines\": %d, \"seconds\": %.3f, \"per_second\": %.0f}\n", n, s, n / s }' | tee "$out/batch.json"
+
 log "soak"
 $load soak --store sled --seconds "$soak_seconds" --out "$out/soak-sled.json"
 

@@ -63,6 +63,51 @@ fn holidays_ending_within_a_year_are_a_warning_that_does_not_fail_the_check() {
 }
 
 #[test]
+fn deadlines_in_batches_answer_every_line_and_name_the_unreadable_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = dir.path().join("due.csv");
+    std::fs::write(
+        &lines,
+        "start,duration\n2026-09-08T10:00:00+07:00,1wd\nnot-a-date,1wd\n# a comment\n\n2026-09-07T14:50:00Z,30m\n\
+         {\"start\":\"2026-09-11T14:00:00+07:00\",\"duration\":\"1wd\",\"id\":\"A-1\"}\n{\"start\":\"x\"}\n{oops\n\
+         2026-09-08T10:00:00+07:00,2xx\n2026-09-08T10:00:00+07:00\n",
+    )
+    .unwrap();
+    let calendar = "workflows/sumbar/kalender.toml";
+    let output = sigap(&["due", "--calendar", calendar, "--batch", lines.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "some lines failed: the exit says so at the end");
+    insta::assert_snapshot!("batch_due_stdout", stdout(&output));
+    insta::assert_snapshot!("batch_due_stderr", stderr(&output));
+
+    // Standard input, and `between`: every line good, exit 0.
+    let mut child = Command::new(bin())
+        .args(["between", "--calendar", calendar, "--batch", "-"])
+        .current_dir(sigap_tests::workflows_dir().parent().unwrap())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"2026-09-07T08:00:00+07:00,2026-09-08T08:00:00+07:00\n{\"from\":\"2026-09-07T08:00:00+07:00\",\"to\":\"2026-09-07T09:30:00+07:00\"}\n")
+        .unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success());
+    assert_eq!(
+        stdout(&done),
+        "2026-09-07T08:00:00+07:00,2026-09-08T08:00:00+07:00,420,\n\
+         {\"from\":\"2026-09-07T08:00:00+07:00\",\"line\":2,\"minutes\":90,\"to\":\"2026-09-07T09:30:00+07:00\"}\n"
+    );
+    let both = sigap(&["due", "--calendar", calendar, "--batch", "-", "--start", "2026-09-08T10:00:00+07:00"]);
+    assert_eq!(both.status.code(), Some(2), "--batch and --start conflict: {}", stderr(&both));
+    let missing = sigap(&["due", "--calendar", calendar, "--batch", "nowhere.csv"]);
+    assert!(stderr(&missing).contains("--batch nowhere.csv"), "{}", stderr(&missing));
+}
+
+#[test]
 fn a_missing_file_and_an_unknown_kind_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let odd = dir.path().join("odd.toml");

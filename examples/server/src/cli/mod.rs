@@ -135,11 +135,16 @@ enum Command {
         #[arg(long)]
         calendar: PathBuf,
         /// The start, RFC 3339 (e.g. 2026-08-14T14:40:00+07:00).
-        #[arg(long, allow_hyphen_values = true)]
-        start: String,
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "batch", conflicts_with = "batch")]
+        start: Option<String>,
         /// The duration: N followed by m (working minutes), h (working hours) or wd (working days).
-        #[arg(long, allow_hyphen_values = true)]
-        duration: String,
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "batch", conflicts_with = "batch")]
+        duration: Option<String>,
+        /// Many at once: a file (`-` for standard input) of JSON lines
+        /// `{"start": …, "duration": …}` or CSV lines `start,duration`;
+        /// one result per line, a line that cannot be read named by its number.
+        #[arg(long, value_name = "FILE")]
+        batch: Option<PathBuf>,
     },
     /// Print the working minutes between two instants.
     Between {
@@ -147,11 +152,15 @@ enum Command {
         #[arg(long)]
         calendar: PathBuf,
         /// From, RFC 3339.
-        #[arg(long, allow_hyphen_values = true)]
-        from: String,
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "batch", conflicts_with = "batch")]
+        from: Option<String>,
         /// To, RFC 3339.
-        #[arg(long, allow_hyphen_values = true)]
-        to: String,
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "batch", conflicts_with = "batch")]
+        to: Option<String>,
+        /// Many at once: a file (`-` for standard input) of JSON lines
+        /// `{"from": …, "to": …}` or CSV lines `from,to`; one result per line.
+        #[arg(long, value_name = "FILE")]
+        batch: Option<PathBuf>,
     },
 }
 
@@ -211,7 +220,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sop { file, format } => render::sop(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),
         Command::Schema => render::schema(),
-        Command::Due { calendar, start, duration } => calendar::due(&calendar, &start, &duration),
-        Command::Between { calendar, from, to } => calendar::between(&calendar, &from, &to),
+        Command::Due { calendar, start, duration, batch } => match (batch, start, duration) {
+            (Some(batch), _, _) => calendar::batch(&calendar, &batch, calendar::Question::Due),
+            (None, Some(start), Some(duration)) => calendar::due(&calendar, &start, &duration),
+            _ => anyhow::bail!("give --start and --duration, or --batch FILE"),
+        },
+        Command::Between { calendar, from, to, batch } => match (batch, from, to) {
+            (Some(batch), _, _) => calendar::batch(&calendar, &batch, calendar::Question::Between),
+            (None, Some(from), Some(to)) => calendar::between(&calendar, &from, &to),
+            _ => anyhow::bail!("give --from and --to, or --batch FILE"),
+        },
     }
 }
