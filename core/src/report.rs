@@ -108,7 +108,8 @@ pub struct Evaluation {
     pub closed: u64,
     /// Of those, still open or waiting.
     pub open: u64,
-    /// Closed requests by outcome: `answered`, `referred` (answered with a referral product), `rejected`, `withdrawn`.
+    /// Closed requests by outcome: the workflow's `[[outcomes]]` in order, or
+    /// `answered`, `referred` (answered with a referral product), `rejected`, `withdrawn`.
     pub outcomes: Vec<Count>,
     /// Answers by product.
     pub products: Vec<Count>,
@@ -156,31 +157,43 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
     let received = cases.len() as u64;
     let closed = cases.iter().filter(|c| c.status == Status::Closed).count() as u64;
 
-    let mut outcomes: BTreeMap<&str, u64> = BTreeMap::new();
+    // Closed cases by outcome: the workflow's own `[[outcomes]]` by the
+    // terminal stage each case ended in, or, without them, the three
+    // categories with answers that refer the applicant elsewhere apart.
+    let declared = !file.outcomes.is_empty();
+    let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     let mut products: BTreeMap<String, u64> = BTreeMap::new();
     for case in &cases {
         let Some(outcome) = case.outcome else { continue };
-        let referred = case.answer.as_ref().is_some_and(|a| definition.product(&a.product).is_some_and(|p| p.referral));
-        let key = match outcome {
-            Outcome::Answered if referred => "referred",
-            Outcome::Answered => "answered",
-            Outcome::Rejected => "rejected",
-            Outcome::Withdrawn => "withdrawn",
+        let key = if declared {
+            definition.stage(&case.stage).and_then(|s| s.outcome.clone()).unwrap_or_default()
+        } else {
+            let referred =
+                case.answer.as_ref().is_some_and(|a| definition.product(&a.product).is_some_and(|p| p.referral));
+            match outcome {
+                Outcome::Answered if referred => "referred",
+                Outcome::Answered => "answered",
+                Outcome::Rejected => "rejected",
+                Outcome::Withdrawn => "withdrawn",
+            }
+            .to_owned()
         };
         *outcomes.entry(key).or_default() += 1;
         if let Some(answer) = &case.answer {
             *products.entry(answer.product.clone()).or_default() += 1;
         }
     }
-    let outcome_labels =
-        [("answered", "Dijawab"), ("referred", "Dirujuk"), ("rejected", "Ditolak"), ("withdrawn", "Ditarik/ditutup")];
+    let outcome_labels: Vec<(String, String)> = if declared {
+        file.outcomes.iter().map(|o| (o.id.clone(), o.label.clone())).collect()
+    } else {
+        [("answered", "Dijawab"), ("referred", "Dirujuk"), ("rejected", "Ditolak"), ("withdrawn", "Ditarik/ditutup")]
+            .iter()
+            .map(|(id, label)| ((*id).to_owned(), (*label).to_owned()))
+            .collect()
+    };
     let outcomes = outcome_labels
-        .iter()
-        .map(|(id, label)| Count {
-            id: (*id).to_owned(),
-            label: (*label).to_owned(),
-            count: outcomes.get(id).copied().unwrap_or(0),
-        })
+        .into_iter()
+        .map(|(id, label)| Count { count: outcomes.get(&id).copied().unwrap_or(0), id, label })
         .collect();
     let products = file
         .products

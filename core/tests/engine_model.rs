@@ -542,7 +542,7 @@ impl<'w> Runner<'w> {
                     let to = self.def.stage(&a.to).expect("targets exist");
                     matches!(pick, Pick::Here(_))
                         || to.kind != StageKind::Terminal
-                        || to.outcome == Some(sigap_core::definition::Outcome::Answered)
+                        || self.def.file().outcome_category(to) == Some(sigap_core::definition::Outcome::Answered)
                 };
                 let here: Vec<&Action> = self.def.actions_from(&self.model.stage).filter(forward).collect();
                 if here.is_empty() {
@@ -819,7 +819,7 @@ impl<'w> Runner<'w> {
                 };
                 let target = self.def.stage(to).expect("targets exist");
                 assert_eq!((done, from, entered), (action, &self.model.stage, to), "{what}");
-                assert_eq!((*to_kind, *outcome), (target.kind, target.outcome), "{what}");
+                assert_eq!((*to_kind, *outcome), (target.kind, self.def.file().outcome_category(target)), "{what}");
                 let definition = self.def.action(action).expect("known action");
                 let mut expected_public: Vec<&String> = definition
                     .inputs

@@ -164,8 +164,10 @@ pub struct StaffView {
     pub stage_role: Option<String>,
     /// Where it stands.
     pub status: Status,
-    /// How it ended.
+    /// How it ended (the report category).
     pub outcome: Option<Outcome>,
+    /// How it ended, in the procedure's words (its `[[outcomes]]` label).
+    pub outcome_label: Option<String>,
     /// Version, to send back with actions.
     pub version: u64,
     /// Submitted.
@@ -219,6 +221,13 @@ fn staff_reads(definition: &Definition, roles: &[String], field: &Field) -> bool
     definition.may_read_field(&roles, field)
 }
 
+/// The label of the outcome a closed case ended with (from its terminal stage).
+fn outcome_label(definition: &Definition, case: &Case) -> Option<String> {
+    case.outcome?;
+    let id = definition.stage(&case.stage)?.outcome.as_deref()?;
+    definition.file().outcome_def(id).map(|o| o.label)
+}
+
 /// A history entry as a staff member with `roles` sees it: form values
 /// they may not read are redacted (see [`HistoryEntry`]).
 pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> EventView {
@@ -256,6 +265,7 @@ pub fn staff_view(
         stage_role: stage.and_then(|s| s.role.clone()),
         status: case.status,
         outcome: case.outcome,
+        outcome_label: outcome_label(definition, case),
         version: case.version,
         submitted_at: case.submitted_at,
         updated_at: case.updated_at,
@@ -329,8 +339,10 @@ pub struct ApplicantCaseView {
     pub stage_label: Option<String>,
     /// Where it stands.
     pub status: Status,
-    /// How it ended.
+    /// How it ended (the report category).
     pub outcome: Option<Outcome>,
+    /// How it ended, in the procedure's words (its `[[outcomes]]` label).
+    pub outcome_label: Option<String>,
     /// Submitted.
     pub submitted_at: DateTime<Utc>,
     /// The version, to send back with actions.
@@ -379,6 +391,7 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
         stage_label: shows(ApplicantView::Stage).then(|| public_label(&case.stage)),
         status: case.status,
         outcome: case.outcome,
+        outcome_label: outcome_label(definition, case),
         submitted_at: case.submitted_at,
         version: case.version,
         due: if shows(ApplicantView::Due) && stage_kind == Some(StageKind::Task) {

@@ -25,8 +25,9 @@ use sha2::{Digest, Sha256};
 
 pub use field::{ByteSize, ChoiceOption, Field, FieldKind, FileType};
 pub use model::{
-    Action, ActionKind, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome, Product, Report, Role,
-    RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility, WorkflowFile, WorkflowKind,
+    Action, ActionKind, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome, OutcomeDef, Product,
+    Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility, WorkflowFile,
+    WorkflowKind,
 };
 pub use validate::{PLACEHOLDERS, is_valid_id, placeholders};
 
@@ -191,7 +192,7 @@ impl Definition {
                 .file
                 .stages
                 .iter()
-                .filter(|s| s.outcome == Some(Outcome::Answered))
+                .filter(|s| self.file.outcome_category(s) == Some(Outcome::Answered))
                 .map(|s| s.id.as_str())
                 .collect(),
         }

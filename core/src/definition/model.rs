@@ -59,6 +59,10 @@ pub struct WorkflowFile {
     /// The products an answer can be (legal opinion, explanation, referral…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<Product>,
+    /// How a case can end, in this procedure's words, each counted under a
+    /// report category; without it, `answered`, `rejected` and `withdrawn`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<OutcomeDef>,
     /// Who may see which fields.
     #[serde(default)]
     pub visibility: Visibility,
@@ -248,9 +252,10 @@ pub struct Stage {
     /// SOP "Keterangan".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// For terminal stages: how the case ended.
+    /// For terminal stages: how the case ended — an outcome of `[[outcomes]]`,
+    /// or `answered`, `rejected` or `withdrawn` when the workflow declares none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<String>,
 }
 
 /// What an action does besides moving the case.
@@ -340,6 +345,55 @@ pub struct Action {
     /// What the action means, shown beside the button.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// A way a case can end, as the procedure names it (`[[outcomes]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDef {
+    /// Stable id, named by terminal stages' `outcome`.
+    pub id: String,
+    /// In the procedure's words ("Surat kuasa diterbitkan"), for the report and the tracking page.
+    pub label: String,
+    /// The report category it counts under: `answered`, `rejected` or `withdrawn`.
+    pub category: Outcome,
+}
+
+impl Outcome {
+    /// The outcomes of a workflow that declares none.
+    pub const DEFAULTS: [(&'static str, &'static str, Outcome); 3] = [
+        ("answered", "Dijawab", Outcome::Answered),
+        ("rejected", "Ditolak", Outcome::Rejected),
+        ("withdrawn", "Ditarik/ditutup", Outcome::Withdrawn),
+    ];
+}
+
+impl WorkflowFile {
+    /// The outcomes of this workflow: its `[[outcomes]]`, or the three defaults.
+    pub fn outcome_defs(&self) -> Vec<OutcomeDef> {
+        if self.outcomes.is_empty() {
+            Outcome::DEFAULTS
+                .iter()
+                .map(|(id, label, category)| OutcomeDef {
+                    id: (*id).to_owned(),
+                    label: (*label).to_owned(),
+                    category: *category,
+                })
+                .collect()
+        } else {
+            self.outcomes.clone()
+        }
+    }
+
+    /// The outcome an id names (declared, or a default when none are declared).
+    pub fn outcome_def(&self, id: &str) -> Option<OutcomeDef> {
+        self.outcome_defs().into_iter().find(|o| o.id == id)
+    }
+
+    /// The report category of a stage's outcome (terminal stages).
+    pub fn outcome_category(&self, stage: &Stage) -> Option<Outcome> {
+        stage.outcome.as_deref().and_then(|id| self.outcome_def(id)).map(|o| o.category)
+    }
 }
 
 /// A product an answer can be.

@@ -109,6 +109,9 @@ impl<'d> Checker<'d, '_> {
         for (i, n) in file.notifications.iter().enumerate() {
             self.id(root.key("notifications").index(i).key("id"), &n.id, "notification");
         }
+        for (i, outcome) in file.outcomes.iter().enumerate() {
+            self.id(root.key("outcomes").index(i).key("id"), &outcome.id, "outcome");
+        }
         let indexed = |key: &'static str, ids: Vec<&'d str>| {
             ids.into_iter().enumerate().map(|(i, id)| (root.key(key).index(i).key("id"), id)).collect::<Vec<_>>()
         };
@@ -120,6 +123,7 @@ impl<'d> Checker<'d, '_> {
             indexed("notifications", file.notifications.iter().map(|r| r.id.as_str()).collect()).into_iter(),
             "notification",
         );
+        self.unique(indexed("outcomes", file.outcomes.iter().map(|r| r.id.as_str()).collect()).into_iter(), "outcome");
     }
 
     fn organisation(&mut self) {
@@ -354,14 +358,36 @@ impl<'d> Checker<'d, '_> {
             if let Some(supervisor) = &stage.supervisor {
                 self.role_ref(path.key("supervisor"), supervisor, Some(RoleKind::Staff));
             }
+            let outcomes = self.file.outcome_defs();
+            let names: Vec<&str> = outcomes.iter().map(|o| o.id.as_str()).collect();
             match stage.kind {
                 StageKind::Terminal if stage.outcome.is_none() => self.error(
                     "terminal-needs-outcome",
                     path.clone(),
                     format!("the terminal stage `{}` does not say how the case ended", stage.id),
-                    "add `outcome = \"answered\"`, `\"rejected\"` or `\"withdrawn\"` (the evaluation report counts them)".to_owned(),
+                    format!(
+                        "add `outcome = \"…\"`, one of {} (the evaluation report counts them)",
+                        one_of(names.iter().copied())
+                    ),
                 ),
-                StageKind::Terminal => {}
+                StageKind::Terminal => {
+                    let id = stage.outcome.as_deref().unwrap_or_default();
+                    if !names.contains(&id) {
+                        let suggestion = did_you_mean(id, names.iter().copied())
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
+                        let declared = if self.file.outcomes.is_empty() { "" } else { " declared in `[[outcomes]]`" };
+                        self.error(
+                            "unknown-outcome",
+                            path.key("outcome"),
+                            format!(
+                                "the outcome `{id}` of the stage `{}` is not an outcome of this workflow",
+                                stage.id
+                            ),
+                            format!("{suggestion}use one of {}{declared}", one_of(names.iter().copied())),
+                        );
+                    }
+                }
                 _ if stage.outcome.is_some() => self.found.push(self.doc.key_error(
                     "misplaced-key",
                     path.key("outcome"),
@@ -564,7 +590,7 @@ impl<'d> Checker<'d, '_> {
                     "to ask the applicant for something, lead to a stage with `kind = \"waiting\"`".to_owned(),
                 );
             }
-            if to_stage.outcome == Some(Outcome::Rejected)
+            if self.file.outcome_category(to_stage) == Some(Outcome::Rejected)
                 && !action.inputs.iter().any(|f| f.required && f.public && f.kind.is_textual())
             {
                 self.error(

@@ -379,7 +379,7 @@ fn perform(
             from: case.stage.clone(),
             to: action.to.clone(),
             to_kind: to.kind,
-            outcome: to.outcome,
+            outcome: context.definition.file().outcome_category(to),
             inputs: values.clone(),
             public_inputs,
             form: amended,

@@ -238,11 +238,11 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
                 let to = definition.stage(&a.to);
                 let by_applicant =
                     definition.performers(a, &case.stage).contains(&definition.applicant_role().id.as_str());
-                let weight = match (a.kind, to.map(|t| (t.kind, t.outcome))) {
+                let weight = match (a.kind, to.map(|t| t.kind)) {
                     (ActionKind::Answer, _) | (ActionKind::Amend, _) => 40,
                     _ if by_applicant && stage.kind == StageKind::Task => 1,
-                    (_, Some((StageKind::Terminal, _))) => 4,
-                    (_, Some((StageKind::Waiting, _))) => 5,
+                    (_, Some(StageKind::Terminal)) => 4,
+                    (_, Some(StageKind::Waiting)) => 5,
                     _ if visited.contains(&a.to) => 6,
                     _ => 40,
                 };

@@ -198,11 +198,16 @@ pub(super) async fn render_tracking(
     page_response(status, markup, cookie.into_iter().collect())
 }
 
-fn status_words(lang: Lang, status: Status) -> &'static str {
-    match status {
-        Status::Open => lang.t("Sedang diproses", "In progress"),
-        Status::Waiting => lang.t("Menunggu tindakan Anda", "Waiting for you"),
-        Status::Closed => lang.t("Selesai", "Closed"),
+/// Where the request stands; a closed one of a workflow with its own
+/// `[[outcomes]]` is named by the declared label.
+fn status_words(lang: Lang, workflow: &Workflow, status: Status, outcome_label: Option<&str>) -> String {
+    match (status, outcome_label) {
+        (Status::Open, _) => lang.t("Sedang diproses", "In progress").to_owned(),
+        (Status::Waiting, _) => lang.t("Menunggu tindakan Anda", "Waiting for you").to_owned(),
+        (Status::Closed, Some(label)) if !workflow.definition.file().outcomes.is_empty() => {
+            format!("{} — {label}", lang.t("Selesai", "Closed"))
+        }
+        (Status::Closed, _) => lang.t("Selesai", "Closed").to_owned(),
     }
 }
 
@@ -246,7 +251,7 @@ fn tracking_markup(
                     dd #tahap { strong { (stage) } }
                 }
                 dt { (lang.t("Keadaan", "State")) }
-                dd { (status_words(lang, v.status)) }
+                dd { (status_words(lang, workflow, v.status, v.outcome_label.as_deref())) }
                 @if let Some(due) = &t.due_text {
                     dt { (lang.t("Dijadwalkan selesai paling lambat", "Scheduled to finish by")) }
                     dd { (due) }

@@ -108,7 +108,16 @@ pub(super) async fn render_case(
     page_response(status, page(&signed.shell(state, lang, &title, &path), body), Vec::new())
 }
 
-fn status_words(lang: Lang, status: Status, outcome: Option<Outcome>) -> &'static str {
+/// Where a case stands; a closed case of a workflow with its own
+/// `[[outcomes]]` is named by the declared label.
+fn status_words(lang: Lang, workflow: &Workflow, view: &StaffView) -> String {
+    match (&view.outcome_label, workflow.definition.file().outcomes.is_empty()) {
+        (Some(label), false) => format!("{} — {label}", lang.t("Selesai", "Closed")),
+        _ => default_status_words(lang, view.status, view.outcome).to_owned(),
+    }
+}
+
+fn default_status_words(lang: Lang, status: Status, outcome: Option<Outcome>) -> &'static str {
     match (status, outcome) {
         (Status::Open, _) => lang.t("Dalam proses", "Open"),
         (Status::Waiting, _) => lang.t("Menunggu pemohon", "Waiting for the applicant"),
@@ -236,7 +245,7 @@ fn facts(page: &Page<'_>) -> Markup {
     html! {
         dl.facts {
             dt { (lang.t("Tahap", "Stage")) } dd #tahap { strong { (view.stage_label) } }
-            dt { (lang.t("Keadaan", "State")) } dd { (status_words(lang, view.status, view.outcome)) }
+            dt { (lang.t("Keadaan", "State")) } dd { (status_words(lang, page.workflow, view)) }
             @if let Some(role) = view.stage_role.as_deref().and_then(|r| page.definition().role(r)) {
                 dt { (lang.t("Peran pelaksana", "Performing role")) } dd { (role.label) }
             }
@@ -319,7 +328,9 @@ fn action_form(page: &Page<'_>, a: &Action) -> Markup {
     let (lang, d) = (page.lang, page.definition());
     let scope = format!("aksi-{}", a.id);
     let st = page.form_state(&scope);
-    let danger = d.stage(&a.to).is_some_and(|s| matches!(s.outcome, Some(Outcome::Rejected | Outcome::Withdrawn)));
+    let danger = d
+        .stage(&a.to)
+        .is_some_and(|s| matches!(d.file().outcome_category(s), Some(Outcome::Rejected | Outcome::Withdrawn)));
     let items: Vec<(Option<String>, String)> = a
         .inputs
         .iter()
