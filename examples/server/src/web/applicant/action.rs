@@ -15,12 +15,12 @@ use sigap_core::workflow::Workflow;
 use super::tracking::render_tracking;
 use super::{ask_secret, opened, shell};
 use crate::app::AppError;
-use crate::app::applicant::{self};
+use crate::app::applicant;
 use crate::app::input::RawInput;
 use crate::html::form::{self, FormState, anchor, error_summary, hidden};
 use crate::html::layout::page;
 use crate::state::AppState;
-use crate::web::cookies::{self};
+use crate::web::cookies;
 use crate::web::i18n::Lang;
 use crate::web::status as error_status;
 use crate::web::{

@@ -18,7 +18,7 @@ use crate::app::input::RawInput;
 use crate::html::form::{self, FormState, anchor, error_summary, hidden};
 use crate::html::layout::page;
 use crate::state::AppState;
-use crate::web::cookies::{self};
+use crate::web::cookies;
 use crate::web::i18n::Lang;
 use crate::web::status as error_status;
 use crate::web::{chosen_files, field_errors, html as page_response, idempotency_key, message, text_values, value};

@@ -17,7 +17,7 @@ use sigap_core::workflow::Workflow;
 
 use super::history::history_panel;
 use super::{Signed, beyond_known_holidays, clock_badge};
-use crate::app::staff::{self as app};
+use crate::app::staff as app;
 use crate::auth::Account;
 use crate::html::form::{self, FormState, error_summary, hidden};
 use crate::html::layout::{notice, page};

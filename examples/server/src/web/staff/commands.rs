@@ -16,7 +16,7 @@ use crate::app::input::RawInput;
 use crate::app::staff::{self as app, assign_command};
 use crate::html::form::FormState;
 use crate::state::AppState;
-use crate::web::cookies::{self};
+use crate::web::cookies;
 use crate::web::i18n::Lang;
 use crate::web::status as error_status;
 use crate::web::{field_errors, message, see_other, text_values, value};

@@ -20,7 +20,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
 use maud::{Markup, html};
-use sigap_core::access::{self};
+use sigap_core::access;
 use sigap_core::engine::ClockState;
 use sigap_core::workflow::Workflow;
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::Signed;
 use crate::app::AppError;
 use crate::app::input::RawInput;
-use crate::app::staff::{self as app};
+use crate::app::staff as app;
 use crate::html::form::{error_summary, hidden};
 use crate::html::layout::{Nav, Shell, notice, page};
 use crate::http::client_address;
