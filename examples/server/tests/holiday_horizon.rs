@@ -52,6 +52,10 @@ fn a_due_instant_past_the_known_holidays_is_marked_for_staff() {
     let token = api.sign_in("pokja_dokumentasi");
     let inbox = api.get("/api/v1/inbox", &[("authorization", &token)]);
     assert_eq!(inbox.json[0]["due_beyond_known_holidays"], true, "{:?}", inbox.json);
+    // The inbox page says so beside the due time (the page reads the same session from its cookie).
+    let cookie = format!("sigap_staff={}", token.trim_start_matches("Bearer "));
+    let page = String::from_utf8(api.get("/staf/kotak-masuk", &[("cookie", &cookie)]).bytes).unwrap();
+    assert!(page.contains("hari libur belum dimuat"), "{page}");
     drop(api);
 
     let dir = tempfile::tempdir().unwrap();
@@ -65,4 +69,8 @@ fn a_due_instant_past_the_known_holidays_is_marked_for_staff() {
     let token = api.sign_in("pokja_dokumentasi");
     let inbox = api.get("/api/v1/inbox", &[("authorization", &token)]);
     assert_eq!(inbox.json[0]["due_beyond_known_holidays"], false, "{:?}", inbox.json);
+    let cookie = format!("sigap_staff={}", token.trim_start_matches("Bearer "));
+    let page = String::from_utf8(api.get("/staf/kotak-masuk", &[("cookie", &cookie)]).bytes).unwrap();
+    assert!(page.contains("kotak") || page.contains("Kotak"), "the inbox page: {page}");
+    assert!(!page.contains("hari libur belum dimuat"), "{page}");
 }
