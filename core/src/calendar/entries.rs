@@ -12,14 +12,21 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, KeyPath};
 use crate::toml_doc::Document;
 
-/// A `[[holidays]]` entry as written, in a calendar or a holiday file.
-#[derive(Debug, Deserialize)]
+/// A `[[holidays]]` entry as written, in a calendar or a holiday file: one
+/// `date`, or a range `from`–`to`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Holiday")]
 pub(crate) struct RawHoliday {
+    /// The day, `YYYY-MM-DD`.
     date: Option<Date>,
+    /// The first day of a range.
     from: Option<Date>,
+    /// The last day of a range (inclusive).
     to: Option<Date>,
+    /// Its name, as the decree writes it.
     name: String,
+    /// `national`, `collective_leave`, `regional` or `local` (the default).
     #[serde(rename = "type", default)]
     kind: HolidayKind,
 }

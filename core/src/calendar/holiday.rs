@@ -10,7 +10,9 @@ use crate::diag::{Diagnostics, KeyPath};
 use crate::toml_doc::Document;
 
 /// What kind of day off a holiday is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum HolidayKind {
     /// A national public holiday (hari libur nasional).
@@ -77,17 +79,32 @@ pub struct HolidayFile {
     pub holidays: Vec<HolidayEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A holiday file (`kind = "holidays"`): one year's holidays from one decree.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawHolidayFile {
-    #[allow(dead_code)]
+#[schemars(title = "Sigap holiday file")]
+pub(crate) struct RawHolidayFile {
+    /// Always `"holidays"`.
+    #[allow(dead_code, reason = "read by the document's kind check; declared so that it is not an unknown key")]
+    #[schemars(required, regex(pattern = "^holidays$"))]
     kind: Option<String>,
+    /// Stable id, e.g. `"id-libur-nasional-2027"`.
+    #[schemars(required)]
     id: Option<String>,
+    /// Its title.
+    #[schemars(required)]
     label: Option<String>,
+    /// The year every date falls in.
+    #[schemars(required)]
     year: Option<i64>,
+    /// The decree it follows.
+    #[schemars(required)]
     source: Option<String>,
+    /// Where the decree can be read.
     source_url: Option<String>,
+    /// Anything a reader should know (e.g. what still needs checking).
     note: Option<String>,
+    /// The holidays.
     #[serde(default)]
     holidays: Vec<RawHoliday>,
 }

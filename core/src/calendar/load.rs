@@ -12,44 +12,78 @@ use super::include::read_includes;
 use super::time_zone::parse_time_zone;
 use super::window::{WEEKDAYS, Window};
 use super::{BusinessCalendar, Resolved, WorkingDay};
+use schemars::JsonSchema;
+
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, KeyPath};
 use crate::toml_doc::Document;
 
-#[derive(Debug, Deserialize)]
+/// A calendar file (`kind = "calendar"`): when an office is open, in its own time zone.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawCalendar {
-    #[allow(dead_code)]
+#[schemars(title = "Sigap calendar file")]
+pub(crate) struct RawCalendar {
+    /// Always `"calendar"`.
+    #[allow(dead_code, reason = "read by the document's kind check; declared so that it is not an unknown key")]
+    #[schemars(required, regex(pattern = "^calendar$"))]
     kind: Option<String>,
+    /// Stable id, e.g. `"sumbar-biro-hukum"`.
+    #[schemars(required)]
     id: Option<String>,
+    /// The office and its hours in plain words.
+    #[schemars(required)]
     label: Option<String>,
+    /// An IANA time zone, e.g. `"Asia/Jakarta"`.
+    #[schemars(required)]
     time_zone: Option<String>,
+    /// Holiday files (`kind = "holidays"`), relative to this file.
     #[serde(default)]
     include: Vec<String>,
+    /// The usual opening windows of each weekday; a day left out is closed.
     hours: Option<RawHours>,
+    /// This office's own holidays (regional, local), beside the included files.
     #[serde(default)]
     holidays: Vec<RawHoliday>,
+    /// Days open although they would not be (a Saturday made a working day), with their hours.
     #[serde(default)]
     working_days: Vec<RawWorkingDay>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Opening windows per weekday: `["08:00-15:00"]`, several a day allowed.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawHours {
+#[schemars(rename = "Hours")]
+pub(crate) struct RawHours {
+    #[schemars(inner(regex(pattern = WINDOW)))]
     monday: Option<Vec<String>>,
+    #[schemars(inner(regex(pattern = WINDOW)))]
     tuesday: Option<Vec<String>>,
+    #[schemars(inner(regex(pattern = WINDOW)))]
     wednesday: Option<Vec<String>>,
+    #[schemars(inner(regex(pattern = WINDOW)))]
     thursday: Option<Vec<String>>,
+    #[schemars(inner(regex(pattern = WINDOW)))]
     friday: Option<Vec<String>>,
+    #[schemars(inner(regex(pattern = WINDOW)))]
     saturday: Option<Vec<String>>,
+    #[schemars(inner(regex(pattern = WINDOW)))]
     sunday: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An opening window, `HH:MM-HH:MM` in 24-hour local time (`24:00` ends the day).
+const WINDOW: &str = "^([01][0-9]|2[0-4]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$";
+
+/// An extra working day.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawWorkingDay {
+#[schemars(rename = "WorkingDay")]
+pub(crate) struct RawWorkingDay {
+    /// The day, `YYYY-MM-DD`.
     date: Date,
+    /// Why it is a working day.
     name: String,
+    /// Its windows (default: the usual hours of that weekday).
+    #[schemars(inner(regex(pattern = WINDOW)))]
     hours: Option<Vec<String>>,
 }
 

@@ -144,3 +144,13 @@ pub use holiday::{Holiday, HolidayEntry, HolidayFile, HolidayKind};
 pub use window::{WEEKDAYS, Window, WindowError};
 
 pub(crate) use business::Resolved;
+
+/// The JSON Schema of calendar files (`kind = "calendar"`), for editors.
+pub fn calendar_json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(load::RawCalendar)).expect("a schema always serialises")
+}
+
+/// The JSON Schema of holiday files (`kind = "holidays"`), for editors.
+pub fn holidays_json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(holiday::RawHolidayFile)).expect("a schema always serialises")
+}

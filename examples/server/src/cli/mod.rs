@@ -127,8 +127,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
     },
-    /// Print the JSON Schema of workflow files (for editors such as taplo).
-    Schema,
+    /// Print the JSON Schema of workflow files (or of calendar or holiday files) for editors such as taplo.
+    Schema {
+        /// Which kind of file.
+        #[arg(long, value_enum, default_value_t = SchemaKind::Workflow)]
+        kind: SchemaKind,
+    },
     /// Print the due instant of a duration counted in open time (RFC 3339, the calendar's zone).
     Due {
         /// The calendar file.
@@ -183,6 +187,17 @@ enum GraphFormat {
 }
 
 /// Writes to standard output; a closed pipe (`sigap sop … | head`) is not an error.
+/// The kinds of file `sigap schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// `kind = "workflow"`.
+    Workflow,
+    /// `kind = "calendar"`.
+    Calendar,
+    /// `kind = "holidays"`.
+    Holidays,
+}
+
 pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -219,7 +234,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { paths, as_of } => check::run(&paths, as_of),
         Command::Sop { file, format } => render::sop(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),
-        Command::Schema => render::schema(),
+        Command::Schema { kind } => render::schema(kind),
         Command::Due { calendar, start, duration, batch } => match (batch, start, duration) {
             (Some(batch), _, _) => calendar::batch(&calendar, &batch, calendar::Question::Due),
             (None, Some(start), Some(duration)) => calendar::due(&calendar, &start, &duration),

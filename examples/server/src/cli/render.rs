@@ -27,7 +27,12 @@ pub(crate) fn graph(file: &Path, format: GraphFormat) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn schema() -> anyhow::Result<ExitCode> {
-    emit(&(serde_json::to_string_pretty(&json_schema())? + "\n"))?;
+pub(crate) fn schema(kind: super::SchemaKind) -> anyhow::Result<ExitCode> {
+    let schema = match kind {
+        super::SchemaKind::Workflow => json_schema(),
+        super::SchemaKind::Calendar => sigap_core::calendar::calendar_json_schema(),
+        super::SchemaKind::Holidays => sigap_core::calendar::holidays_json_schema(),
+    };
+    emit(&(serde_json::to_string_pretty(&schema)? + "\n"))?;
     Ok(ExitCode::SUCCESS)
 }
