@@ -157,9 +157,9 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
     let received = cases.len() as u64;
     let closed = cases.iter().filter(|c| c.status == Status::Closed).count() as u64;
 
-    // Closed cases by outcome: the workflow's own `[[outcomes]]` by the
-    // terminal stage each case ended in, or, without them, the three
-    // categories with answers that refer the applicant elsewhere apart.
+    // Closed cases by outcome: by the workflow's own `[[outcomes]]` (read
+    // from the terminal stage each case ended in), or, without them, by the
+    // three categories, answers that refer the applicant elsewhere counted apart.
     let declared = !file.outcomes.is_empty();
     let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     let mut products: BTreeMap<String, u64> = BTreeMap::new();
