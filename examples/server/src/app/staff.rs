@@ -134,6 +134,11 @@ pub(crate) struct InboxItem {
     pub(crate) due_beyond_known_holidays: bool,
     /// The clock's state now.
     pub(crate) clock: Badge,
+    /// A case waiting on the applicant (not a task): listed to the roles of
+    /// the stages that send cases to its waiting stage.
+    pub(crate) waiting_on_applicant: bool,
+    /// The last change (for a waiting case: since when it waits).
+    pub(crate) updated_at: DateTime<Utc>,
     /// The case version.
     pub(crate) version: u64,
 }
@@ -149,7 +154,60 @@ pub(crate) struct InboxQuery {
     pub(crate) scope: Option<String>,
 }
 
-/// The caller's tasks across their roles, earliest due first.
+/// An inbox line from a case summary.
+fn inbox_item(state: &AppState, s: CaseSummary, now: DateTime<Utc>, waiting: bool) -> InboxItem {
+    let workflow = state.service.workflow(&s.organisation, &s.workflow);
+    let definition = workflow.as_ref().map(|w| w.definition.clone());
+    let tz = workflow.as_ref().map_or(chrono_tz::Asia::Jakarta, |w| w.calendar.time_zone());
+    InboxItem {
+        case: s.case.to_string(),
+        tracking_code: s.tracking_code.to_string(),
+        workflow_label: definition.as_ref().map_or_else(|| s.workflow.clone(), |d| d.label().to_owned()),
+        stage_label: definition
+            .as_ref()
+            .and_then(|d| d.stage(&s.stage).map(|st| st.label.clone()))
+            .unwrap_or_else(|| s.stage.clone()),
+        clock: badge(&s, now),
+        due_text: s.due.map(|d| sigap_core::text::datetime(d, tz)),
+        due_beyond_known_holidays: s.due.zip(workflow.as_ref()).is_some_and(|(d, w)| {
+            w.calendar.beyond_known_holidays(d.with_timezone(&w.calendar.time_zone()).date_naive())
+        }),
+        waiting_on_applicant: waiting,
+        updated_at: s.updated_at,
+        workflow: s.workflow,
+        stage: s.stage,
+        role: s.role,
+        assignee: s.assignee,
+        submitted_at: s.submitted_at,
+        due: s.due,
+        version: s.version,
+    }
+}
+
+/// The waiting stages of `workflow` that `roles` watch: those an action
+/// leads to from a stage one of the roles performs or supervises.
+fn watched_waiting_stages(workflow: &Workflow, roles: &[String]) -> Vec<String> {
+    let d = &workflow.definition;
+    let holds = |role: &Option<String>| role.as_ref().is_some_and(|r| roles.contains(r));
+    d.file()
+        .stages
+        .iter()
+        .filter(|waiting| waiting.kind == sigap_core::definition::StageKind::Waiting)
+        .filter(|waiting| {
+            d.file()
+                .actions
+                .iter()
+                .filter(|a| a.to == waiting.id)
+                .flat_map(|a| a.from.ids())
+                .any(|from| d.stage(from).is_some_and(|s| holds(&s.role) || holds(&s.supervisor)))
+        })
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// The caller's tasks across their roles, earliest due first; then the
+/// cases waiting on the applicant after a stage of their roles sent them
+/// back, longest waiting first (not with `scope=mine`: nobody holds them).
 pub(crate) async fn inbox(
     state: &AppState,
     account: &Account,
@@ -164,7 +222,8 @@ pub(crate) async fn inbox(
         limit: 1000,
         ..CaseQuery::default()
     };
-    if filter.scope.as_deref() == Some("mine") {
+    let mine = filter.scope.as_deref() == Some("mine");
+    if mine {
         query.roles = Vec::new();
         query.assignee = Some(account.user.clone());
     }
@@ -172,33 +231,8 @@ pub(crate) async fn inbox(
     let now = state.now();
     let mut items: Vec<InboxItem> = summaries
         .into_iter()
-        .filter(|s| s.assignee.as_ref().is_none_or(|a| a == &account.user) || filter.scope.as_deref() != Some("mine"))
-        .map(|s| {
-            let workflow = state.service.workflow(&s.organisation, &s.workflow);
-            let definition = workflow.as_ref().map(|w| w.definition.clone());
-            let tz = workflow.as_ref().map_or(chrono_tz::Asia::Jakarta, |w| w.calendar.time_zone());
-            InboxItem {
-                case: s.case.to_string(),
-                tracking_code: s.tracking_code.to_string(),
-                workflow_label: definition.as_ref().map_or_else(|| s.workflow.clone(), |d| d.label().to_owned()),
-                stage_label: definition
-                    .as_ref()
-                    .and_then(|d| d.stage(&s.stage).map(|st| st.label.clone()))
-                    .unwrap_or_else(|| s.stage.clone()),
-                clock: badge(&s, now),
-                due_text: s.due.map(|d| sigap_core::text::datetime(d, tz)),
-                due_beyond_known_holidays: s.due.zip(workflow.as_ref()).is_some_and(|(d, w)| {
-                    w.calendar.beyond_known_holidays(d.with_timezone(&w.calendar.time_zone()).date_naive())
-                }),
-                workflow: s.workflow,
-                stage: s.stage,
-                role: s.role,
-                assignee: s.assignee,
-                submitted_at: s.submitted_at,
-                due: s.due,
-                version: s.version,
-            }
-        })
+        .filter(|s| s.assignee.as_ref().is_none_or(|a| a == &account.user) || !mine)
+        .map(|s| inbox_item(state, s, now, false))
         .collect();
     items.sort_by(|a, b| match (a.due, b.due) {
         (Some(x), Some(y)) => x.cmp(&y),
@@ -206,6 +240,34 @@ pub(crate) async fn inbox(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.submitted_at.cmp(&b.submitted_at),
     });
+    if mine {
+        return Ok(items);
+    }
+    let mut waiting = Vec::new();
+    let workflows = state.service.workflows();
+    for workflow in workflows.iter().filter(|w| w.organisation() == account.organisation) {
+        if query.workflow.as_deref().is_some_and(|id| id != workflow.id()) {
+            continue;
+        }
+        let stages: Vec<String> = watched_waiting_stages(workflow, &account.roles)
+            .into_iter()
+            .filter(|s| query.stages.is_empty() || query.stages.contains(s))
+            .collect();
+        if stages.is_empty() {
+            continue;
+        }
+        let watched = CaseQuery {
+            organisation: account.organisation.clone(),
+            workflow: Some(workflow.id().to_owned()),
+            stages,
+            statuses: vec![Status::Waiting],
+            limit: 1000,
+            ..CaseQuery::default()
+        };
+        waiting.extend(state.store().list(&watched).await?.into_iter().map(|s| inbox_item(state, s, now, true)));
+    }
+    waiting.sort_by_key(|i| i.updated_at);
+    items.extend(waiting);
     Ok(items)
 }
 

@@ -24,8 +24,13 @@ pub(crate) async fn inbox(
 ) -> Response {
     let title = lang.t("Kotak masuk", "Inbox");
     let workflows = visible_workflows(&state, &signed.account);
+    let when = |item: &app::InboxItem| {
+        let tz = state.service.workflow(&signed.account.organisation, &item.workflow).map(|w| w.calendar.time_zone());
+        sigap_core::text::datetime(item.updated_at, tz.unwrap_or(chrono_tz::Asia::Jakarta))
+    };
     let body = match app::inbox(&state, &signed.account, &filter).await {
         Ok(items) => {
+            let (waiting, items): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.waiting_on_applicant);
             let now_count = |b: Badge| items.iter().filter(|i| i.clock == b).count();
             let stages: Vec<(String, String)> = workflows
                 .iter()
@@ -106,6 +111,32 @@ pub(crate) async fn inbox(
                                         }
                                         td data-label=(lang.t("Batas waktu", "Due")) { (item.due_text.as_deref().unwrap_or("—")) @if item.due_beyond_known_holidays { (beyond_known_holidays(lang)) } }
                                         td data-label=(lang.t("Status waktu", "Clock")) { (badge(lang, item.clock)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !waiting.is_empty() {
+                    h2 #menunggu-judul { (lang.t("Menunggu pemohon", "Waiting for the applicant")) }
+                    p.hint { (lang.t(
+                        "Permohonan yang dikembalikan tahap peran Anda kepada pemohon untuk dilengkapi; yang paling lama menunggu di atas.",
+                        "Requests a stage of your roles returned to the applicant to complete; longest waiting first.")) }
+                    div.table-wrap {
+                        table.cards #menunggu-pemohon aria-labelledby="menunggu-judul" {
+                            thead { tr {
+                                th scope="col" { (lang.t("Kode", "Code")) }
+                                th scope="col" { (lang.t("Layanan", "Service")) }
+                                th scope="col" { (lang.t("Tahap", "Stage")) }
+                                th scope="col" { (lang.t("Menunggu sejak", "Waiting since")) }
+                            } }
+                            tbody {
+                                @for item in &waiting {
+                                    tr data-case=(item.case) {
+                                        td data-label=(lang.t("Kode", "Code")) { a href={ "/staf/kasus/" (item.case) } { (item.tracking_code) } }
+                                        td data-label=(lang.t("Layanan", "Service")) { (item.workflow_label) }
+                                        td data-label=(lang.t("Tahap", "Stage")) { (item.stage_label) }
+                                        td data-label=(lang.t("Menunggu sejak", "Waiting since")) { (when(item)) }
                                     }
                                 }
                             }
