@@ -20,12 +20,13 @@ struct Trigger<'e> {
     on: NotifyOn,
     stage: Option<&'e str>,
     action: Option<&'e str>,
+    timer: Option<&'e str>,
     due: Option<DateTime<Utc>>,
     overall: bool,
 }
 
 fn triggers(event: &Event) -> Vec<Trigger<'_>> {
-    let t = |on, stage, action| Trigger { on, stage, action, due: None, overall: false };
+    let t = |on, stage, action| Trigger { on, stage, action, timer: None, due: None, overall: false };
     match &event.kind {
         EventKind::Submitted { stage, .. } => {
             vec![t(NotifyOn::Submitted, Some(stage), None), t(NotifyOn::Entered, Some(stage), None)]
@@ -41,6 +42,7 @@ fn triggers(event: &Event) -> Vec<Trigger<'_>> {
                 on: NotifyOn::Warned,
                 stage: clock.stage(),
                 action: None,
+                timer: None,
                 due: None,
                 overall: *clock == ClockKey::Overall,
             }]
@@ -50,10 +52,19 @@ fn triggers(event: &Event) -> Vec<Trigger<'_>> {
                 on: NotifyOn::Breached,
                 stage: clock.stage(),
                 action: None,
+                timer: None,
                 due: Some(*due),
                 overall: *clock == ClockKey::Overall,
             }]
         }
+        EventKind::TimerFired { stage, timer, .. } => vec![Trigger {
+            on: NotifyOn::Timer,
+            stage: Some(stage),
+            action: None,
+            timer: Some(timer),
+            due: None,
+            overall: false,
+        }],
         _ => Vec::new(),
     }
 }
@@ -102,16 +113,44 @@ pub fn outbox(
 ) -> Vec<OutboxItem> {
     let mut case = before.cloned();
     let mut items = Vec::new();
-    for event in events {
+    for (i, event) in events.iter().enumerate() {
         let next = match case.take() {
             None => Case::start(event),
             Some(mut c) => c.apply(event).map(|()| c),
         };
         let Ok(next) = next else { break };
-        items.extend(event_outbox(definition, tz, &next, event, webhooks));
+        let timer_due = timer_due(definition, event, &events[i + 1..]);
+        items.extend(event_outbox(definition, tz, &next, event, timer_due, webhooks));
         case = Some(next);
     }
     items
+}
+
+/// `{timer_due}` of an event: a fired timer's due instant, or, for an event
+/// entering a stage, the due instant of the timers the same decision armed
+/// there (the one that moves the case, else the earliest), read from the
+/// system events that follow it at the same instant. The same history
+/// always gives the same value.
+fn timer_due(definition: &Definition, event: &Event, rest: &[Event]) -> Option<DateTime<Utc>> {
+    let entered = match &event.kind {
+        EventKind::TimerFired { due, .. } => return Some(*due),
+        EventKind::Submitted { stage, .. } | EventKind::ActionPerformed { to: stage, .. } => stage,
+        _ => return None,
+    };
+    let armed: Vec<(bool, DateTime<Utc>)> = rest
+        .iter()
+        .take_while(|e| {
+            e.at == event.at && !matches!(e.kind, EventKind::ActionPerformed { .. } | EventKind::Submitted { .. })
+        })
+        .filter_map(|e| match &e.kind {
+            EventKind::TimerArmed { stage, timer, due } if stage == entered => {
+                Some((definition.timer(stage, timer).is_some_and(|t| t.is_interrupting()), *due))
+            }
+            _ => None,
+        })
+        .collect();
+    let acting = armed.iter().filter(|(interrupting, _)| *interrupting).map(|(_, due)| *due).min();
+    acting.or_else(|| armed.iter().map(|(_, due)| *due).min())
 }
 
 /// The notifications the applicant was sent, recomputed from the history:
@@ -133,7 +172,14 @@ pub fn applicant_messages(
         .collect()
 }
 
-fn event_outbox(definition: &Definition, tz: Tz, case: &Case, event: &Event, webhooks: &[String]) -> Vec<OutboxItem> {
+fn event_outbox(
+    definition: &Definition,
+    tz: Tz,
+    case: &Case,
+    event: &Event,
+    timer_due: Option<DateTime<Utc>>,
+    webhooks: &[String],
+) -> Vec<OutboxItem> {
     let file = definition.file();
     let mut items = Vec::new();
     for trigger in triggers(event) {
@@ -141,6 +187,7 @@ fn event_outbox(definition: &Definition, tz: Tz, case: &Case, event: &Event, web
             if notification.on != trigger.on
                 || notification.stage.as_deref().is_some_and(|s| Some(s) != trigger.stage)
                 || notification.action.as_deref().is_some_and(|a| Some(a) != trigger.action)
+                || notification.timer.as_deref().is_some_and(|t| Some(t) != trigger.timer)
             {
                 continue;
             }
@@ -169,7 +216,11 @@ fn event_outbox(definition: &Definition, tz: Tz, case: &Case, event: &Event, web
                 recipients.extend(recipient);
             }
             for recipient in recipients {
-                let values = context(definition, tz, case, event, &trigger, &recipient);
+                let mut values = context(definition, tz, case, event, &trigger, &recipient);
+                values.insert(
+                    "timer_due".to_owned(),
+                    timer_due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)),
+                );
                 let key = match &recipient {
                     Recipient::Applicant => "applicant".to_owned(),
                     Recipient::Role(r) => format!("role:{r}"),
@@ -231,6 +282,15 @@ pub fn webhook_body(case: &Case, event: &Event) -> serde_json::Value {
         EventKind::Answered { product, .. } => body["product"] = product.clone().into(),
         EventKind::ClockWarned { clock, .. } | EventKind::ClockBreached { clock, .. } => {
             body["clock"] = serde_json::to_value(clock).unwrap_or_default();
+        }
+        EventKind::TimerArmed { timer, due, .. } => {
+            body["timer"] = timer.clone().into();
+            body["due"] = serde_json::to_value(due).unwrap_or_default();
+        }
+        EventKind::TimerFired { timer, due, effect, .. } => {
+            body["timer"] = timer.clone().into();
+            body["due"] = serde_json::to_value(due).unwrap_or_default();
+            body["effect"] = serde_json::to_value(effect).unwrap_or_default();
         }
         _ => {}
     }

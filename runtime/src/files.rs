@@ -202,7 +202,14 @@ mod tests {
         let workflows = load_folder(&shipped()).unwrap();
         let mut ids: Vec<String> = workflows.iter().map(|w| format!("{}/{}", w.organisation(), w.id())).collect();
         ids.sort();
-        assert_eq!(ids, ["kab-contoh-bagian-hukum/pendampingan-hukum", "sumbar-biro-hukum/konsultasi-hukum-asn"]);
+        assert_eq!(
+            ids,
+            [
+                "kab-contoh-bagian-hukum/pendampingan-hukum",
+                "kota-contoh-bagian-hukum/sengketa-kepegawaian",
+                "sumbar-biro-hukum/konsultasi-hukum-asn"
+            ]
+        );
         assert!(workflows.iter().all(|w| !w.calendar.version().is_empty()));
     }
 

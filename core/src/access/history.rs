@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::definition::{Definition, Outcome, StageKind};
 use crate::duration::WorkDuration;
-use crate::engine::{ClockKey, Event, EventKind};
+use crate::engine::{ClockKey, Event, EventKind, TimerEffect};
 use crate::form::{FileRef, Value, Values};
 
 /// A form value as a reader sees it.
@@ -192,6 +192,26 @@ pub enum HistoryEntry {
         /// The due instant.
         due: DateTime<Utc>,
     },
+    /// A stage timer was armed.
+    TimerArmed {
+        /// The stage.
+        stage: String,
+        /// The timer's id.
+        timer: String,
+        /// When it falls due.
+        due: DateTime<Utc>,
+    },
+    /// A stage timer fired.
+    TimerFired {
+        /// The stage.
+        stage: String,
+        /// The timer's id.
+        timer: String,
+        /// When it fell due.
+        due: DateTime<Utc>,
+        /// What it did.
+        effect: TimerEffect,
+    },
 }
 
 /// One history entry as a reader sees it.
@@ -280,5 +300,7 @@ pub(super) fn entry(definition: &Definition, event: &Event, readable: &impl Fn(&
         }
         EventKind::ClockWarned { clock, threshold } => HistoryEntry::ClockWarned { clock, threshold },
         EventKind::ClockBreached { clock, due } => HistoryEntry::ClockBreached { clock, due },
+        EventKind::TimerArmed { stage, timer, due } => HistoryEntry::TimerArmed { stage, timer, due },
+        EventKind::TimerFired { stage, timer, due, effect } => HistoryEntry::TimerFired { stage, timer, due, effect },
     }
 }

@@ -26,7 +26,7 @@ pub fn may_perform(definition: &Definition, case: &Case, principal: &Principal, 
     if case.status == Status::Closed || action.kind == ActionKind::Submit || !action.from.contains(&case.stage) {
         return false;
     }
-    let performers = definition.performers(action, &case.stage);
+    let performers = definition.people_performing(action, &case.stage, case.escalated_to.as_deref());
     match principal {
         Principal::Applicant => performers.contains(&definition.applicant_role().id.as_str()),
         Principal::Staff { user, roles } => {

@@ -100,6 +100,34 @@ impl BusinessCalendar {
     }
 }
 
+impl BusinessCalendar {
+    /// The instant `d` of open time before `t`, for working minutes and
+    /// hours: the latest instant from which `d` of open time passes until
+    /// `t` (counted in whole seconds), i.e. the next opening after the
+    /// earliest such instant. Working days (`wd`) cannot be counted
+    /// backwards by the `wd` rule and give [`CalendarError::NoOpenTime`].
+    pub fn subtract_working_time(&self, t: DateTime<Utc>, d: WorkDuration) -> Result<DateTime<Utc>, CalendarError> {
+        let (s, _) = split(t);
+        if !(FIRST_DAY..END_DAY).contains(&self.timeline.local_day(s)) {
+            return Err(CalendarError::OutOfRange { instant: t });
+        }
+        let none = CalendarError::NoOpenTime { start: t, duration: d };
+        let Some(minutes) = d.as_minutes() else {
+            return Err(none);
+        };
+        if minutes == 0 {
+            return Ok(t);
+        }
+        let (before, _) = self.timeline.probe(s);
+        let target = before - i64::try_from(minutes).unwrap_or(i64::MAX / 120) * 60;
+        if target < 1 {
+            return Err(none);
+        }
+        let earliest = self.timeline.reach(target).and_then(|x| instant(x, 0)).ok_or(none.clone())?;
+        self.next_opening(earliest).ok_or(none)
+    }
+}
+
 /// `m`/`h`: the earliest instant by which `seconds` (> 0) of open time have
 /// passed since `s + f`.
 fn add_open_time(timeline: &Timeline, s: i64, f: i64, seconds: i64) -> Option<DateTime<Utc>> {

@@ -17,6 +17,7 @@ mod field;
 pub mod graph;
 mod model;
 pub mod sop;
+pub mod timer;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -29,10 +30,14 @@ pub use model::{
     Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility, WorkflowFile,
     WorkflowKind,
 };
+pub use timer::{Anchor, Effect, Timer, TimerOffset};
 pub use validate::{PLACEHOLDERS, is_valid_id, placeholders};
 
 use crate::diag::{Diagnostics, KeyPath};
 use crate::toml_doc::Document;
+
+/// The reserved name in an action's `by` for the system (stage timers).
+pub const SYSTEM_ROLE: &str = "system";
 
 /// A checked workflow definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +125,16 @@ impl Definition {
         self.stage_index.get(id).map(|&i| &self.file.stages[i])
     }
 
+    /// A stage timer by stage and timer id.
+    pub fn timer(&self, stage: &str, id: &str) -> Option<&Timer> {
+        self.stage(stage).and_then(|s| s.timers.iter().find(|t| t.id == id))
+    }
+
+    /// Whether only stage timers perform an action (`by = ["system"]`).
+    pub fn is_system_action(action: &Action) -> bool {
+        !action.by.is_empty() && action.by.iter().all(|r| r == SYSTEM_ROLE)
+    }
+
     /// An action by id.
     pub fn action(&self, id: &str) -> Option<&Action> {
         self.action_index.get(id).map(|&i| &self.file.actions[i])
@@ -153,6 +168,27 @@ impl Definition {
         } else {
             action.by.iter().map(String::as_str).collect()
         }
+    }
+
+    /// The roles people hold that may perform `action` on a case in
+    /// `stage`, with the role an escalation timer moved the task to
+    /// (`escalated_to`), who may do what the stage's role may; never the
+    /// reserved `system`.
+    pub fn people_performing<'a>(
+        &'a self,
+        action: &'a Action,
+        stage: &str,
+        escalated_to: Option<&'a str>,
+    ) -> Vec<&'a str> {
+        let mut roles: Vec<&str> = self.performers(action, stage).into_iter().filter(|r| *r != SYSTEM_ROLE).collect();
+        let stage_role = self.stage(stage).and_then(|s| s.role.as_deref());
+        if let Some(escalated) = escalated_to
+            && stage_role.is_some_and(|r| roles.contains(&r))
+            && !roles.contains(&escalated)
+        {
+            roles.push(escalated);
+        }
+        roles
     }
 
     /// A field of the intake form.

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::field::Field;
+use super::timer::Timer;
 use crate::date::Date;
 use crate::duration::WorkDuration;
 
@@ -256,6 +257,9 @@ pub struct Stage {
     /// or `answered`, `rejected` or `withdrawn` when the workflow declares none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// Timers of a task or waiting stage: time that acts (see [`super::timer`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timers: Vec<Timer>,
 }
 
 /// What an action does besides moving the case.
@@ -334,6 +338,7 @@ pub struct Action {
     /// The stage it leads to.
     pub to: String,
     /// Roles that may perform it; defaults to the role of the stage it leaves.
+    /// `["system"]`: only a stage timer performs it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<String>,
     /// `move` (default), `submit`, `amend` or `answer`.
@@ -519,6 +524,8 @@ pub enum NotifyOn {
     Breached,
     /// The applicant filled in the survey.
     Surveyed,
+    /// A stage timer fired (`timer`, or any when omitted).
+    Timer,
 }
 
 /// A message sent on an event.
@@ -535,12 +542,15 @@ pub struct Notification {
     /// Narrows `action` to one action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Narrows `timer` to one stage timer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timer: Option<String>,
     /// Recipients: `applicant`, `stage_role` (the role owning the stage concerned),
     /// `supervisor` (that stage's supervisor), `assignee`, or a role id.
     pub to: Vec<String>,
     /// Subject line; may use placeholders such as `{tracking_code}`.
     pub subject: String,
-    /// Body; may use placeholders such as `{stage}`, `{due}` or `{input.alasan}`.
+    /// Body; may use placeholders such as `{stage}`, `{due}`, `{timer_due}` or `{input.alasan}`.
     pub body: String,
 }
 

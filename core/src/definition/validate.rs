@@ -12,9 +12,11 @@ use super::model::{ActionKind, NotifyOn, Outcome, RoleKind, StageKind, WorkflowF
 use crate::diag::{Diagnostic, KeyPath, did_you_mean, one_of};
 use crate::toml_doc::Document;
 
+mod timers;
+
 /// Placeholders a notification may use, besides `{input.<id>}`.
-pub const PLACEHOLDERS: [&str; 9] =
-    ["tracking_code", "workflow", "organisation", "stage", "due", "action", "product", "contact", "link"];
+pub const PLACEHOLDERS: [&str; 10] =
+    ["tracking_code", "workflow", "organisation", "stage", "due", "timer_due", "action", "product", "contact", "link"];
 
 /// Whether `id` is a valid identifier: lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.
 pub fn is_valid_id(id: &str) -> bool {
@@ -51,6 +53,7 @@ pub(crate) fn check(doc: &Document<'_>, file: &WorkflowFile) -> Vec<Diagnostic> 
     checker.graph();
     checker.visibility();
     checker.sla();
+    checker.timers();
     checker.notifications();
     checker.survey();
     checker.report();
@@ -489,7 +492,9 @@ impl<'d> Checker<'d, '_> {
             }
             let to = self.stage_ref(path.key("to"), &action.to);
             for (j, role) in action.by.iter().enumerate() {
-                self.role_ref(path.key("by").index(j), role, None);
+                if role != super::SYSTEM_ROLE {
+                    self.role_ref(path.key("by").index(j), role, None);
+                }
             }
             if action.by.is_empty() {
                 for (_, s) in &from_stages {
@@ -784,6 +789,29 @@ impl<'d> Checker<'d, '_> {
                 }
                 None => None,
             };
+            match &n.timer {
+                Some(id) if n.on == NotifyOn::Timer => {
+                    let timers: Vec<&str> = file.stages.iter().flat_map(|s| &s.timers).map(|t| t.id.as_str()).collect();
+                    if !timers.contains(&id.as_str()) {
+                        let suggestion = did_you_mean(id, timers.iter().copied())
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
+                        self.error(
+                            "unknown-timer",
+                            path.key("timer"),
+                            format!("there is no stage timer `{id}`"),
+                            format!("{suggestion}use one of {}", one_of(timers)),
+                        );
+                    }
+                }
+                Some(_) => self.found.push(self.doc.key_error(
+                    "misplaced-key",
+                    path.key("timer"),
+                    "`timer` only narrows `on = \"timer\"`".to_owned(),
+                    "remove `timer`, or set `on = \"timer\"`".to_owned(),
+                )),
+                None => {}
+            }
             if n.to.is_empty() {
                 self.error(
                     "no-recipients",

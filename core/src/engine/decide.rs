@@ -10,14 +10,15 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
 use super::clock::Clocks;
 use super::command::{Command, NewCase};
-use super::event::{Event, EventKind};
+use super::event::{Event, EventKind, TimerEffect};
 use super::history::{GENESIS, seal};
 use super::principal::{Actor, Principal};
 use super::rejection::Rejection;
 use super::state::{Case, Status};
 use crate::calendar::BusinessCalendar;
-use crate::definition::{Action, ActionKind, Definition, FieldKind, RoleKind, StageKind};
-use crate::form::{self, FieldError, Input, Values};
+use crate::definition::timer::date_instant;
+use crate::definition::{Action, ActionKind, Anchor, Definition, Effect, FieldKind, RoleKind, StageKind};
+use crate::form::{self, FieldError, Input, Value, Values};
 
 /// The longest internal note, in characters.
 pub const MAX_NOTE_CHARS: usize = 10_000;
@@ -72,26 +73,29 @@ pub fn decide(
             perform(&context, case, actor, action, inputs, form.as_ref(), &mut draft)?;
         }
         Command::Claim => {
-            let (role, _) = task_roles(&context, case)?;
-            let user = staff_holding(actor, &[role], "claiming this task")?;
+            let (roles, _) = task_roles(&context, case)?;
+            let user = staff_holding(actor, &roles, "claiming this task")?;
+            let role = role_used(actor, &roles);
             match &case.assignee {
                 Some(assignee) if assignee == &user => {}
                 Some(assignee) => {
                     return Err(Rejection::AssignedToOther { assignee: assignee.clone() });
                 }
                 None => {
-                    draft
-                        .push(staff(&user, role), EventKind::Claimed { stage: case.stage.clone(), user: user.clone() });
+                    draft.push(
+                        Actor::Staff { user: user.clone(), role },
+                        EventKind::Claimed { stage: case.stage.clone(), user },
+                    );
                 }
             }
         }
         Command::Assign { user, user_roles } => {
-            let (role, supervisor) = task_roles(&context, case)?;
-            let mut allowed = vec![role];
+            let (roles, supervisor) = task_roles(&context, case)?;
+            let mut allowed = roles.clone();
             allowed.extend(supervisor);
             let by = staff_holding(actor, &allowed, "assigning this task")?;
-            if !user_roles.iter().any(|r| r == role) {
-                return Err(Rejection::NotAssignable { user: user.clone(), role: role.to_owned() });
+            if !user_roles.iter().any(|r| roles.contains(&r.as_str())) {
+                return Err(Rejection::NotAssignable { user: user.clone(), role: roles.join(", ") });
             }
             // Taking a task away from the person who holds it is the supervisor's call.
             if let Some(current) = &case.assignee
@@ -110,17 +114,17 @@ pub fn decide(
             }
         }
         Command::Release => {
-            let (role, supervisor) = task_roles(&context, case)?;
+            let (roles, supervisor) = task_roles(&context, case)?;
             let assignee = case.assignee.clone().ok_or(Rejection::NotAssigned)?;
             let Principal::Staff { user, .. } = actor else {
-                return Err(not_allowed("releasing this task", &[role]));
+                return Err(not_allowed("releasing this task", &roles));
             };
             if user != &assignee {
                 let supervisors: Vec<&str> = supervisor.into_iter().collect();
                 staff_holding(actor, &supervisors, "releasing another person's task")?;
             }
             let used = if user == &assignee {
-                role_used(actor, &[role])
+                role_used(actor, &roles)
             } else {
                 supervisor.filter(|s| actor.roles().contains(s)).map(str::to_owned)
             };
@@ -175,6 +179,7 @@ pub fn decide(
             for event in context.clocks().deadlines(case) {
                 draft.push(Actor::System, event);
             }
+            fire_timers(&context, &mut draft)?;
         }
     }
     Ok(draft.events)
@@ -202,30 +207,33 @@ pub fn attachment_field() -> crate::definition::Field {
     }
 }
 
-/// Builds the sealed events of one decision.
+/// Builds the sealed events of one decision, folding each into a copy of
+/// the case so that later steps of the same decision see the state after
+/// the earlier ones (a timer armed on entering a stage, a chain of timers).
 struct Draft {
-    case: crate::engine::CaseId,
+    case: Case,
     seq: u64,
     prev: String,
     at: DateTime<Utc>,
     events: Vec<Event>,
+    /// Set when an event did not fold: a bug, which the service's own fold reports.
+    broken: bool,
 }
 
 impl Draft {
     fn new(case: &Case, at: DateTime<Utc>) -> Self {
-        Self { case: case.id.clone(), seq: case.version, prev: case.head.clone(), at, events: Vec::new() }
+        Self { case: case.clone(), seq: case.version, prev: case.head.clone(), at, events: Vec::new(), broken: false }
     }
 
     fn push(&mut self, actor: Actor, kind: EventKind) {
         self.seq += 1;
-        let event = seal(&self.case, self.seq, self.at, actor, kind, &self.prev);
+        let event = seal(&self.case.id, self.seq, self.at, actor, kind, &self.prev);
         self.prev = event.hash.clone();
+        if !self.broken && self.case.apply(&event).is_err() {
+            self.broken = true;
+        }
         self.events.push(event);
     }
-}
-
-fn staff(user: &str, role: &str) -> Actor {
-    Actor::Staff { user: user.to_owned(), role: Some(role.to_owned()) }
 }
 
 fn not_allowed(what: &str, roles: &[&str]) -> Rejection {
@@ -252,14 +260,20 @@ fn workflow_staff_roles(definition: &Definition) -> Vec<&str> {
     definition.file().roles.iter().filter(|r| r.kind == RoleKind::Staff).map(|r| r.id.as_str()).collect()
 }
 
-/// The current stage's role and supervisor, if the case is at a staff task.
-fn task_roles<'d>(context: &Context<'d>, case: &Case) -> Result<(&'d str, Option<&'d str>), Rejection> {
+/// The roles holding the current task (the stage's role, and the role an
+/// escalation moved it to) and the stage's supervisor, if the case is at a
+/// staff task.
+fn task_roles<'d>(context: &Context<'d>, case: &'d Case) -> Result<(Vec<&'d str>, Option<&'d str>), Rejection> {
     if case.status == Status::Closed {
         return Err(closed(case));
     }
     let stage = context.definition.stage(&case.stage).ok_or(Rejection::NoTask)?;
     match (stage.kind, stage.role.as_deref()) {
-        (StageKind::Task, Some(role)) => Ok((role, stage.supervisor.as_deref())),
+        (StageKind::Task, Some(role)) => {
+            let mut roles = vec![role];
+            roles.extend(case.escalated_to.as_deref().filter(|r| *r != role));
+            Ok((roles, stage.supervisor.as_deref()))
+        }
         _ => Err(Rejection::NoTask),
     }
 }
@@ -296,16 +310,17 @@ fn submit(
         stage: action.to.clone(),
         form,
     };
-    let mut events = Vec::new();
-    let mut prev = GENESIS.to_owned();
-    let kinds = std::iter::once(submitted).chain(context.clocks().submission(&action.to));
-    for (i, kind) in kinds.enumerate() {
-        let actor = if i == 0 { Actor::Applicant } else { Actor::System };
-        let event = seal(&new.id, i as u64 + 1, context.at, actor, kind, &prev);
-        prev = event.hash.clone();
-        events.push(event);
+    let first = seal(&new.id, 1, context.at, Actor::Applicant, submitted, GENESIS);
+    let case = Case::start(&first).map_err(|_| Rejection::UnknownCase)?;
+    let mut draft = Draft::new(&case, context.at);
+    draft.events.push(first);
+    for kind in context.clocks().submission(&action.to) {
+        draft.push(Actor::System, kind);
     }
-    Ok(events)
+    for kind in arm(context, &draft.case) {
+        draft.push(Actor::System, kind);
+    }
+    Ok(draft.events)
 }
 
 fn perform(
@@ -320,6 +335,7 @@ fn perform(
     let definition = context.definition;
     let action =
         definition.action(action_id).ok_or_else(|| Rejection::UnknownAction { action: action_id.to_owned() })?;
+    debug_assert_eq!(draft.case.version, case.version);
     if case.status == Status::Closed {
         return Err(closed(case));
     }
@@ -330,7 +346,7 @@ fn perform(
             allowed: crate::diag::one_of(action.from.ids()),
         });
     }
-    let performers = definition.performers(action, &case.stage);
+    let performers = definition.people_performing(action, &case.stage, case.escalated_to.as_deref());
     let applicant_role = definition.applicant_role().id.as_str();
     let recorded = match actor {
         Principal::Applicant if performers.contains(&applicant_role) => Actor::Applicant,
@@ -365,21 +381,37 @@ fn perform(
         }
         (Err(errors), _) | (_, Some(Err(errors))) => return Err(invalid(errors)),
     };
+    move_case(context, action, recorded, values, amended, draft);
+    Ok(())
+}
+
+/// Records an authorised, validated action: the move, the answer, the
+/// clocks, and the timers of the stage entered.
+fn move_case(
+    context: &Context<'_>,
+    action: &Action,
+    recorded: Actor,
+    values: Values,
+    amended: Option<Values>,
+    draft: &mut Draft,
+) {
+    let definition = context.definition;
     let to = definition.stage(&action.to).expect("checked: actions lead to stages");
     let mut public_inputs: Vec<String> = action.inputs.iter().filter(|f| f.public).map(|f| f.id.clone()).collect();
     if action.kind == ActionKind::Answer {
         public_inputs.extend(action.inputs.iter().filter(|f| f.kind == FieldKind::File).map(|f| f.id.clone()));
     }
     public_inputs.retain(|id| values.contains_key(id));
-    let clocks = context.clocks().transition(case, &case.stage, &action.to);
+    let from = draft.case.stage.clone();
+    let clocks = context.clocks().transition(&draft.case, &from, &action.to);
     draft.push(
         recorded.clone(),
         EventKind::ActionPerformed {
             action: action.id.clone(),
-            from: case.stage.clone(),
+            from,
             to: action.to.clone(),
             to_kind: to.kind,
-            outcome: context.definition.file().outcome_category(to),
+            outcome: definition.file().outcome_category(to),
             inputs: values.clone(),
             public_inputs,
             form: amended,
@@ -390,6 +422,76 @@ fn perform(
     }
     for event in clocks {
         draft.push(Actor::System, event);
+    }
+    for event in arm(context, &draft.case) {
+        draft.push(Actor::System, event);
+    }
+}
+
+/// The timers of the case's current stage, armed now (after its clock
+/// events, so `at_risk` and `breached` count from the clock as it runs).
+/// A timer whose instant the calendar cannot give (past its years), or
+/// whose form date is empty, is not armed.
+fn arm(context: &Context<'_>, case: &Case) -> Vec<EventKind> {
+    let Some(stage) = context.definition.stage(&case.stage) else {
+        return Vec::new();
+    };
+    let clock = case.stage_clock().filter(|c| c.is_running());
+    stage
+        .timers
+        .iter()
+        .filter_map(|timer| {
+            let anchor = match timer.anchor() {
+                Anchor::Entered => Some(context.at),
+                Anchor::AtRisk => clock.filter(|c| !c.warned).and_then(|c| c.warn),
+                Anchor::Breached => clock.filter(|c| !c.breached).and_then(|c| c.due),
+                Anchor::FormDate(field) => match case.form.get(&field) {
+                    Some(Value::Date(date)) => date_instant(*date, context.calendar),
+                    _ => None,
+                },
+            }?;
+            let due = timer.due_from(anchor, context.calendar).ok()?;
+            Some(EventKind::TimerArmed { stage: stage.id.clone(), timer: timer.id.clone(), due })
+        })
+        .collect()
+}
+
+/// Fires every live timer of the case due by now, earliest first, each
+/// with its effect; an action moves the case (disarming the rest of the
+/// stage's timers) and arms the next stage's, which fire too when already
+/// due. The checker refuses timer-only cycles; the bound is a second guard.
+fn fire_timers(context: &Context<'_>, draft: &mut Draft) -> Result<(), Rejection> {
+    let definition = context.definition;
+    let bound = definition.file().stages.iter().map(|s| s.timers.len()).sum::<usize>() * 4 + 4;
+    for _ in 0..bound {
+        if draft.broken || draft.case.status == Status::Closed {
+            return Ok(());
+        }
+        let Some(armed) = draft.case.live_timers().into_iter().find(|t| t.due <= context.at).cloned() else {
+            return Ok(());
+        };
+        let Some(timer) = definition.timer(&armed.stage, &armed.timer) else {
+            // The pinned definition always has it; a case folded from
+            // another definition's events cannot be acted on.
+            return Ok(());
+        };
+        let effect = match timer.effect() {
+            Effect::Action(action) => TimerEffect::Action { action: action.to_owned() },
+            Effect::Escalate(role) => TimerEffect::Escalate { role: role.to_owned() },
+            Effect::Remind => TimerEffect::Remind,
+        };
+        draft.push(
+            Actor::System,
+            EventKind::TimerFired { stage: armed.stage.clone(), timer: armed.timer.clone(), due: armed.due, effect },
+        );
+        if let Effect::Action(id) = timer.effect() {
+            let action = definition.action(id).ok_or_else(|| Rejection::UnknownAction { action: id.to_owned() })?;
+            let inputs: BTreeMap<String, Input> =
+                timer.inputs.iter().map(|(k, v)| (k.clone(), Input::Text(v.clone()))).collect();
+            let values = form::validate(&action.inputs, &definition.file().products, &inputs, context.today())
+                .map_err(invalid)?;
+            move_case(context, action, Actor::System, values, None, draft);
+        }
     }
     Ok(())
 }

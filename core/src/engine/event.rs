@@ -198,6 +198,45 @@ pub enum EventKind {
         /// The due instant.
         due: DateTime<Utc>,
     },
+    /// A stage timer was armed: the case entered its stage.
+    TimerArmed {
+        /// The stage.
+        stage: String,
+        /// The timer's id.
+        timer: String,
+        /// When it falls due, computed on the case's pinned calendar.
+        due: DateTime<Utc>,
+    },
+    /// A stage timer fired (the event's instant is when; `due` when it fell
+    /// due). An action's `ActionPerformed` by the system follows it.
+    TimerFired {
+        /// The stage.
+        stage: String,
+        /// The timer's id.
+        timer: String,
+        /// When it fell due.
+        due: DateTime<Utc>,
+        /// What it did.
+        effect: TimerEffect,
+    },
+}
+
+/// What a fired timer did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimerEffect {
+    /// The system performed this action (recorded next).
+    Action {
+        /// The action.
+        action: String,
+    },
+    /// The task moved to this role; whoever held it was released.
+    Escalate {
+        /// The role.
+        role: String,
+    },
+    /// Reminders only (the workflow's `on = "timer"` notifications).
+    Remind,
 }
 
 impl EventKind {
@@ -219,6 +258,8 @@ impl EventKind {
             EventKind::ClockStopped { .. } => "clock_stopped",
             EventKind::ClockWarned { .. } => "clock_warned",
             EventKind::ClockBreached { .. } => "clock_breached",
+            EventKind::TimerArmed { .. } => "timer_armed",
+            EventKind::TimerFired { .. } => "timer_fired",
         }
     }
 }

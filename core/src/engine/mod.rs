@@ -19,8 +19,10 @@ mod state;
 
 pub use command::{Command, NewCase};
 pub use decide::{Context, MAX_NOTE_CHARS, attachment_field, decide};
-pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind};
+pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind, TimerEffect};
 pub use ids::{CaseId, TrackingCode, generate_secret, hash_secret, secret_matches};
 pub use principal::{Actor, Principal};
 pub use rejection::Rejection;
-pub use state::{Answer, Attachment, Case, Clock, ClockState, FoldError, Note, PublicMessage, Status, Visit};
+pub use state::{
+    Answer, ArmedTimer, Attachment, Case, Clock, ClockState, FoldError, Note, PublicMessage, Status, Visit,
+};

@@ -189,6 +189,32 @@ pub struct Answer {
     pub message: Option<String>,
 }
 
+/// A stage timer's life on this case: armed on entering its stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmedTimer {
+    /// The stage.
+    pub stage: String,
+    /// The timer's id.
+    pub timer: String,
+    /// The event that armed it.
+    pub armed_seq: u64,
+    /// When it falls due.
+    pub due: DateTime<Utc>,
+    /// When it fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fired_at: Option<DateTime<Utc>>,
+    /// When the case left the stage before it fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disarmed_at: Option<DateTime<Utc>>,
+}
+
+impl ArmedTimer {
+    /// Whether it may still fire.
+    pub fn is_live(&self) -> bool {
+        self.fired_at.is_none() && self.disarmed_at.is_none()
+    }
+}
+
 /// A stage the case entered, for timelines and reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
@@ -255,6 +281,12 @@ pub struct Case {
     pub survey: Option<Values>,
     /// Every clock, in the order started.
     pub clocks: Vec<Clock>,
+    /// Every stage timer armed, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timers: Vec<ArmedTimer>,
+    /// The role an escalation timer moved the current task to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_to: Option<String>,
 }
 
 /// Why events could not be folded (a bug or corrupt data, never user error).
@@ -348,6 +380,8 @@ impl Case {
             answer: None,
             survey: None,
             clocks: Vec::new(),
+            timers: Vec::new(),
+            escalated_to: None,
         })
     }
 
@@ -364,9 +398,19 @@ impl Case {
         })
     }
 
-    /// The next instant at which a clock of this case has something to record.
+    /// The next instant at which the deadline scanner has something to
+    /// record: a clock's at-risk or due instant, or a live timer's due.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        self.clocks.iter().filter_map(Clock::next_deadline).min()
+        let clocks = self.clocks.iter().filter_map(Clock::next_deadline);
+        let timers = self.timers.iter().filter(|t| t.is_live()).map(|t| t.due);
+        clocks.chain(timers).min()
+    }
+
+    /// The live timers of the current stage, earliest due first.
+    pub fn live_timers(&self) -> Vec<&ArmedTimer> {
+        let mut live: Vec<&ArmedTimer> = self.timers.iter().filter(|t| t.is_live() && t.stage == self.stage).collect();
+        live.sort_by_key(|t| t.due);
+        live
     }
 
     /// The live clock of the current stage, if it has one.
@@ -395,8 +439,12 @@ impl Case {
                     visit.left_by = Some(action.clone());
                 }
                 self.visits.push(Visit { stage: to.clone(), entered_at: event.at, left_at: None, left_by: None });
+                for timer in self.timers.iter_mut().filter(|t| t.is_live() && &t.stage == from) {
+                    timer.disarmed_at = Some(event.at);
+                }
                 self.stage = to.clone();
                 self.assignee = None;
+                self.escalated_to = None;
                 self.status = match to_kind {
                     StageKind::Terminal => Status::Closed,
                     StageKind::Waiting => Status::Waiting,
@@ -526,6 +574,32 @@ impl Case {
                 let c = self.live_clock_mut(clock, event)?;
                 c.breached = true;
                 c.warned = true;
+            }
+            EventKind::TimerArmed { stage, timer, due } => {
+                if stage != &self.stage {
+                    return Err(fail("a timer is armed in the case's stage"));
+                }
+                self.timers.push(ArmedTimer {
+                    stage: stage.clone(),
+                    timer: timer.clone(),
+                    armed_seq: event.seq,
+                    due: *due,
+                    fired_at: None,
+                    disarmed_at: None,
+                });
+            }
+            EventKind::TimerFired { stage, timer, effect, .. } => {
+                let armed = self
+                    .timers
+                    .iter_mut()
+                    .rev()
+                    .find(|t| t.is_live() && &t.stage == stage && &t.timer == timer)
+                    .ok_or_else(|| fail("no live timer fired"))?;
+                armed.fired_at = Some(event.at);
+                if let super::event::TimerEffect::Escalate { role } = effect {
+                    self.escalated_to = Some(role.clone());
+                    self.assignee = None;
+                }
             }
         }
         self.version = event.seq;

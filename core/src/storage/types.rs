@@ -25,7 +25,7 @@ pub struct CaseSummary {
     pub tracking_code: TrackingCode,
     /// The current stage.
     pub stage: String,
-    /// The role that performs the current stage.
+    /// The role that performs the current stage (the role an escalation moved it to, if any).
     pub role: Option<String>,
     /// The person holding the current task.
     pub assignee: Option<String>,
@@ -58,7 +58,7 @@ impl CaseSummary {
             workflow_version: case.workflow_version.clone(),
             tracking_code: case.tracking_code.clone(),
             stage: case.stage.clone(),
-            role: definition.stage(&case.stage).and_then(|s| s.role.clone()),
+            role: case.escalated_to.clone().or_else(|| definition.stage(&case.stage).and_then(|s| s.role.clone())),
             assignee: case.assignee.clone(),
             status: case.status,
             outcome: case.outcome,

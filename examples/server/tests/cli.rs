@@ -29,7 +29,7 @@ fn every_shipped_file_checks() {
     let output = sigap(&["check", "workflows"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let out = stdout(&output);
-    assert_eq!(out.lines().filter(|l| l.starts_with("ok")).count(), 7, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("ok")).count(), 9, "{out}");
     assert!(out.contains("workflow `konsultasi-hukum-asn`"));
 }
 
@@ -52,7 +52,7 @@ fn a_broken_file_fails_with_located_errors() {
 fn holidays_ending_within_a_year_are_a_warning_that_does_not_fail_the_check() {
     let late = sigap(&["check", "--as-of", "2027-06-01", "workflows"]);
     assert!(late.status.success(), "a warning never fails the check: {}", stderr(&late));
-    assert_eq!(stdout(&late).lines().filter(|l| l.starts_with("ok")).count(), 7);
+    assert_eq!(stdout(&late).lines().filter(|l| l.starts_with("ok")).count(), 9);
     insta::assert_snapshot!(stderr(&late));
     let early = sigap(&["check", "--as-of", "2026-12-30", "workflows"]);
     assert!(early.status.success());

@@ -29,6 +29,7 @@ fn holidays_ending_within_a_year_are_a_warning_on_healthz_not_a_failure() {
         body,
         "ok\n\
          warning: the holidays of calendar `kab-contoh-bagian-hukum` are known until 2027-12-31 (in 213 days); later deadlines count holidays as working days: include the holiday file for 2028\n\
+         warning: the holidays of calendar `kota-contoh-bagian-hukum` are known until 2027-12-31 (in 213 days); later deadlines count holidays as working days: include the holiday file for 2028\n\
          warning: the holidays of calendar `sumbar-biro-hukum` are known until 2027-12-31 (in 213 days); later deadlines count holidays as working days: include the holiday file for 2028\n"
     );
     drop(late);

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 use sigap_core::access::{HistoryEntry, StaffView};
-use sigap_core::engine::ClockKey;
+use sigap_core::engine::{ClockKey, TimerEffect};
 use sigap_core::workflow::Workflow;
 
 use crate::web::i18n::Lang;
@@ -12,6 +12,7 @@ use crate::web::i18n::Lang;
 fn event_text(lang: Lang, workflow: &Workflow, entry: &HistoryEntry) -> String {
     let d = &workflow.definition;
     let stage = |id: &str| d.stage(id).map_or_else(|| id.to_owned(), |s| s.label.clone());
+    let when = |at| sigap_core::text::datetime(at, workflow.calendar.time_zone());
     let clock = |key: &ClockKey| match key {
         ClockKey::Overall => lang.t("keseluruhan", "overall").to_owned(),
         ClockKey::Stage(id) => stage(id),
@@ -60,7 +61,46 @@ fn event_text(lang: Lang, workflow: &Workflow, entry: &HistoryEntry) -> String {
         HistoryEntry::ClockBreached { clock: c, .. } => {
             format!("{}: {}", lang.t("Waktu standar terlampaui", "Time standard breached"), clock(c))
         }
+        HistoryEntry::TimerArmed { stage: s, timer, due } => format!(
+            "{} {} ({}), {} {}",
+            lang.t("Pengatur waktu dipasang:", "Timer armed:"),
+            timer_words(workflow, s, timer),
+            stage(s),
+            lang.t("jatuh tempo", "due"),
+            when(*due)
+        ),
+        HistoryEntry::TimerFired { stage: s, timer, due, effect } => {
+            let what = match effect {
+                TimerEffect::Action { action } => {
+                    let label = d.action(action).map_or_else(|| action.clone(), |a| a.label.clone());
+                    format!("{} {label}", lang.t("tindakan otomatis:", "automatic action:"))
+                }
+                TimerEffect::Escalate { role } => {
+                    let label = d.role(role).map_or_else(|| role.clone(), |r| r.label.clone());
+                    format!("{} {label}", lang.t("dieskalasi ke", "escalated to"))
+                }
+                TimerEffect::Remind => lang.t("pengingat dikirim", "reminder sent").to_owned(),
+            };
+            format!(
+                "{} {} ({}), {} {}: {what}",
+                lang.t("Pengatur waktu berjalan:", "Timer fired:"),
+                timer_words(workflow, s, timer),
+                stage(s),
+                lang.t("jatuh tempo", "due"),
+                when(*due)
+            )
+        }
     }
+}
+
+/// A timer as staff read it: its rule in words, or its id when the pinned
+/// definition does not have it.
+fn timer_words(workflow: &Workflow, stage: &str, timer: &str) -> String {
+    let d = &workflow.definition;
+    d.timer(stage, timer).map_or_else(
+        || timer.to_owned(),
+        |t| t.describe(t.action.as_deref().and_then(|a| d.action(a)).map(|a| a.label.as_str())),
+    )
 }
 
 /// The history, newest first, under the result of checking its hash chain.
