@@ -143,6 +143,53 @@ pub struct ClockView {
     pub within_standard: Option<bool>,
 }
 
+/// A stage timer as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct TimerView {
+    /// The stage.
+    pub stage: String,
+    /// The timer's id.
+    pub timer: String,
+    /// The rule in words (its `label`, or a sentence made from it).
+    pub rule: String,
+    /// Whether firing moves the case.
+    pub interrupting: bool,
+    /// When it falls (or fell) due.
+    pub due: DateTime<Utc>,
+    /// When it fired.
+    pub fired_at: Option<DateTime<Utc>>,
+    /// When the case left the stage before it fired.
+    pub disarmed_at: Option<DateTime<Utc>>,
+}
+
+fn timer_views(definition: &Definition, case: &Case) -> Vec<TimerView> {
+    case.timers
+        .iter()
+        .map(|t| {
+            let def = definition.timer(&t.stage, &t.timer);
+            TimerView {
+                stage: t.stage.clone(),
+                timer: t.timer.clone(),
+                rule: def.map_or_else(|| t.timer.clone(), |d| d.describe(definition)),
+                interrupting: def.is_some_and(|d| d.is_interrupting()),
+                due: t.due,
+                fired_at: t.fired_at,
+                disarmed_at: t.disarmed_at,
+            }
+        })
+        .collect()
+}
+
+/// The first live timer of the current stage that will move the case:
+/// its due instant and the stage it leads to, in the applicant's words.
+fn acting_timer(definition: &Definition, case: &Case) -> Option<(DateTime<Utc>, String)> {
+    case.live_timers().into_iter().find_map(|t| {
+        let action = definition.timer(&t.stage, &t.timer)?.action.as_deref()?;
+        let to = definition.stage(&definition.action(action)?.to)?;
+        Some((t.due, to.public_label.clone().unwrap_or_else(|| to.label.clone())))
+    })
+}
+
 /// A case as a staff member is entitled to see it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StaffView {
@@ -190,6 +237,10 @@ pub struct StaffView {
     pub survey: Option<Values>,
     /// Clocks.
     pub clocks: Vec<ClockView>,
+    /// Stage timers armed on this case, in order.
+    pub timers: Vec<TimerView>,
+    /// The role an escalation moved the current task to.
+    pub escalated_to: Option<String>,
     /// The history, redacted for this viewer.
     pub history: Vec<EventView>,
     /// Action ids this viewer may perform now.
@@ -282,6 +333,8 @@ pub fn staff_view(
         answer: case.answer.clone(),
         survey: case.survey.clone(),
         clocks: clock_views(case, calendar, now),
+        timers: timer_views(definition, case),
+        escalated_to: case.escalated_to.clone(),
         history: events.iter().map(|e| event_view(definition, &roles, e)).collect(),
         actions: allowed_actions(definition, case, principal).into_iter().map(|a| a.id.clone()).collect(),
     }
@@ -349,6 +402,11 @@ pub struct ApplicantCaseView {
     pub version: u64,
     /// When the current stage is due (when shown).
     pub due: Option<DateTime<Utc>>,
+    /// While the case waits on the applicant: when a stage timer will move
+    /// it (e.g. close it) unless they act (when due instants are shown).
+    pub timer_due: Option<DateTime<Utc>>,
+    /// Where that timer moves it, in plain words (e.g. "Permohonan ditutup").
+    pub timer_then: Option<String>,
     /// Messages for the applicant (when shown).
     pub messages: Vec<MessageView>,
     /// The answer (when shown).
@@ -382,6 +440,9 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
             .map_or_else(|| input.to_owned(), |f| f.label.clone())
     };
     let stage_kind = definition.stage(&case.stage).map(|s| s.kind);
+    let waiting_timer = (shows(ApplicantView::Due) && stage_kind == Some(StageKind::Waiting))
+        .then(|| acting_timer(definition, case))
+        .flatten();
     ApplicantCaseView {
         tracking_code: case.tracking_code.to_string(),
         workflow: case.workflow.clone(),
@@ -399,6 +460,8 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
         } else {
             None
         },
+        timer_due: waiting_timer.as_ref().map(|(due, _)| *due),
+        timer_then: waiting_timer.map(|(_, then)| then),
         messages: if shows(ApplicantView::Messages) {
             case.messages
                 .iter()

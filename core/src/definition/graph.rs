@@ -3,7 +3,8 @@
 //! Shapes tell stage kinds apart: applicant steps are rounded (stadium),
 //! staff tasks boxes, waiting stages hexagons and terminal stages circles.
 //! Each node shows the performing role and the time standard; each edge the
-//! action's label.
+//! action's label. A stage timer that moves the case is a dashed edge
+//! labelled with its rule (an action only timers perform has no solid edge).
 
 use super::{Definition, Stage, StageKind};
 
@@ -38,7 +39,7 @@ pub fn mermaid(definition: &Definition) -> String {
         };
         out.push_str(&format!("    s{i}{open}{text}{close}\n"));
     }
-    for action in &definition.file().actions {
+    for action in definition.file().actions.iter().filter(|a| !Definition::is_system_action(a)) {
         let Some(to) = id(&action.to) else { continue };
         for from in action.from.ids() {
             if let Some(from) = id(from) {
@@ -46,7 +47,26 @@ pub fn mermaid(definition: &Definition) -> String {
             }
         }
     }
+    for (from, to, rule) in timer_edges(definition) {
+        out.push_str(&format!("    s{from} -. \"⏱ {}\" .-> s{to}\n", esc(&rule)));
+    }
     out
+}
+
+/// The timers that move a case: (from stage index, to stage index, the rule in words).
+fn timer_edges(definition: &Definition) -> Vec<(usize, usize, String)> {
+    let stages = &definition.file().stages;
+    let index = |id: &str| stages.iter().position(|s| s.id == id);
+    stages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, stage)| {
+            stage.timers.iter().filter_map(move |t| {
+                let action = definition.action(t.action.as_deref()?)?;
+                Some((i, index(&action.to)?, t.describe(definition)))
+            })
+        })
+        .collect()
 }
 
 /// The diagram in Graphviz DOT.
@@ -71,7 +91,7 @@ pub fn dot(definition: &Definition) -> String {
         };
         out.push_str(&format!("    s{i} [label=\"{text}\", {shape}];\n"));
     }
-    for action in &definition.file().actions {
+    for action in definition.file().actions.iter().filter(|a| !Definition::is_system_action(a)) {
         let Some(to) = stages.iter().position(|s| s.id == action.to) else {
             continue;
         };
@@ -80,6 +100,9 @@ pub fn dot(definition: &Definition) -> String {
                 out.push_str(&format!("    s{from} -> s{to} [label=\"{}\"];\n", esc(&action.label)));
             }
         }
+    }
+    for (from, to, rule) in timer_edges(definition) {
+        out.push_str(&format!("    s{from} -> s{to} [label=\"⏱ {}\", style=dashed];\n", esc(&rule)));
     }
     out.push_str("}\n");
     out

@@ -4,8 +4,11 @@
 //! per performer with the one who performs it marked, then the quality
 //! standard ("Mutu Baku": requirements, time, output) and a note. The
 //! [`SopTable`] is that table, derived from the definition: one row per
-//! applicant step and staff task, in file order. Waiting and terminal stages
+//! applicant step and staff task, in file order, and one per waiting stage
+//! that carries a timer rule (the applicant's row: "paling lama 5 hari
+//! kerja, lalu ditutup otomatis"). Other waiting stages and terminal stages
 //! are states, not activities, and appear in the stage diagram instead.
+//! Each stage's timer rules are added to its note.
 
 use serde::Serialize;
 
@@ -63,8 +66,28 @@ impl SopTable {
     pub fn new(definition: &Definition) -> Self {
         let file = definition.file();
         let sop = file.sop.clone().unwrap_or_default();
-        let activities: Vec<_> =
-            file.stages.iter().filter(|s| matches!(s.kind, StageKind::Applicant | StageKind::Task)).collect();
+        let activities: Vec<_> = file
+            .stages
+            .iter()
+            .filter(|s| {
+                matches!(s.kind, StageKind::Applicant | StageKind::Task)
+                    || (s.kind == StageKind::Waiting && !s.timers.is_empty())
+            })
+            .collect();
+        let rules =
+            |stage: &super::Stage| -> Vec<String> { stage.timers.iter().map(|t| t.describe(definition)).collect() };
+        let note = |stage: &super::Stage| stage.note.iter().cloned().chain(rules(stage)).collect::<Vec<_>>().join("; ");
+        // A waiting stage's time is its first interrupting timer's offset.
+        let time = |stage: &super::Stage| match stage.kind {
+            StageKind::Waiting => stage
+                .timers
+                .iter()
+                .find(|t| t.is_interrupting())
+                .and_then(|t| t.after)
+                .map(|o| format!("paling lama {}", o.to_indonesian()))
+                .unwrap_or_default(),
+            _ => stage.time_standard.map(|d| d.to_indonesian()).unwrap_or_default(),
+        };
         let mut performers: Vec<Performer> = Vec::new();
         let applicant = definition.applicant_role();
         performers.push(Performer { role: applicant.id.clone(), label: applicant.label.clone() });
@@ -85,9 +108,9 @@ impl SopTable {
                 activity: stage.label.clone(),
                 performer: stage.role.as_deref().and_then(|r| performers.iter().position(|p| p.role == r)).unwrap_or(0),
                 requirements: stage.requirements.clone().unwrap_or_default(),
-                time: stage.time_standard.map(|d| d.to_indonesian()).unwrap_or_default(),
+                time: time(stage),
                 output: stage.output.clone().unwrap_or_default(),
-                note: stage.note.clone().unwrap_or_default(),
+                note: note(stage),
             })
             .collect();
         let mut facts = Vec::new();

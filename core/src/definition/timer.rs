@@ -131,11 +131,13 @@ impl Timer {
     }
 
     /// The rule in words, for the SOP table and staff: the `label`, or a
-    /// sentence made from the offset and the effect.
-    pub fn describe(&self, action_label: Option<&str>) -> String {
+    /// sentence made from the offset and the effect with the definition's
+    /// labels.
+    pub fn describe(&self, definition: &super::Definition) -> String {
         if let Some(label) = &self.label {
             return label.clone();
         }
+        let field = |id: &str| definition.form_field(id).map_or_else(|| id.to_owned(), |f| f.label.clone());
         let when = match (self.anchor(), &self.after, &self.before) {
             (Anchor::Entered, Some(after), _) => format!("{} setelah masuk tahap ini", after.to_indonesian()),
             (Anchor::AtRisk, None, None) => "saat waktu tahap ini hampir habis".to_owned(),
@@ -146,15 +148,18 @@ impl Timer {
             (Anchor::Breached, Some(after), _) => {
                 format!("{} setelah waktu tahap ini terlampaui", after.to_indonesian())
             }
-            (Anchor::FormDate(field), Some(after), _) => format!("{} setelah tanggal {field}", after.to_indonesian()),
-            (Anchor::FormDate(field), None, Some(before)) => {
-                format!("{} sebelum tanggal {field}", before.to_indonesian())
-            }
+            (Anchor::FormDate(id), Some(after), _) => format!("{} setelah {}", after.to_indonesian(), field(&id)),
+            (Anchor::FormDate(id), None, Some(before)) => format!("{} sebelum {}", before.to_indonesian(), field(&id)),
             (_, _, _) => "saat masuk tahap ini".to_owned(),
         };
         match self.effect() {
-            Effect::Action(action) => format!("{when}: otomatis {}", action_label.unwrap_or(action).to_lowercase()),
-            Effect::Escalate(role) => format!("{when}: dieskalasi ke {role}"),
+            Effect::Action(id) => {
+                let label = definition.action(id).map_or(id, |a| a.label.as_str());
+                format!("{when}: otomatis {}", label.to_lowercase())
+            }
+            Effect::Escalate(role) => {
+                format!("{when}: dieskalasi ke {}", definition.role(role).map_or(role, |r| r.label.as_str()))
+            }
             Effect::Remind => format!("{when}: pengingat"),
         }
     }

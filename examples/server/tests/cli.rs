@@ -242,3 +242,17 @@ fn the_sled_cache_size_is_read_and_checked() {
     assert!(!words.status.success());
     assert!(stderr(&words).contains("SIGAP_SLED_CACHE_MIB `banyak`"), "{}", stderr(&words));
 }
+
+#[test]
+fn timers_show_in_the_sop_table_and_the_diagram() {
+    let sop = stdout(&sigap(&["sop", "workflows/kota-contoh/sengketa-kepegawaian.toml"]));
+    insta::assert_snapshot!(sop);
+    let mermaid = stdout(&sigap(&["graph", "workflows/kota-contoh/sengketa-kepegawaian.toml"]));
+    assert!(mermaid.contains("s2 -. \"⏱ paling lama 5 hari kerja, lalu ditutup otomatis\" .-> s7"), "{mermaid}");
+    assert!(!mermaid.contains("|\"Tutup otomatis\"|"), "an action only a timer performs has no solid edge: {mermaid}");
+    let dot = stdout(&sigap(&["graph", "workflows/kota-contoh/sengketa-kepegawaian.toml", "--format", "dot"]));
+    assert!(
+        dot.contains("s2 -> s7 [label=\"⏱ paling lama 5 hari kerja, lalu ditutup otomatis\", style=dashed];"),
+        "{dot}"
+    );
+}

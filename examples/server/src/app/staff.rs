@@ -139,6 +139,11 @@ pub(crate) struct InboxItem {
     pub(crate) waiting_on_applicant: bool,
     /// The last change (for a waiting case: since when it waits).
     pub(crate) updated_at: DateTime<Utc>,
+    /// For a case waiting on the applicant: when its next stage timer falls
+    /// due (e.g. the automatic close), the case's next deadline.
+    pub(crate) timer_due: Option<DateTime<Utc>>,
+    /// That instant in the organisation's zone, for people.
+    pub(crate) timer_due_text: Option<String>,
     /// The case version.
     pub(crate) version: u64,
 }
@@ -174,6 +179,8 @@ fn inbox_item(state: &AppState, s: CaseSummary, now: DateTime<Utc>, waiting: boo
         }),
         waiting_on_applicant: waiting,
         updated_at: s.updated_at,
+        timer_due: s.next_deadline.filter(|_| waiting),
+        timer_due_text: s.next_deadline.filter(|_| waiting).map(|d| sigap_core::text::datetime(d, tz)),
         workflow: s.workflow,
         stage: s.stage,
         role: s.role,

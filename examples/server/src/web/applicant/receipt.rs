@@ -1,6 +1,7 @@
 //! The receipt after a submission: the tracking code and the secret, shown once.
 
 use maud::{Markup, html};
+use sigap_core::definition::StageKind;
 use sigap_core::workflow::Workflow;
 
 use super::shell;
@@ -8,8 +9,26 @@ use crate::app::applicant::Receipt;
 use crate::html::layout::{notice, page};
 use crate::web::i18n::Lang;
 
+/// The rules that act while a request waits on the applicant: the waiting
+/// stage in plain words, and each timer that moves the case, in words.
+fn applicant_deadlines(workflow: &Workflow) -> Vec<(String, String)> {
+    let d = &workflow.definition;
+    d.file()
+        .stages
+        .iter()
+        .filter(|s| s.kind == StageKind::Waiting)
+        .flat_map(|s| {
+            s.timers
+                .iter()
+                .filter(|t| t.is_interrupting())
+                .map(move |t| (s.public_label.clone().unwrap_or_else(|| s.label.clone()), t.describe(d)))
+        })
+        .collect()
+}
+
 pub(super) fn receipt_page(lang: Lang, workflow: &Workflow, receipt: &Receipt) -> Markup {
     let title = lang.t("Permohonan terkirim", "Request sent");
+    let deadlines = applicant_deadlines(workflow);
     let body = html! {
         h1 { (title) }
         (notice("success", lang.t("Permohonan Anda sudah kami terima.", "We have received your request.")))
@@ -26,6 +45,17 @@ pub(super) fn receipt_page(lang: Lang, workflow: &Workflow, receipt: &Receipt) -
                 @if let Some(due) = &receipt.due_text {
                     dt { (lang.t("Dijadwalkan selesai paling lambat", "Scheduled to finish by")) }
                     dd { (due) }
+                }
+            }
+        }
+        @if !deadlines.is_empty() {
+            section #aturan-waktu aria-labelledby="aturan-waktu-judul" {
+                h2 #aturan-waktu-judul { (lang.t("Batas waktu untuk Anda", "Your deadlines")) }
+                p { (lang.t(
+                    "Jika kami meminta Anda melengkapi permohonan, tanggapi tepat waktu:",
+                    "If we ask you to complete the request, respond in time:")) }
+                ul {
+                    @for (stage, rule) in &deadlines { li { strong { (stage) } ": " (rule) } }
                 }
             }
         }

@@ -198,6 +198,12 @@ pub(super) async fn render_tracking(
     page_response(status, markup, cookie.into_iter().collect())
 }
 
+/// `Permohonan ditutup` → `permohonan ditutup`, to continue a sentence.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
 /// Where the request stands; a closed one of a workflow with its own
 /// `[[outcomes]]` is named by the declared label.
 fn status_words(lang: Lang, workflow: &Workflow, status: Status, outcome_label: Option<&str>) -> String {
@@ -255,6 +261,13 @@ fn tracking_markup(
                 @if let Some(due) = &t.due_text {
                     dt { (lang.t("Dijadwalkan selesai paling lambat", "Scheduled to finish by")) }
                     dd { (due) }
+                }
+                @if let (Some(due), Some(then)) = (v.timer_due, &v.timer_then) {
+                    dt { (lang.t("Batas waktu untuk Anda", "Your deadline")) }
+                    dd #batas-waktu { strong {
+                        (lang.t("Lengkapi sebelum", "Respond before")) " " (when(due)) ", "
+                        (lang.t("atau", "or else")) " " (lowercase_first(then)) "."
+                    } }
                 }
                 dt { (lang.t("Diajukan", "Submitted")) }
                 dd { (when(v.submitted_at)) }

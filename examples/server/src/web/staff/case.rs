@@ -178,9 +178,12 @@ impl Page<'_> {
         self.stage().is_some_and(|s| s.kind == StageKind::Task)
     }
 
-    /// Whether the person holds the role performing the current stage.
+    /// Whether the person holds the role performing the current stage, or
+    /// the role an escalation moved it to.
     fn holds_role(&self) -> bool {
-        self.view.stage_role.as_ref().is_some_and(|r| self.signed.account.roles.contains(r))
+        let roles = &self.signed.account.roles;
+        self.view.stage_role.as_ref().is_some_and(|r| roles.contains(r))
+            || self.view.escalated_to.as_ref().is_some_and(|r| roles.contains(r))
     }
 
     /// Whether the person supervises the current stage.
@@ -231,6 +234,7 @@ fn case_markup(
             }
             div {
                 (clocks_panel(&page))
+                (timers_panel(&page))
                 (attachments_panel(&page))
                 (notes_panel(&page))
                 (history_panel(lang, workflow, view, chain))
@@ -249,6 +253,10 @@ fn facts(page: &Page<'_>) -> Markup {
             @if let Some(role) = view.stage_role.as_deref().and_then(|r| page.definition().role(r)) {
                 dt { (lang.t("Peran pelaksana", "Performing role")) } dd { (role.label) }
             }
+            @if let Some(role) = view.escalated_to.as_deref() {
+                dt { (lang.t("Dieskalasi ke", "Escalated to")) }
+                dd #eskalasi { strong { (page.definition().role(role).map_or(role, |r| r.label.as_str())) } }
+            }
             dt { (lang.t("Ditangani oleh", "Held by")) }
             dd #pemegang { @match &view.assignee { Some(a) => (a), None => span.muted { (lang.t("belum diambil", "unclaimed")) } } }
             dt { (lang.t("Diajukan", "Submitted")) } dd { (page.when(view.submitted_at)) }
@@ -264,11 +272,13 @@ fn task_panel(page: &Page<'_>) -> Markup {
     if !(page.is_task() && (holds_role || supervises || view.assignee.is_some())) {
         return html! {};
     }
-    let assignable: Vec<&Account> = view
+    let mut assignable: Vec<&Account> = view
         .stage_role
-        .as_deref()
-        .map(|r| page.state.accounts.holding(&me.organisation, r).collect())
-        .unwrap_or_default();
+        .iter()
+        .chain(&view.escalated_to)
+        .flat_map(|r| page.state.accounts.holding(&me.organisation, r))
+        .collect();
+    assignable.dedup_by(|a, b| a.user == b.user);
     let (base, csrf, version) = (&page.base, page.csrf(), &page.version);
     html! {
         section.panel aria-labelledby="tugas-judul" {
@@ -457,6 +467,47 @@ fn clocks_panel(page: &Page<'_>) -> Markup {
                                 @if c.due.is_some_and(|d| page.beyond_known_holidays(d)) { (beyond_known_holidays(lang)) }
                             }
                             td data-label=(lang.t("Status", "State")) { (clock_badge(lang, c.state)) }
+                        }
+                    }
+                }
+            } }
+        }
+    }
+}
+
+/// The stage timers armed on the case: the rule, when it falls due, and
+/// whether it fired or was disarmed by the case moving on.
+fn timers_panel(page: &Page<'_>) -> Markup {
+    let (lang, d) = (page.lang, page.definition());
+    if page.view.timers.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.panel aria-labelledby="pengatur-waktu-judul" {
+            h2 #pengatur-waktu-judul { (lang.t("Pengatur waktu", "Timers")) }
+            div.table-wrap { table.cards.always #pengatur-waktu {
+                thead { tr {
+                    th scope="col" { (lang.t("Tahap", "Stage")) }
+                    th scope="col" { (lang.t("Aturan", "Rule")) }
+                    th scope="col" { (lang.t("Jatuh tempo", "Due")) }
+                    th scope="col" { (lang.t("Keadaan", "State")) }
+                } }
+                tbody {
+                    @for t in page.view.timers.iter().rev() {
+                        tr {
+                            td data-label=(lang.t("Tahap", "Stage")) { (d.stage(&t.stage).map_or(t.stage.as_str(), |s| s.label.as_str())) }
+                            td data-label=(lang.t("Aturan", "Rule")) { (t.rule) }
+                            td data-label=(lang.t("Jatuh tempo", "Due")) {
+                                (page.when(t.due))
+                                @if page.beyond_known_holidays(t.due) { (beyond_known_holidays(lang)) }
+                            }
+                            td data-label=(lang.t("Keadaan", "State")) {
+                                @match (t.fired_at, t.disarmed_at) {
+                                    (Some(at), _) => { span.badge.stopped { (lang.t("berjalan", "fired")) } " " (page.when(at)) }
+                                    (None, Some(_)) => span.badge.none { (lang.t("dibatalkan (tahap ditinggalkan)", "disarmed (stage left)")) },
+                                    (None, None) => span.badge.on_track { (lang.t("menunggu", "armed")) },
+                                }
+                            }
                         }
                     }
                 }

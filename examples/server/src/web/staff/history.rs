@@ -97,10 +97,7 @@ fn event_text(lang: Lang, workflow: &Workflow, entry: &HistoryEntry) -> String {
 /// definition does not have it.
 fn timer_words(workflow: &Workflow, stage: &str, timer: &str) -> String {
     let d = &workflow.definition;
-    d.timer(stage, timer).map_or_else(
-        || timer.to_owned(),
-        |t| t.describe(t.action.as_deref().and_then(|a| d.action(a)).map(|a| a.label.as_str())),
-    )
+    d.timer(stage, timer).map_or_else(|| timer.to_owned(), |t| t.describe(d))
 }
 
 /// The history, newest first, under the result of checking its hash chain.

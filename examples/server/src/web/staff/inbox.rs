@@ -129,6 +129,7 @@ pub(crate) async fn inbox(
                                 th scope="col" { (lang.t("Layanan", "Service")) }
                                 th scope="col" { (lang.t("Tahap", "Stage")) }
                                 th scope="col" { (lang.t("Menunggu sejak", "Waiting since")) }
+                                th scope="col" { (lang.t("Batas waktu pemohon", "Applicant's deadline")) }
                             } }
                             tbody {
                                 @for item in &waiting {
@@ -137,6 +138,7 @@ pub(crate) async fn inbox(
                                         td data-label=(lang.t("Layanan", "Service")) { (item.workflow_label) }
                                         td data-label=(lang.t("Tahap", "Stage")) { (item.stage_label) }
                                         td data-label=(lang.t("Menunggu sejak", "Waiting since")) { (when(item)) }
+                                        td data-label=(lang.t("Batas waktu pemohon", "Applicant's deadline")) { (item.timer_due_text.as_deref().unwrap_or("—")) }
                                     }
                                 }
                             }
