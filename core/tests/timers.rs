@@ -624,3 +624,76 @@ fn check_timer_history(run: &Run) -> Result<(), TestCaseError> {
     }
     Ok(())
 }
+
+// ---- Racing a person ---------------------------------------------------
+
+/// A returned Kota Contoh case in a memory store, and the instant its close falls due.
+async fn returned_in_a_store() -> (sigap_core::service::Service, Case, DateTime<Utc>) {
+    use sigap_core::service::{Outcome, Service};
+    let store = std::sync::Arc::new(sigap_core::storage::memory::MemoryStore::new());
+    let service = Service::new(store);
+    let workflow = kota();
+    service.install(workflow).await.unwrap();
+    let submitted = service
+        .submit(
+            "kota-contoh-bagian-hukum",
+            "sengketa-kepegawaian",
+            new_case(3),
+            form(None),
+            None,
+            wit("2026-04-08 09:00"),
+        )
+        .await
+        .unwrap();
+    let Outcome::Applied { case, .. } = submitted else { panic!("{submitted:?}") };
+    let returned = service
+        .act(&case)
+        .by(&staff("rina", "petugas_layanan"))
+        .action("minta_kelengkapan")
+        .input("catatan", Input::Text("Lengkapi.".to_owned()))
+        .at(wit("2026-04-08 10:00"))
+        .await
+        .unwrap();
+    let Outcome::Applied { case, .. } = returned else { panic!("{returned:?}") };
+    let due = case.timers.iter().find(|t| t.timer == "tutup_otomatis").unwrap().due;
+    (service, *case, due)
+}
+
+#[tokio::test]
+async fn a_timer_and_a_person_at_the_same_instant_one_wins_the_other_gets_a_conflict() {
+    use sigap_core::service::ServiceError;
+    // The timer first: the applicant, who loaded the case before, is told it changed.
+    let (service, loaded, due) = returned_in_a_store().await;
+    assert_eq!(service.scan_deadlines(due, 100).await.unwrap(), 1);
+    let late = service
+        .act(&loaded)
+        .by(&Principal::Applicant)
+        .action("kirim_kelengkapan")
+        .form(form(None))
+        .expecting(loaded.version)
+        .at(due)
+        .await;
+    assert!(
+        matches!(late, Err(ServiceError::Rejected(Rejection::StaleVersion { expected, .. })) if expected == loaded.version),
+        "{late:?}"
+    );
+    let (case, _, _) = service.load(&loaded.organisation, &loaded.id).await.unwrap();
+    assert_eq!(case.stage, "ditutup");
+
+    // The person first: the timer was disarmed and the scan records nothing.
+    let (service, loaded, due) = returned_in_a_store().await;
+    service
+        .act(&loaded)
+        .by(&Principal::Applicant)
+        .action("kirim_kelengkapan")
+        .form(form(None))
+        .expecting(loaded.version)
+        .at(due)
+        .await
+        .unwrap();
+    let (before, events_before, _) = service.load(&loaded.organisation, &loaded.id).await.unwrap();
+    assert_eq!(service.scan_deadlines(due, 100).await.unwrap(), 0);
+    let (after, events_after, _) = service.load(&loaded.organisation, &loaded.id).await.unwrap();
+    assert_eq!((before.stage.as_str(), events_before.len()), ("verifikasi", events_after.len()));
+    assert_eq!(after.version, before.version);
+}
