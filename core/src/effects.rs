@@ -119,11 +119,49 @@ pub fn outbox(
             Some(mut c) => c.apply(event).map(|()| c),
         };
         let Ok(next) = next else { break };
-        let timer_due = timer_due(definition, event, &events[i + 1..]);
-        items.extend(event_outbox(definition, tz, &next, event, timer_due, webhooks));
+        let ahead = Ahead {
+            timer_due: timer_due(definition, event, &events[i + 1..]),
+            clock_due: clock_due(event, &events[i + 1..]),
+        };
+        items.extend(event_outbox(definition, tz, &next, event, &ahead, webhooks));
         case = Some(next);
     }
     items
+}
+
+/// What an event's texts read from the events the same decision recorded
+/// right after it (the clocks and timers of the stage it entered).
+struct Ahead {
+    timer_due: Option<DateTime<Utc>>,
+    clock_due: Option<DateTime<Utc>>,
+}
+
+/// The events of the same decision that follow `event`: the system's clock
+/// and timer events at the same instant, up to the next move.
+fn same_decision<'e>(event: &Event, rest: &'e [Event]) -> impl Iterator<Item = &'e Event> {
+    let at = event.at;
+    rest.iter().take_while(move |e| {
+        e.at == at && !matches!(e.kind, EventKind::ActionPerformed { .. } | EventKind::Submitted { .. })
+    })
+}
+
+/// `{due}` of an event entering a stage: the due instant of the stage clock
+/// the same decision started or resumed there (the clock events follow the
+/// move, so the case right after the move has none yet).
+fn clock_due(event: &Event, rest: &[Event]) -> Option<DateTime<Utc>> {
+    let (EventKind::Submitted { stage: entered, .. } | EventKind::ActionPerformed { to: entered, .. }) = &event.kind
+    else {
+        return None;
+    };
+    same_decision(event, rest).find_map(|e| match &e.kind {
+        EventKind::ClockStarted { clock: ClockKey::Stage(s), due, .. }
+        | EventKind::ClockResumed { clock: ClockKey::Stage(s), due, .. }
+            if s == entered =>
+        {
+            *due
+        }
+        _ => None,
+    })
 }
 
 /// `{timer_due}` of an event: a fired timer's due instant, or, for an event
@@ -137,11 +175,7 @@ fn timer_due(definition: &Definition, event: &Event, rest: &[Event]) -> Option<D
         EventKind::Submitted { stage, .. } | EventKind::ActionPerformed { to: stage, .. } => stage,
         _ => return None,
     };
-    let armed: Vec<(bool, DateTime<Utc>)> = rest
-        .iter()
-        .take_while(|e| {
-            e.at == event.at && !matches!(e.kind, EventKind::ActionPerformed { .. } | EventKind::Submitted { .. })
-        })
+    let armed: Vec<(bool, DateTime<Utc>)> = same_decision(event, rest)
         .filter_map(|e| match &e.kind {
             EventKind::TimerArmed { stage, timer, due } if stage == entered => {
                 Some((definition.timer(stage, timer).is_some_and(|t| t.is_interrupting()), *due))
@@ -177,7 +211,7 @@ fn event_outbox(
     tz: Tz,
     case: &Case,
     event: &Event,
-    timer_due: Option<DateTime<Utc>>,
+    ahead: &Ahead,
     webhooks: &[String],
 ) -> Vec<OutboxItem> {
     let file = definition.file();
@@ -216,10 +250,10 @@ fn event_outbox(
                 recipients.extend(recipient);
             }
             for recipient in recipients {
-                let mut values = context(definition, tz, case, event, &trigger, &recipient);
+                let mut values = context(definition, tz, case, event, &trigger, &recipient, ahead.clock_due);
                 values.insert(
                     "timer_due".to_owned(),
-                    timer_due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)),
+                    ahead.timer_due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)),
                 );
                 let key = match &recipient {
                     Recipient::Applicant => "applicant".to_owned(),
@@ -304,6 +338,7 @@ fn context(
     event: &Event,
     trigger: &Trigger<'_>,
     recipient: &Recipient,
+    clock_due_ahead: Option<DateTime<Utc>>,
 ) -> BTreeMap<String, String> {
     let file = definition.file();
     let mut values = BTreeMap::new();
@@ -319,10 +354,13 @@ fn context(
         };
         values.insert("stage".to_owned(), label);
     }
-    let due = trigger.due.or_else(|| {
-        let key = if trigger.overall { ClockKey::Overall } else { ClockKey::Stage(stage_id.to_owned()) };
-        case.live_clock(&key).and_then(|c| c.due)
-    });
+    let due = trigger
+        .due
+        .or_else(|| {
+            let key = if trigger.overall { ClockKey::Overall } else { ClockKey::Stage(stage_id.to_owned()) };
+            case.live_clock(&key).and_then(|c| c.due)
+        })
+        .or(clock_due_ahead.filter(|_| matches!(trigger.on, NotifyOn::Submitted | NotifyOn::Entered)));
     values.insert("due".to_owned(), due.map_or_else(|| "-".to_owned(), |d| crate::text::datetime(d, tz)));
     if let EventKind::ActionPerformed { action, inputs, public_inputs, .. } = &event.kind {
         if let Some(action) = definition.action(action) {

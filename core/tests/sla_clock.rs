@@ -170,3 +170,31 @@ fn breached_and_recorded_by_the_deadline_scanner() {
     run.perform("2026-09-08 09:00", officer(), "teruskan", &[]);
     insta::assert_snapshot!(run.clock_stream());
 }
+
+/// `{due}` in the messages of a submission or a move names the due instant
+/// of the clock the same decision started for the stage entered (the clock
+/// events follow the move), not "-".
+#[test]
+fn messages_on_entering_a_stage_name_its_due_instant() {
+    let mut run = Run::new();
+    run.submit("2026-04-08 09:00");
+    let tz = run.workflow.calendar.time_zone();
+    let messages = sigap_core::effects::applicant_messages(&run.workflow.definition, tz, &run.events);
+    let due = run.case.as_ref().unwrap().stage_clock().unwrap().due.unwrap();
+    let due_text = sigap_core::text::datetime(due, tz);
+    assert!(messages.iter().any(|(_, _, _, body)| body.contains(&format!("paling lambat {due_text}"))), "{messages:?}");
+    let outbox = sigap_core::effects::outbox(&run.workflow.definition, tz, None, &run.events, &[]);
+    let staff: Vec<String> = outbox
+        .iter()
+        .filter_map(|i| match &i.message {
+            sigap_core::storage::OutboxMessage::Notify {
+                recipient: sigap_core::storage::Recipient::Role(_),
+                body,
+                ..
+            } => Some(body.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(staff.iter().all(|b| !b.contains("paling lambat -")), "{staff:?}");
+    assert!(staff.iter().any(|b| b.contains(&format!("paling lambat {due_text}"))), "{staff:?}");
+}

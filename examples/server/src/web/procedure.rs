@@ -79,7 +79,11 @@ pub(crate) async fn page_handler(
                                 td data-label=(lang.t("Tindakan", "Action")) { (action.label) }
                                 td data-label=(lang.t("Ke tahap", "To")) { (definition.stage(&action.to).map_or(action.to.as_str(), |s| s.label.as_str())) }
                                 td data-label=(lang.t("Oleh", "By")) {
-                                    (definition.performers(action, from).iter().map(|r| definition.role(r).map_or(*r, |r| r.label.as_str())).collect::<Vec<_>>().join(", "))
+                                    (definition.performers(action, from).iter().map(|r| match definition.role(r) {
+                                        Some(role) => role.label.as_str(),
+                                        None if *r == sigap_core::definition::SYSTEM_ROLE => lang.t("Sistem (pengatur waktu)", "The system (a timer)"),
+                                        None => r,
+                                    }).collect::<Vec<_>>().join(", "))
                                 }
                             }
                         }
