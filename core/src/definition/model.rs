@@ -257,6 +257,11 @@ pub struct Stage {
     /// or `answered`, `rejected` or `withdrawn` when the workflow declares none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// For waiting stages: staff roles that watch the cases waiting here
+    /// (listed in their inbox), besides the roles of the stages that send
+    /// cases here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub watchers: Vec<String>,
     /// Timers of a task or waiting stage: time that acts (see [`super::timer`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timers: Vec<Timer>,

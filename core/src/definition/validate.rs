@@ -361,6 +361,17 @@ impl<'d> Checker<'d, '_> {
             if let Some(supervisor) = &stage.supervisor {
                 self.role_ref(path.key("supervisor"), supervisor, Some(RoleKind::Staff));
             }
+            if !stage.watchers.is_empty() && stage.kind != StageKind::Waiting {
+                self.found.push(self.doc.key_error(
+                    "misplaced-key",
+                    path.key("watchers"),
+                    format!("`watchers` on the {} stage `{}`", kind_name(stage.kind), stage.id),
+                    "watchers follow cases that wait on the applicant: only waiting stages have them".to_owned(),
+                ));
+            }
+            for (j, role) in stage.watchers.iter().enumerate() {
+                self.role_ref(path.key("watchers").index(j), role, Some(RoleKind::Staff));
+            }
             let outcomes = self.file.outcome_defs();
             let names: Vec<&str> = outcomes.iter().map(|o| o.id.as_str()).collect();
             match stage.kind {

@@ -192,7 +192,8 @@ fn inbox_item(state: &AppState, s: CaseSummary, now: DateTime<Utc>, waiting: boo
 }
 
 /// The waiting stages of `workflow` that `roles` watch: those an action
-/// leads to from a stage one of the roles performs or supervises.
+/// leads to from a stage one of the roles performs or supervises, and those
+/// that name one of the roles among their `watchers`.
 fn watched_waiting_stages(workflow: &Workflow, roles: &[String]) -> Vec<String> {
     let d = &workflow.definition;
     let holds = |role: &Option<String>| role.as_ref().is_some_and(|r| roles.contains(r));
@@ -201,12 +202,13 @@ fn watched_waiting_stages(workflow: &Workflow, roles: &[String]) -> Vec<String> 
         .iter()
         .filter(|waiting| waiting.kind == sigap_core::definition::StageKind::Waiting)
         .filter(|waiting| {
-            d.file()
-                .actions
-                .iter()
-                .filter(|a| a.to == waiting.id)
-                .flat_map(|a| a.from.ids())
-                .any(|from| d.stage(from).is_some_and(|s| holds(&s.role) || holds(&s.supervisor)))
+            waiting.watchers.iter().any(|w| roles.contains(w))
+                || d.file()
+                    .actions
+                    .iter()
+                    .filter(|a| a.to == waiting.id)
+                    .flat_map(|a| a.from.ids())
+                    .any(|from| d.stage(from).is_some_and(|s| holds(&s.role) || holds(&s.supervisor)))
         })
         .map(|s| s.id.clone())
         .collect()
