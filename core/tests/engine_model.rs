@@ -256,6 +256,8 @@ enum Change {
 #[derive(Debug, Clone, PartialEq)]
 struct Model {
     stage: String,
+    /// Every stage the case has been at.
+    visited: Vec<String>,
     closed: bool,
     assignee: Option<String>,
     surveyed: bool,
@@ -263,6 +265,14 @@ struct Model {
 
 fn staff_roles(def: &Definition) -> Vec<&str> {
     def.file().roles.iter().filter(|r| r.kind == RoleKind::Staff).map(|r| r.id.as_str()).collect()
+}
+
+/// The roles an add rule lets add (all staff roles when there is none or it names none).
+fn adders<'d>(def: &'d Definition, rule: Option<&'d sigap_core::definition::AddRule>) -> Vec<&'d str> {
+    match rule {
+        Some(rule) if !rule.by.is_empty() => rule.by.iter().map(String::as_str).collect(),
+        _ => staff_roles(def),
+    }
 }
 
 fn holds(principal: &Principal, role: &str) -> bool {
@@ -282,7 +292,38 @@ fn staff_user(principal: &Principal) -> Option<&str> {
 
 impl Model {
     fn new(stage: &str) -> Self {
-        Self { stage: stage.to_owned(), closed: false, assignee: None, surveyed: false }
+        Self {
+            stage: stage.to_owned(),
+            visited: vec![stage.to_owned()],
+            closed: false,
+            assignee: None,
+            surveyed: false,
+        }
+    }
+
+    /// Whether a staff member reaches the case (`[visibility.reach]`, as the
+    /// model reads it: `own_stages` = the case has been at a stage the role
+    /// performs, supervises or watches or has an action from).
+    fn reaches(&self, def: &Definition, who: &Principal) -> bool {
+        let Principal::Staff { roles, .. } = who else { return true };
+        let staff = staff_roles(def);
+        let held: Vec<&String> = roles.iter().filter(|r| staff.contains(&r.as_str())).collect();
+        if held.is_empty() {
+            return true;
+        }
+        held.iter().any(|role| match def.file().visibility.reach.get(role.as_str()) {
+            None | Some(sigap_core::definition::Reach::Rule(sigap_core::definition::ReachRule::All)) => true,
+            Some(sigap_core::definition::Reach::Rule(sigap_core::definition::ReachRule::OwnStages)) => {
+                self.visited.iter().any(|v| {
+                    let stage = def.stage(v).unwrap();
+                    stage.role.as_deref() == Some(role.as_str())
+                        || stage.supervisor.as_deref() == Some(role.as_str())
+                        || stage.watchers.contains(role)
+                        || def.file().actions.iter().any(|a| a.from.contains(v) && a.by.contains(role))
+                })
+            }
+            Some(other) => panic!("the model does not know the reach {other:?}"),
+        })
     }
 
     /// The stage's role and supervisor, if the case is at a staff task.
@@ -304,6 +345,9 @@ impl Model {
         if stale {
             return Expect::Reject("stale_version");
         }
+        if !self.reaches(def, who) {
+            return Expect::Reject("unknown_case");
+        }
         let outcome = match cmd {
             Command::Submit { .. } => unreachable!(),
             Command::Perform { action, .. } => self.perform(def, who, action, valid),
@@ -311,7 +355,12 @@ impl Model {
             Command::Assign { user, user_roles } => self.assign(def, who, user, user_roles),
             Command::Release => self.release(def, who),
             Command::AddNote { text, .. } => {
+                let by = adders(def, def.file().visibility.notes.as_ref());
                 if !holds_any(who, &staff_roles(def)) {
+                    Err("not_allowed")
+                } else if self.closed {
+                    Err("case_closed")
+                } else if !holds_any(who, &by) {
                     Err("not_allowed")
                 } else if !valid {
                     Err("invalid_input")
@@ -322,7 +371,9 @@ impl Model {
             Command::AddAttachment { .. } => match who {
                 Principal::Applicant if self.closed => Err("case_closed"),
                 Principal::Applicant => Ok(Change::Attached),
-                _ if holds_any(who, &staff_roles(def)) => Ok(Change::Attached),
+                _ if !holds_any(who, &staff_roles(def)) => Err("not_allowed"),
+                _ if self.closed => Err("case_closed"),
+                _ if holds_any(who, &adders(def, def.file().visibility.attachments.as_ref())) => Ok(Change::Attached),
                 _ => Err("not_allowed"),
             },
             Command::RecordSurvey { .. } => {
@@ -428,6 +479,7 @@ impl Model {
         match change {
             Change::Moved { to, .. } => {
                 self.stage = to.clone();
+                self.visited.push(to.clone());
                 self.assignee = None;
                 self.closed = def.stage(to).expect("targets exist").kind == StageKind::Terminal;
             }

@@ -70,8 +70,8 @@ pub enum HistoryEntry {
         /// For terminal stages: how the case ended.
         #[serde(skip_serializing_if = "Option::is_none")]
         outcome: Option<Outcome>,
-        /// The inputs.
-        inputs: Values,
+        /// The inputs, redacted for the reader (`[visibility.inputs]`).
+        inputs: ShownValues,
         /// Which inputs the applicant may see.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         public_inputs: Vec<String>,
@@ -243,9 +243,14 @@ fn shown(definition: &Definition, values: &Values, readable: &impl Fn(&str) -> b
         .collect()
 }
 
-/// What a reader for whom `readable` says which form fields they may read
-/// sees of an event.
-pub(super) fn entry(definition: &Definition, event: &Event, readable: &impl Fn(&str) -> bool) -> HistoryEntry {
+/// What a reader sees of an event: `readable` says which form fields they
+/// may read, `readable_input` which inputs of which action.
+pub(super) fn entry(
+    definition: &Definition,
+    event: &Event,
+    readable: &impl Fn(&str) -> bool,
+    readable_input: &impl Fn(&str, &str) -> bool,
+) -> HistoryEntry {
     match event.kind.clone() {
         EventKind::Submitted {
             organisation,
@@ -270,6 +275,7 @@ pub(super) fn entry(definition: &Definition, event: &Event, readable: &impl Fn(&
             form: shown(definition, &form, readable),
         },
         EventKind::ActionPerformed { action, from, to, to_kind, outcome, inputs, public_inputs, form } => {
+            let inputs = shown(definition, &inputs, &|id| readable_input(&action, id));
             HistoryEntry::ActionPerformed {
                 action,
                 from,

@@ -8,6 +8,8 @@
 //! [`crate::storage::CaseSummary`], which holds no form field at all.
 
 mod history;
+pub mod matrix;
+pub mod policy;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -227,6 +229,10 @@ pub struct StaffView {
     pub form: Vec<FieldView>,
     /// Internal notes.
     pub notes: Vec<crate::engine::Note>,
+    /// Whether this viewer may add a note now (`[visibility.notes]`).
+    pub may_add_note: bool,
+    /// Whether this viewer may attach a file now (`[visibility.attachments]`).
+    pub may_add_attachment: bool,
     /// Attachments this viewer may open.
     pub attachments: Vec<crate::engine::Attachment>,
     /// Messages sent to the applicant.
@@ -280,16 +286,42 @@ fn outcome_label(definition: &Definition, case: &Case) -> Option<String> {
 }
 
 /// A history entry as a staff member with `roles` sees it: form values
-/// they may not read are redacted (see [`HistoryEntry`]).
+/// and action inputs they may not read are redacted (see [`HistoryEntry`]).
 pub fn event_view(definition: &Definition, roles: &[String], event: &Event) -> EventView {
     let readable = |id: &str| definition.form_field(id).is_some_and(|f| staff_reads(definition, roles, f));
+    let readable_input = |action: &str, input: &str| policy::reads_input(definition, action, input, roles);
     EventView {
         seq: event.seq,
         at: event.at,
         actor: event.actor.describe(),
         kind: event.kind.name(),
-        detail: history::entry(definition, event, &readable),
+        detail: history::entry(definition, event, &readable, &readable_input),
         hash: event.hash.clone(),
+    }
+}
+
+/// File names in a history entry, neutral for a reader who may not read the
+/// applicant's identity.
+fn neutral_files(case: &Case, entry: &mut HistoryEntry) {
+    let shown = |f: &FileRef| policy::shown_file(case, f, false);
+    let values = |values: &mut ShownValues| {
+        for v in values.values_mut() {
+            if let Shown::Value(crate::form::Value::Files(files)) = v {
+                *files = files.iter().map(shown).collect();
+            }
+        }
+    };
+    match entry {
+        HistoryEntry::Submitted { form, .. } => values(form),
+        HistoryEntry::ActionPerformed { inputs, form, .. } => {
+            values(inputs);
+            if let Some(form) = form {
+                values(form);
+            }
+        }
+        HistoryEntry::Answered { documents, .. } => *documents = documents.iter().map(shown).collect(),
+        HistoryEntry::AttachmentAdded { file, .. } => *file = shown(file),
+        _ => {}
     }
 }
 
@@ -305,6 +337,12 @@ pub fn staff_view(
     let roles: Vec<String> = principal.roles().into_iter().map(str::to_owned).collect();
     let stage = definition.stage(&case.stage);
     let readable_field = |id: &str| definition.form_field(id).is_none_or(|f| staff_reads(definition, &roles, f));
+    let identity = policy::reads_identity(definition, &roles);
+    // A file that came with an action input follows that input's readers.
+    let readable_attachment_input = |a: &crate::engine::Attachment| match (&a.action, &a.description, &a.form_field) {
+        (Some(action), Some(input), None) => policy::reads_input(definition, action, input, &roles),
+        _ => true,
+    };
     StaffView {
         id: case.id.to_string(),
         tracking_code: case.tracking_code.to_string(),
@@ -321,21 +359,51 @@ pub fn staff_view(
         submitted_at: case.submitted_at,
         updated_at: case.updated_at,
         assignee: case.assignee.clone(),
-        form: field_views(definition, &case.form, |f| staff_reads(definition, &roles, f)),
-        notes: case.notes.clone(),
+        form: field_views(definition, &case.form, |f| staff_reads(definition, &roles, f))
+            .into_iter()
+            .map(|mut v| {
+                if !identity && !v.files.is_empty() {
+                    v.files = v.files.iter().map(|f| policy::shown_file(case, f, false)).collect();
+                    v.value = Some(v.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join(", "));
+                }
+                v
+            })
+            .collect(),
+        notes: if policy::sees_event(definition, "note_added", &roles) { case.notes.clone() } else { Vec::new() },
+        may_add_note: policy::may_add(definition, case, &roles, policy::Addition::Note).is_ok(),
+        may_add_attachment: policy::may_add(definition, case, &roles, policy::Addition::Attachment).is_ok(),
         attachments: case
             .attachments
             .iter()
             .filter(|a| a.form_field.as_deref().is_none_or(readable_field))
+            .filter(|a| readable_attachment_input(a))
+            .map(|a| crate::engine::Attachment { file: policy::shown_file(case, &a.file, identity), ..a.clone() })
+            .collect(),
+        messages: case
+            .messages
+            .iter()
+            .filter(|m| policy::reads_input(definition, &m.action, &m.input, &roles))
             .cloned()
             .collect(),
-        messages: case.messages.clone(),
-        answer: case.answer.clone(),
+        answer: case.answer.clone().map(|a| crate::engine::Answer {
+            documents: a.documents.iter().map(|d| policy::shown_file(case, d, identity)).collect(),
+            ..a
+        }),
         survey: case.survey.clone(),
         clocks: clock_views(case, calendar, now),
         timers: timer_views(definition, case),
         escalated_to: case.escalated_to.clone(),
-        history: events.iter().map(|e| event_view(definition, &roles, e)).collect(),
+        history: events
+            .iter()
+            .filter(|e| policy::sees_event(definition, e.kind.name(), &roles))
+            .map(|e| {
+                let mut view = event_view(definition, &roles, e);
+                if !identity {
+                    neutral_files(case, &mut view.detail);
+                }
+                view
+            })
+            .collect(),
         actions: allowed_actions(definition, case, principal).into_iter().map(|a| a.id.clone()).collect(),
     }
 }
@@ -507,6 +575,10 @@ pub fn staff_may_open(definition: &Definition, case: &Case, roles: &[String], fi
                 && a.form_field
                     .as_deref()
                     .is_none_or(|id| definition.form_field(id).is_none_or(|f| staff_reads(definition, roles, f)))
+                && match (&a.action, &a.description, &a.form_field) {
+                    (Some(action), Some(input), None) => policy::reads_input(definition, action, input, roles),
+                    _ => true,
+                }
         })
 }
 

@@ -26,15 +26,26 @@ use sha2::{Digest, Sha256};
 
 pub use field::{ByteSize, ChoiceOption, Field, FieldKind, FileType};
 pub use model::{
-    Action, ActionKind, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome, OutcomeDef, Product,
-    Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility, WorkflowFile,
-    WorkflowKind,
+    Action, ActionKind, AddRule, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome, OutcomeDef,
+    Product, Reach, ReachRule, Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility,
+    WorkflowFile, WorkflowKind,
 };
 pub use timer::{Anchor, Effect, Timer, TimerOffset};
 pub use validate::{PLACEHOLDERS, is_valid_id, placeholders};
 
 use crate::diag::{Diagnostics, KeyPath};
 use crate::toml_doc::Document;
+
+/// Warnings of a loaded file; not part of what a definition is, so two
+/// definitions of the same content are equal whatever was said on loading.
+#[derive(Debug, Clone, Default)]
+struct Warnings(Vec<crate::diag::Diagnostic>);
+
+impl PartialEq for Warnings {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
 
 /// The reserved name in an action's `by` for the system (stage timers).
 pub const SYSTEM_ROLE: &str = "system";
@@ -44,6 +55,7 @@ pub const SYSTEM_ROLE: &str = "system";
 pub struct Definition {
     file: WorkflowFile,
     version: String,
+    warnings: Warnings,
     stage_index: BTreeMap<String, usize>,
     action_index: BTreeMap<String, usize>,
 }
@@ -71,11 +83,17 @@ impl Definition {
             )]));
         }
         let file: WorkflowFile = doc.deserialize()?;
-        let found = validate::check(doc, &file);
+        let (found, warnings) = validate::check(doc, &file);
         if !found.is_empty() {
             return Err(Diagnostics(found));
         }
-        Ok(Self::from_checked(file))
+        Ok(Self { warnings: Warnings(warnings), ..Self::from_checked(file) })
+    }
+
+    /// What the checker found questionable but not wrong, located like
+    /// errors (empty for a definition read back from storage).
+    pub fn warnings(&self) -> &[crate::diag::Diagnostic] {
+        &self.warnings.0
     }
 
     /// Build from a file already known to be valid (e.g. read back from storage).
@@ -87,7 +105,7 @@ impl Definition {
         let version = hex(&Sha256::digest(&canonical));
         let stage_index = file.stages.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let action_index = file.actions.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
-        Self { file, version, stage_index, action_index }
+        Self { file, version, warnings: Warnings::default(), stage_index, action_index }
     }
 
     /// The file as written (after defaults).

@@ -456,6 +456,109 @@ pub struct Visibility {
     /// What the applicant sees on the tracking page.
     #[serde(default = "default_applicant_view")]
     pub applicant: Vec<ApplicantView>,
+    /// Readers of action inputs: `"<action>.<input>"` → roles (default:
+    /// every staff role that may open the case). Others see the redaction
+    /// marker in the case, its history and messages, and not the input's files.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, Vec<String>>,
+    /// Where a role may open a case at all (default `all`): `all`,
+    /// `own_stages` (once the case has been at a stage the role performs,
+    /// supervises or watches), `assigned` (while the case is at such a stage
+    /// and unclaimed or held by the person), or a list of stages. Outside its
+    /// reach a case answers as if it did not exist.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reach: BTreeMap<String, Reach>,
+    /// The history entries a role sees, by kind (`submitted`,
+    /// `action_performed`, `answered`, …; default: all of them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub history: BTreeMap<String, Vec<String>>,
+    /// Who may add internal notes, and at which stages (default: every staff
+    /// role, while the case is open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<AddRule>,
+    /// Who may attach files, and at which stages (default: every staff
+    /// role, while the case is open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<AddRule>,
+}
+
+/// Where a role may open a case (`[visibility.reach]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Reach {
+    /// `all`, `own_stages` or `assigned`.
+    Rule(ReachRule),
+    /// Only while the case is at one of these stages (and at stages the role supervises).
+    Stages(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Reach {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Reach;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`all`, `own_stages`, `assigned` or a list of stage ids")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Reach, E> {
+                const NAMES: [&str; 3] = ["all", "own_stages", "assigned"];
+                match v {
+                    "all" => Ok(Reach::Rule(ReachRule::All)),
+                    "own_stages" => Ok(Reach::Rule(ReachRule::OwnStages)),
+                    "assigned" => Ok(Reach::Rule(ReachRule::Assigned)),
+                    other => Err(crate::toml_doc::custom_error(
+                        format!("`{other}` is not a reach"),
+                        format!(
+                            "{}use `all`, `own_stages`, `assigned` or a list of stage ids",
+                            crate::diag::did_you_mean(other, NAMES)
+                                .map(|s| format!("did you mean `{s}`? "))
+                                .unwrap_or_default()
+                        ),
+                    )),
+                }
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Reach, A::Error> {
+                let mut stages = Vec::new();
+                while let Some(stage) = seq.next_element::<String>()? {
+                    stages.push(stage);
+                }
+                Ok(Reach::Stages(stages))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A named reach rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReachRule {
+    /// Every case of the workflow (the default).
+    All,
+    /// Cases that have been at a stage the role performs, supervises or watches.
+    OwnStages,
+    /// Cases now at a stage the role performs (unclaimed, or held by the
+    /// person) or supervises.
+    Assigned,
+}
+
+/// Who may add something to a case, and where (`[visibility.notes]`, `[visibility.attachments]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddRule {
+    /// The staff roles that may add (default: every staff role that may open the case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<String>,
+    /// The stages at which they may (default: any stage while the case is open).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<String>,
+    /// Whether they may add once the case is closed (e.g. an archive note; default false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub after_closing: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn default_redacted() -> String {
@@ -480,6 +583,11 @@ impl Default for Visibility {
             fields: BTreeMap::new(),
             redacted: default_redacted(),
             applicant: default_applicant_view(),
+            inputs: BTreeMap::new(),
+            reach: BTreeMap::new(),
+            history: BTreeMap::new(),
+            notes: None,
+            attachments: None,
         }
     }
 }

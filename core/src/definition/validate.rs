@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, KeyPath, did_you_mean, one_of};
 use crate::toml_doc::Document;
 
 mod timers;
+mod visibility;
 
 /// Placeholders a notification may use, besides `{input.<id>}`.
 pub const PLACEHOLDERS: [&str; 10] =
@@ -30,6 +31,7 @@ struct Checker<'d, 'a> {
     doc: &'d Document<'a>,
     file: &'d WorkflowFile,
     found: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     roles: BTreeMap<&'d str, RoleKind>,
     stages: BTreeMap<&'d str, usize>,
 }
@@ -42,8 +44,10 @@ enum FieldPlace {
     Survey,
 }
 
-pub(crate) fn check(doc: &Document<'_>, file: &WorkflowFile) -> Vec<Diagnostic> {
-    let mut checker = Checker { doc, file, found: Vec::new(), roles: BTreeMap::new(), stages: BTreeMap::new() };
+/// The errors and the warnings of a parsed file.
+pub(crate) fn check(doc: &Document<'_>, file: &WorkflowFile) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut checker =
+        Checker { doc, file, found: Vec::new(), warnings: Vec::new(), roles: BTreeMap::new(), stages: BTreeMap::new() };
     checker.ids();
     checker.organisation();
     checker.roles();
@@ -52,6 +56,7 @@ pub(crate) fn check(doc: &Document<'_>, file: &WorkflowFile) -> Vec<Diagnostic> 
     checker.actions();
     checker.graph();
     checker.visibility();
+    checker.visibility_rules();
     checker.sla();
     checker.timers();
     checker.notifications();
@@ -59,7 +64,9 @@ pub(crate) fn check(doc: &Document<'_>, file: &WorkflowFile) -> Vec<Diagnostic> 
     checker.report();
     let mut found = checker.found;
     found.sort_by_key(|d| (d.line, d.column));
-    found
+    let mut warnings = checker.warnings;
+    warnings.sort_by_key(|d| (d.line, d.column));
+    (found, warnings)
 }
 
 impl<'d> Checker<'d, '_> {

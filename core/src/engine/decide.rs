@@ -15,6 +15,7 @@ use super::history::{GENESIS, seal};
 use super::principal::{Actor, Principal};
 use super::rejection::Rejection;
 use super::state::{Case, Status};
+use crate::access::policy::{AddDenied, Addition};
 use crate::calendar::BusinessCalendar;
 use crate::definition::timer::date_instant;
 use crate::definition::{Action, ActionKind, Anchor, Definition, Effect, FieldKind, RoleKind, StageKind};
@@ -65,6 +66,14 @@ pub fn decide(
         && expected != case.version
     {
         return Err(Rejection::StaleVersion { expected, actual: case.version });
+    }
+    // Outside a person's reach a case answers as if it did not exist. (Staff
+    // holding no role of the workflow are refused by each command instead.)
+    if let Principal::Staff { user, roles } = actor
+        && roles.iter().any(|r| workflow_staff_roles(context.definition).contains(&r.as_str()))
+        && !crate::access::policy::reaches(context.definition, case, user, roles)
+    {
+        return Err(Rejection::UnknownCase);
     }
     let mut draft = Draft::new(case, context.at);
     match command {
@@ -136,6 +145,7 @@ pub fn decide(
         Command::AddNote { text, obstacle } => {
             let staff_roles = workflow_staff_roles(context.definition);
             let user = staff_holding(actor, &staff_roles, "adding an internal note")?;
+            may_add(&context, case, actor, Addition::Note, "adding an internal note")?;
             let text = text.trim();
             if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
                 return Err(Rejection::Invalid {
@@ -164,6 +174,7 @@ pub fn decide(
                 _ => {
                     let staff_roles = workflow_staff_roles(context.definition);
                     let user = staff_holding(actor, &staff_roles, "attaching a file")?;
+                    may_add(&context, case, actor, Addition::Attachment, "attaching a file")?;
                     Actor::Staff { user, role: role_used(actor, &staff_roles) }
                 }
             };
@@ -233,6 +244,32 @@ impl Draft {
             self.broken = true;
         }
         self.events.push(event);
+    }
+}
+
+/// The workflow's rule for adding notes or files (`[visibility.notes]`, `[visibility.attachments]`).
+fn may_add(
+    context: &Context<'_>,
+    case: &Case,
+    actor: &Principal,
+    what: Addition,
+    doing: &str,
+) -> Result<(), Rejection> {
+    let roles: Vec<String> = actor.roles().into_iter().map(str::to_owned).collect();
+    match crate::access::policy::may_add(context.definition, case, &roles, what) {
+        Ok(()) => Ok(()),
+        Err(AddDenied::Closed) => Err(closed(case)),
+        Err(AddDenied::Role(allowed)) => {
+            Err(not_allowed(doing, &allowed.iter().map(String::as_str).collect::<Vec<_>>()))
+        }
+        Err(AddDenied::Stage(stages)) => Err(Rejection::NotAllowed {
+            what: format!(
+                "{doing} while the case is in `{}` (allowed in {})",
+                case.stage,
+                crate::diag::one_of(stages.iter().map(String::as_str))
+            ),
+            roles: crate::diag::one_of(roles.iter().map(String::as_str)),
+        }),
     }
 }
 

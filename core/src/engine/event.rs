@@ -240,6 +240,27 @@ pub enum TimerEffect {
 }
 
 impl EventKind {
+    /// Every kind's [`name`](Self::name), as rules in workflow files write them.
+    pub const NAMES: [&'static str; 17] = [
+        "submitted",
+        "action_performed",
+        "answered",
+        "claimed",
+        "assigned",
+        "released",
+        "note_added",
+        "attachment_added",
+        "survey_recorded",
+        "clock_started",
+        "clock_paused",
+        "clock_resumed",
+        "clock_stopped",
+        "clock_warned",
+        "clock_breached",
+        "timer_armed",
+        "timer_fired",
+    ];
+
     /// A short name for logs and timelines.
     pub fn name(&self) -> &'static str {
         match self {

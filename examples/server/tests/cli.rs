@@ -256,3 +256,12 @@ fn timers_show_in_the_sop_table_and_the_diagram() {
         "{dot}"
     );
 }
+
+#[test]
+fn the_access_matrix_reads_as_a_page_to_sign_off() {
+    let sumbar = sigap(&["access", "workflows/sumbar/konsultasi-hukum.toml"]);
+    assert!(sumbar.status.success(), "{}", stderr(&sumbar));
+    insta::assert_snapshot!("access_sumbar", stdout(&sumbar));
+    let regency = stdout(&sigap(&["access", "workflows/kabupaten-contoh/pendampingan-hukum.toml"]));
+    insta::assert_snapshot!("access_kabupaten", regency);
+}

@@ -236,7 +236,7 @@ pub(crate) async fn inbox(
         query.roles = Vec::new();
         query.assignee = Some(account.user.clone());
     }
-    let summaries = state.store().list(&query).await?;
+    let summaries = within_reach(state, account, state.store().list(&query).await?).await?;
     let now = state.now();
     let mut items: Vec<InboxItem> = summaries
         .into_iter()
@@ -273,7 +273,8 @@ pub(crate) async fn inbox(
             limit: 1000,
             ..CaseQuery::default()
         };
-        waiting.extend(state.store().list(&watched).await?.into_iter().map(|s| inbox_item(state, s, now, true)));
+        let reached = within_reach(state, account, state.store().list(&watched).await?).await?;
+        waiting.extend(reached.into_iter().map(|s| inbox_item(state, s, now, true)));
     }
     waiting.sort_by_key(|i| i.updated_at);
     items.extend(waiting);
@@ -313,18 +314,8 @@ pub(crate) async fn list(state: &AppState, account: &Account, q: ListQuery) -> R
         offset: q.offset.unwrap_or(0),
         ..CaseQuery::default()
     };
-    Ok(state
-        .store()
-        .list(&query)
-        .await?
-        .into_iter()
-        .filter(|s| {
-            state
-                .service
-                .workflow(&s.organisation, &s.workflow)
-                .is_none_or(|w| access::may_view(&w.definition, &account.roles))
-        })
-        .collect())
+    let summaries = state.store().list(&query).await?;
+    within_reach(state, account, summaries).await
 }
 
 /// Loads a case of the caller's organisation that the caller may see
@@ -340,10 +331,44 @@ pub(crate) async fn load(
         Err(ServiceError::Rejected(_)) => return Err(AppError::not_found()),
         Err(e) => return Err(e.into()),
     };
-    if !access::may_view(&workflow.definition, &account.roles) {
+    // Outside the caller's reach (`[visibility.reach]`) a case is not found,
+    // with the same answer as a case that does not exist.
+    if !access::may_view(&workflow.definition, &account.roles)
+        || !access::policy::reaches(&workflow.definition, &case, &account.user, &account.roles)
+    {
         return Err(AppError::not_found());
     }
     Ok((case, events, workflow))
+}
+
+/// Keeps the summaries of cases the caller reaches: decided from the
+/// summary where it can be, else from the case (`own_stages` depends on the
+/// stages a case has been at).
+pub(crate) async fn within_reach(
+    state: &AppState,
+    account: &Account,
+    summaries: Vec<CaseSummary>,
+) -> Result<Vec<CaseSummary>, AppError> {
+    let mut kept = Vec::with_capacity(summaries.len());
+    for s in summaries {
+        let Some(workflow) = state.service.workflow(&s.organisation, &s.workflow) else {
+            continue;
+        };
+        if !access::may_view(&workflow.definition, &account.roles) {
+            continue;
+        }
+        let reached = match access::policy::reaches_summary(&workflow.definition, &s, &account.user, &account.roles) {
+            Some(decided) => decided,
+            None => match state.store().case(&s.organisation, &s.case).await? {
+                Some(case) => access::policy::reaches(&workflow.definition, &case, &account.user, &account.roles),
+                None => false,
+            },
+        };
+        if reached {
+            kept.push(s);
+        }
+    }
+    Ok(kept)
 }
 
 /// The case as the caller may see it now.
@@ -503,5 +528,12 @@ pub(crate) async fn attachment(
     if !access::staff_may_open(&workflow.definition, &case, &account.roles, file) {
         return Err(AppError::not_found());
     }
-    attachment_of(state, &case, file).await
+    let mut download = attachment_of(state, &case, file).await?;
+    // A reader who may not read the applicant's identity gets the neutral name.
+    if !access::policy::reads_identity(&workflow.definition, &account.roles)
+        && let Some(a) = case.attachments.iter().find(|a| a.file.id == file)
+    {
+        download.name = access::policy::shown_file(&case, &a.file, false).name;
+    }
+    Ok(download)
 }

@@ -75,7 +75,18 @@ fn check_file(path: &Path, today: chrono::NaiveDate) -> Result<(String, Vec<Stri
                 workflow.calendar.id(),
                 &workflow.calendar.version()[..12]
             );
-            Ok((summary, workflow.calendar.holiday_horizon_warning(today).into_iter().collect()))
+            let mut warnings: Vec<String> = definition
+                .warnings()
+                .iter()
+                .map(|d| {
+                    format!(
+                        "[{}] {} (line {}, column {}, at {}); {}",
+                        d.code, d.message, d.line, d.column, d.path, d.help
+                    )
+                })
+                .collect();
+            warnings.extend(workflow.calendar.holiday_horizon_warning(today));
+            Ok((summary, warnings))
         }
         FileKind::Calendar => {
             let calendar = load_calendar(path)?;

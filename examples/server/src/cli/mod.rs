@@ -119,6 +119,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SopFormat::Markdown)]
         format: SopFormat,
     },
+    /// Print a workflow's access matrix: which role reaches a case at which
+    /// stage, reads which content, and may add notes and files where (Markdown).
+    Access {
+        /// The workflow file.
+        file: PathBuf,
+    },
     /// Render a workflow's stage diagram (Mermaid or Graphviz DOT).
     Graph {
         /// The workflow file.
@@ -233,6 +239,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { paths, as_of } => check::run(&paths, as_of),
         Command::Sop { file, format } => render::sop(&file, format),
+        Command::Access { file } => render::access(&file),
         Command::Graph { file, format } => render::graph(&file, format),
         Command::Schema { kind } => render::schema(kind),
         Command::Due { calendar, start, duration, batch } => match (batch, start, duration) {

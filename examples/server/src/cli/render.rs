@@ -18,6 +18,12 @@ pub(crate) fn sop(file: &Path, format: SopFormat) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+pub(crate) fn access(file: &Path) -> anyhow::Result<ExitCode> {
+    let definition = load_definition(file)?;
+    emit(&sigap_core::access::matrix::to_markdown(&definition))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(crate) fn graph(file: &Path, format: GraphFormat) -> anyhow::Result<ExitCode> {
     let definition = load_definition(file)?;
     match format {

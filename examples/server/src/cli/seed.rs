@@ -276,7 +276,17 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
                     .unwrap_or(performers[0]),
             )
         };
-        if matches!(principal, Principal::Staff { .. }) && rng.chance(5) {
+        let may_note = match &principal {
+            Principal::Staff { roles, .. } => sigap_core::access::policy::may_add(
+                definition,
+                &case,
+                roles,
+                sigap_core::access::policy::Addition::Note,
+            )
+            .is_ok(),
+            _ => false,
+        };
+        if may_note && rng.chance(5) {
             let note = Command::AddNote {
                 text: "Berkas pendukung terlambat diterima dari unit kerja pemohon.".to_owned(),
                 obstacle: true,

@@ -535,7 +535,7 @@ fn attachments_panel(page: &Page<'_>) -> Markup {
                     }
                 }
             }
-            form.action.stack method="post" action={ (page.base) "/lampiran" } enctype="multipart/form-data" novalidate {
+            @if page.view.may_add_attachment { form.action.stack method="post" action={ (page.base) "/lampiran" } enctype="multipart/form-data" novalidate {
                 (hidden("_csrf", page.csrf()))
                 (form::field(lang, None, &upload_field, "file", "lampiran", st))
                 div.field {
@@ -543,7 +543,7 @@ fn attachments_panel(page: &Page<'_>) -> Markup {
                     input #f-lampiran-description type="text" name="description" maxlength="200" value=(st.values.get("description").map_or("", String::as_str));
                 }
                 button.secondary type="submit" { (lang.t("Unggah lampiran", "Upload")) }
-            }
+            } }
         }
     }
 }
@@ -563,7 +563,7 @@ fn notes_panel(page: &Page<'_>) -> Markup {
                     p.pre { (n.text) }
                 }
             }
-            form.action.stack method="post" action={ (page.base) "/catatan" } novalidate {
+            @if page.view.may_add_note { form.action.stack method="post" action={ (page.base) "/catatan" } novalidate {
                 (hidden("_csrf", page.csrf())) (hidden("expected_version", &page.version))
                 div class=(if err.is_some() { "field has-error" } else { "field" }) {
                     label for="f-catatan-text" { (lang.t("Catatan baru", "New note")) }
@@ -582,7 +582,7 @@ fn notes_panel(page: &Page<'_>) -> Markup {
                         "Obstacles appear in the annual evaluation for the Governor. Do not write the applicant's identity (name, NIP, position, unit, contact).")) }
                 }
                 button.secondary type="submit" { (lang.t("Simpan catatan", "Save the note")) }
-            }
+            } }
         }
     }
 }
