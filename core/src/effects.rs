@@ -366,9 +366,28 @@ fn context(
         if let Some(action) = definition.action(action) {
             values.insert("action".to_owned(), action.label.clone());
         }
+        // Staff recipients read an input only as `[visibility.inputs]` lets
+        // their role (a person is told as the holder of the stage's role).
+        let staff_role: Option<String> = match recipient {
+            Recipient::Applicant => None,
+            Recipient::Role(role) => Some(role.clone()),
+            Recipient::User(_) => definition.stage(stage_id).and_then(|s| s.role.clone()),
+        };
+        let redacted = &file.visibility.redacted;
         for (id, value) in inputs {
-            if *recipient != Recipient::Applicant || public_inputs.contains(id) {
-                values.insert(format!("input.{id}"), value.display());
+            match (recipient, &staff_role) {
+                (Recipient::Applicant, _) if public_inputs.contains(id) => {
+                    values.insert(format!("input.{id}"), value.display());
+                }
+                (Recipient::Applicant, _) => {}
+                (_, Some(role))
+                    if !crate::access::policy::reads_input(definition, action, id, std::slice::from_ref(role)) =>
+                {
+                    values.insert(format!("input.{id}"), redacted.clone());
+                }
+                _ => {
+                    values.insert(format!("input.{id}"), value.display());
+                }
             }
         }
     }

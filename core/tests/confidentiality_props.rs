@@ -1,0 +1,245 @@
+//! For random confidentiality rules on the Kabupaten Contoh workflow, a case
+//! carrying planted markers, taken to a random stage, and every staff role:
+//! what each renderer gives a reader (the staff view as JSON, notifications
+//! to their role, webhook bodies) never holds a marker the rules exclude,
+//! and a case out of a role's reach is refused by the engine itself.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use proptest::prelude::*;
+use sigap_core::access::{policy, staff_view};
+use sigap_core::definition::FileType;
+use sigap_core::engine::{Case, Command, Context, Event, NewCase, Principal, Rejection, decide};
+use sigap_core::form::{FileRef, Input};
+use sigap_core::storage::{OutboxMessage, Recipient};
+use sigap_core::testing::new_case;
+use sigap_core::workflow::Workflow;
+
+const ROLES: [&str; 6] = ["staf_bankum", "analis", "kasubbag", "kabag", "sekda", "inspektorat"];
+const NOTE: &str = "MARKER-NOTE-7Q";
+const REVISION: &str = "MARKER-REVISION-3K";
+const STUDY: &str = "MARKER-STUDY-9P.pdf";
+const SUMMONS: &str = "MARKER-SK_Budi_198204142006041003.pdf";
+
+fn file(name: &str, n: u8) -> FileRef {
+    FileRef { id: format!("{n:0>64}"), name: name.to_owned(), file_type: FileType::Pdf, size: 10 }
+}
+
+fn roles_subset() -> impl Strategy<Value = Vec<String>> {
+    proptest::sample::subsequence(ROLES.to_vec(), 0..=ROLES.len())
+        .prop_map(|v| v.into_iter().map(str::to_owned).collect())
+}
+
+#[derive(Debug, Clone)]
+struct Rules {
+    study_readers: Option<Vec<String>>,
+    revision_readers: Option<Vec<String>>,
+    history: BTreeMap<String, Vec<String>>,
+    reach: BTreeMap<String, String>,
+    notified: String,
+}
+
+fn rules() -> impl Strategy<Value = Rules> {
+    let kinds = proptest::sample::subsequence(
+        vec!["submitted", "action_performed", "answered", "note_added", "attachment_added", "clock_started"],
+        1..=6,
+    );
+    let reach = prop_oneof![
+        Just("\"all\"".to_owned()),
+        Just("\"own_stages\"".to_owned()),
+        Just("\"assigned\"".to_owned()),
+        Just("[\"persetujuan\"]".to_owned()),
+    ];
+    (
+        proptest::option::of(roles_subset()),
+        proptest::option::of(roles_subset()),
+        proptest::collection::btree_map(proptest::sample::select(ROLES.to_vec()), kinds, 0..3),
+        // Reach is drawn for the roles that act in the plan only where any reach lets them.
+        proptest::collection::btree_map(proptest::sample::select(vec!["kabag", "sekda", "inspektorat"]), reach, 0..3),
+        proptest::sample::select(ROLES.to_vec()),
+    )
+        .prop_map(|(study, revision, history, reach, notified)| Rules {
+            study_readers: study,
+            revision_readers: revision,
+            history: history
+                .into_iter()
+                .map(|(r, k)| (r.to_owned(), k.into_iter().map(str::to_owned).collect()))
+                .collect(),
+            reach: reach.into_iter().map(|(r, v)| (r.to_owned(), v)).collect(),
+            notified: notified.to_owned(),
+        })
+}
+
+fn toml_list(roles: &[String]) -> String {
+    format!("[{}]", roles.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "))
+}
+
+/// The shipped file with its `[visibility.*]` rules replaced by `rules`.
+fn workflow(rules: &Rules) -> Option<Workflow> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let start = text.find("[visibility.reach]").unwrap();
+    let end = text.find("[sla]").unwrap();
+    let mut extra = String::new();
+    let mut inputs = Vec::new();
+    if let Some(r) = &rules.study_readers {
+        inputs.push(format!("\"ajukan_telaah.telaahan\" = {}", toml_list(r)));
+    }
+    if let Some(r) = &rules.revision_readers {
+        inputs.push(format!("\"revisi_telaah.catatan\" = {}", toml_list(r)));
+    }
+    if !inputs.is_empty() {
+        extra.push_str(&format!("[visibility.inputs]\n{}\n\n", inputs.join("\n")));
+    }
+    if !rules.reach.is_empty() {
+        extra.push_str("[visibility.reach]\n");
+        for (role, reach) in &rules.reach {
+            extra.push_str(&format!("{role} = {reach}\n"));
+        }
+        extra.push('\n');
+    }
+    if !rules.history.is_empty() {
+        extra.push_str("[visibility.history]\n");
+        for (role, kinds) in &rules.history {
+            extra.push_str(&format!("{role} = {}\n", toml_list(kinds)));
+        }
+        extra.push('\n');
+    }
+    let notification = format!(
+        "[[notifications]]\nid = \"revisi_internal\"\non = \"action\"\naction = \"revisi_telaah\"\nto = [\"{}\"]\nsubject = \"Revisi {{tracking_code}}\"\nbody = \"{{input.catatan}}\"\n\n",
+        rules.notified
+    );
+    let text = format!("{}{extra}{}", &text[..start], &text[end..]).replacen(
+        "[[notifications]]",
+        &format!("{notification}[[notifications]]"),
+        1,
+    );
+    Workflow::load(path, &text, &mut |base, p| {
+        let full = Path::new(base).parent().unwrap().join(p);
+        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+    .ok()
+}
+
+fn staff(role: &str) -> Principal {
+    Principal::Staff { user: format!("{role}.orang"), roles: vec![role.to_owned()] }
+}
+
+fn text_inputs(pairs: &[(&str, &str)]) -> BTreeMap<String, Input> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), Input::Text((*v).to_owned()))).collect()
+}
+
+/// Takes a case through up to `steps` of the procedure, planting the markers.
+fn run(workflow: &Workflow, steps: usize) -> (Case, Vec<Event>) {
+    let mut at: DateTime<Utc> = "2026-04-06T01:00:00Z".parse().unwrap();
+    let mut case: Option<Case> = None;
+    let mut events = Vec::new();
+    let mut step = |who: Principal, command: Command, case: &mut Option<Case>, events: &mut Vec<Event>| {
+        at += TimeDelta::minutes(30);
+        let context = Context { definition: &workflow.definition, calendar: &workflow.calendar, at };
+        let new = decide(&context, case.as_ref(), &who, &command, None).unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        for e in &new {
+            match case {
+                None => *case = Some(Case::start(e).unwrap()),
+                Some(c) => c.apply(e).unwrap(),
+            }
+        }
+        events.extend(new);
+    };
+    let mut form = text_inputs(&[
+        ("nama", "Budi Santoso"),
+        ("nip", "19820414 200604 1 003"),
+        ("perangkat_daerah", "Dinas Pekerjaan Umum"),
+        ("telepon", "0812 3456 7890"),
+        ("jenis_perkara", "pidana"),
+        ("kedudukan", "saksi"),
+        ("uraian", "Saya dipanggil sebagai saksi dalam perkara pengadaan jalan yang saya tangani sebagai PPK."),
+    ]);
+    form.insert("pernyataan".to_owned(), Input::Bool(true));
+    form.insert("surat_panggilan".to_owned(), Input::Files(vec![file(SUMMONS, 1)]));
+    let new: NewCase = new_case(11);
+    step(Principal::Applicant, Command::Submit { case: new, form }, &mut case, &mut events);
+    let perform = |action: &str, inputs: BTreeMap<String, Input>| Command::Perform {
+        action: action.to_owned(),
+        inputs,
+        form: None,
+    };
+    let study = |n: u8| BTreeMap::from([("telaahan".to_owned(), Input::Files(vec![file(STUDY, n)]))]);
+    let plan: Vec<(Principal, Command)> = vec![
+        (staff("staf_bankum"), Command::AddNote { text: NOTE.to_owned(), obstacle: false }),
+        (staff("staf_bankum"), perform("register", BTreeMap::new())),
+        (staff("analis"), perform("ajukan_telaah", study(2))),
+        (staff("kasubbag"), perform("revisi_telaah", text_inputs(&[("catatan", REVISION)]))),
+        (staff("analis"), perform("ajukan_telaah", study(3))),
+        (staff("kasubbag"), perform("teruskan_telaah", BTreeMap::new())),
+        (staff("kabag"), perform("setujui", BTreeMap::new())),
+    ];
+    for (who, command) in plan.into_iter().take(steps) {
+        step(who, command, &mut case, &mut events);
+    }
+    (case.unwrap(), events)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_renderer_gives_a_reader_what_the_rules_exclude(rules in rules(), steps in 0usize..8) {
+        let Some(workflow) = workflow(&rules) else {
+            // A combination the checker refuses is not a case of the property.
+            return Ok(());
+        };
+        let definition = &workflow.definition;
+        let (case, events) = run(&workflow, steps);
+        let at = case.updated_at + TimeDelta::minutes(1);
+        for role in ROLES {
+            let principal = staff(role);
+            let roles = vec![role.to_owned()];
+            let Principal::Staff { user, .. } = &principal else { unreachable!() };
+            let context = Context { definition, calendar: &workflow.calendar, at };
+            if !policy::reaches(definition, &case, user, &roles) {
+                // Out of reach: the engine refuses even a note, as for a missing case.
+                let note = decide(&context, Some(&case), &principal, &Command::AddNote { text: "x".into(), obstacle: false }, None);
+                prop_assert_eq!(note.unwrap_err(), Rejection::UnknownCase);
+                continue;
+            }
+            let view = staff_view(definition, &workflow.calendar, &case, &events, &principal, at);
+            let json = serde_json::to_string(&view).unwrap();
+            if !policy::reads_input(definition, "revisi_telaah", "catatan", &roles) {
+                prop_assert!(!json.contains(REVISION), "{role} reads the revision note: {json}");
+            }
+            if !policy::reads_input(definition, "ajukan_telaah", "telaahan", &roles) {
+                prop_assert!(!json.contains(STUDY), "{role} sees the study: {json}");
+            }
+            if !policy::sees_event(definition, "note_added", &roles) {
+                prop_assert!(!json.contains(NOTE), "{role} reads the note: {json}");
+            }
+            if !policy::reads_identity(definition, &roles) {
+                prop_assert!(!json.contains("SK_Budi") && !json.contains("Budi Santoso"), "{role} sees identity: {json}");
+            }
+            for entry in &view.history {
+                prop_assert!(policy::sees_event(definition, entry.kind, &roles), "{role} sees a {} entry", entry.kind);
+            }
+        }
+        // Notifications to a role hold only inputs it reads; webhooks no input at all.
+        let tz = workflow.calendar.time_zone();
+        for item in sigap_core::effects::outbox(definition, tz, None, &events, &["hook".to_owned()]) {
+            match &item.message {
+                OutboxMessage::Notify { recipient: Recipient::Role(role), subject, body, .. }
+                    if !policy::reads_input(definition, "revisi_telaah", "catatan", std::slice::from_ref(role)) =>
+                {
+                    prop_assert!(!body.contains(REVISION) && !subject.contains(REVISION), "{role} is told {body}");
+                }
+                OutboxMessage::Webhook { body, .. } => {
+                    let text = body.to_string();
+                    prop_assert!(![REVISION, STUDY, NOTE, "SK_Budi", "Budi Santoso"].iter().any(|m| text.contains(m)), "{text}");
+                }
+                _ => {}
+            }
+        }
+    }
+}
