@@ -27,7 +27,7 @@ fn history_of(workflow: &sigap_core::workflow::Workflow, n: usize) -> Vec<Event>
     while events.len() < n {
         let context =
             Context { definition: &workflow.definition, calendar: &workflow.calendar, at: at("2026-12-01 10:00") };
-        let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
+        let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false, audience: None };
         for event in decide(&context, Some(&case), &officer, &note, None).unwrap() {
             case.apply(&event).unwrap();
             events.push(event);
@@ -55,7 +55,7 @@ fn benches(c: &mut Criterion) {
             black_box(next.version)
         });
     });
-    let note = Command::AddNote { text: "catatan".to_owned(), obstacle: false };
+    let note = Command::AddNote { text: "catatan".to_owned(), obstacle: false, audience: None };
     c.bench_function("engine/decide+fold one note", |b| {
         b.iter(|| {
             let events = decide(&context, Some(black_box(&case)), &officer, &note, None).unwrap();

@@ -170,7 +170,7 @@ fn run(workflow: &Workflow, steps: usize) -> (Case, Vec<Event>) {
     };
     let study = |n: u8| BTreeMap::from([("telaahan".to_owned(), Input::Files(vec![file(STUDY, n)]))]);
     let plan: Vec<(Principal, Command)> = vec![
-        (staff("staf_bankum"), Command::AddNote { text: NOTE.to_owned(), obstacle: false }),
+        (staff("staf_bankum"), Command::AddNote { text: NOTE.to_owned(), obstacle: false, audience: None }),
         (staff("staf_bankum"), perform("register", BTreeMap::new())),
         (staff("analis"), perform("ajukan_telaah", study(2))),
         (staff("kasubbag"), perform("revisi_telaah", text_inputs(&[("catatan", REVISION)]))),
@@ -203,7 +203,7 @@ proptest! {
             let context = Context { definition, calendar: &workflow.calendar, at };
             if !policy::reaches(definition, &case, user, &roles) {
                 // Out of reach: the engine refuses even a note, as for a missing case.
-                let note = decide(&context, Some(&case), &principal, &Command::AddNote { text: "x".into(), obstacle: false }, None);
+                let note = decide(&context, Some(&case), &principal, &Command::AddNote { text: "x".into(), obstacle: false, audience: None }, None);
                 prop_assert_eq!(note.unwrap_err(), Rejection::UnknownCase);
                 continue;
             }
@@ -242,4 +242,51 @@ proptest! {
             }
         }
     }
+}
+
+/// A note carries its audience: named roles (and its author) read it, others
+/// see the redaction marker in the history and not the note; a note for the
+/// applicant shows on their tracking page; an unknown role is refused.
+#[test]
+fn a_note_is_read_by_its_audience_only() {
+    use sigap_core::access::applicant_view;
+    use sigap_core::engine::NoteAudience;
+    let rules = Rules {
+        study_readers: None,
+        revision_readers: None,
+        history: BTreeMap::new(),
+        reach: BTreeMap::new(),
+        notified: "kabag".to_owned(),
+    };
+    let workflow = workflow(&rules).unwrap();
+    let definition = &workflow.definition;
+    let (mut case, mut events) = run(&workflow, 2);
+    let mut at = case.updated_at;
+    let mut note = |who: &str, text: &str, audience: Option<NoteAudience>, case: &mut Case, events: &mut Vec<Event>| {
+        at += TimeDelta::minutes(5);
+        let context = Context { definition, calendar: &workflow.calendar, at };
+        let command = Command::AddNote { text: text.to_owned(), obstacle: false, audience };
+        let new = decide(&context, Some(case), &staff(who), &command, None)?;
+        for e in &new {
+            case.apply(e).unwrap();
+        }
+        events.extend(new);
+        Ok::<(), Rejection>(())
+    };
+    note("analis", "UNTUK-KASUBBAG", Some(NoteAudience::Roles(vec!["kasubbag".to_owned()])), &mut case, &mut events)
+        .unwrap();
+    note("analis", "UNTUK-PEMOHON", Some(NoteAudience::Applicant), &mut case, &mut events).unwrap();
+    let refused = note("analis", "x", Some(NoteAudience::Roles(vec!["bupati".to_owned()])), &mut case, &mut events);
+    assert!(matches!(refused, Err(Rejection::Invalid { .. })), "{refused:?}");
+    let json = |role: &str| {
+        let view = staff_view(definition, &workflow.calendar, &case, &events, &staff(role), at);
+        serde_json::to_string(&view).unwrap()
+    };
+    assert!(json("kasubbag").contains("UNTUK-KASUBBAG"));
+    assert!(json("analis").contains("UNTUK-KASUBBAG"), "the author reads their own note");
+    let kabag = json("kabag");
+    assert!(!kabag.contains("UNTUK-KASUBBAG") && kabag.contains("[dirahasiakan]"), "{kabag}");
+    assert!(kabag.contains("UNTUK-PEMOHON"), "staff read a note for the applicant too");
+    let applicant = serde_json::to_string(&applicant_view(definition, &case)).unwrap();
+    assert!(applicant.contains("UNTUK-PEMOHON") && !applicant.contains("UNTUK-KASUBBAG"), "{applicant}");
 }

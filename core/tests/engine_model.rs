@@ -675,7 +675,7 @@ impl<'w> Runner<'w> {
                     NoteText::TooLong => ("x".repeat(sigap_core::engine::MAX_NOTE_CHARS + 1), invalid("text")),
                 };
                 let fit = self.any_role(step);
-                let command = Command::AddNote { text, obstacle: *obstacle };
+                let command = Command::AddNote { text, obstacle: *obstacle, audience: None };
                 (self.principal(&step.who, fit), command, validity)
             }
             Cmd::AddAttachment { described } => {

@@ -113,7 +113,11 @@ fn procedure() -> Procedure {
     r.act(
         wib("2026-02-02 09:20"),
         &rina,
-        &Command::AddNote { text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(), obstacle: true },
+        &Command::AddNote {
+            text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(),
+            obstacle: true,
+            audience: None,
+        },
     );
     r.act(
         wib("2026-02-02 09:25"),
@@ -172,6 +176,7 @@ fn procedure() -> Procedure {
         &Command::AddNote {
             text: "Draf dikembalikan sekali; perhatikan kelengkapan dasar hukum.".to_owned(),
             obstacle: false,
+            audience: None,
         },
     );
     r.act(

@@ -254,7 +254,7 @@ fn generate_history() -> History {
     act(
         wib("2026-02-02 09:20"),
         &rina,
-        Command::AddNote { text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(), obstacle: true },
+        Command::AddNote { text: "Kontrak dan surat teguran belum dilampirkan.".to_owned(), obstacle: true, audience: None },
     );
     act(
         wib("2026-02-02 09:25"),

@@ -20,7 +20,7 @@ async fn store_with_case(pool: &PgPool) -> (Arc<PgStore>, Service, CaseId) {
     let store = Arc::new(PgStore::from_pool(pool.clone()).await.unwrap());
     let service = fixture_service(store.clone()).await;
     let id = submit(&service, 1, at("2026-12-01 09:00")).await;
-    let note = Command::AddNote { text: "asli".to_owned(), obstacle: false };
+    let note = Command::AddNote { text: "asli".to_owned(), obstacle: false, audience: None };
     service
         .execute("org-uji", &id, &Principal::staff("rina", &["petugas"]), &note, None, None, at("2026-12-01 09:05"))
         .await

@@ -26,7 +26,7 @@ fn officer() -> Principal {
 }
 
 fn note(text: String) -> Command {
-    Command::AddNote { text, obstacle: false }
+    Command::AddNote { text, obstacle: false, audience: None }
 }
 
 async fn add_note(service: &Service, id: &CaseId, text: String) -> Result<Outcome, ServiceError> {

@@ -105,7 +105,7 @@ async fn racing_requests_with_one_idempotency_key_apply_once(pool: PgPool) {
                         "org-uji",
                         &id,
                         &Principal::staff("rina", &["petugas"]),
-                        &Command::AddNote { text: "sekali".to_owned(), obstacle: false },
+                        &Command::AddNote { text: "sekali".to_owned(), obstacle: false, audience: None },
                         None,
                         Some(IdempotencyRequest {
                             key: "kunci".to_owned(),

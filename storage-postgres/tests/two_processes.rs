@@ -38,7 +38,7 @@ async fn writer(process: usize, writer: usize, service: Arc<Service>, ids: Arc<V
     for i in 0..OPS {
         let id = &ids[(writer * 5 + i * 3 + process) % ids.len()];
         let when = at("2026-12-01 09:00") + TimeDelta::minutes(i as i64);
-        let note = |text: String| Command::AddNote { text, obstacle: false };
+        let note = |text: String| Command::AddNote { text, obstacle: false, audience: None };
         let (who, command, expected) = match i % 6 {
             0 => {
                 let seen = service.store().case("org-uji", id).await.unwrap().unwrap();

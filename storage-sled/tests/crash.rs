@@ -64,7 +64,7 @@ async fn crash_child() {
                         continue;
                     }
                     let label = format!("r{run}w{w}i{i}");
-                    let note = Command::AddNote { text: label.clone(), obstacle: false };
+                    let note = Command::AddNote { text: label.clone(), obstacle: false, audience: None };
                     service
                         .execute("org-uji", &case, &officer, &note, None, None, at("2026-12-01 10:00"))
                         .await

@@ -69,7 +69,7 @@ async fn everything_reads_back_identically_after_reopening() {
             .execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, at("2026-12-01 09:10"))
             .await
             .unwrap();
-        let note = Command::AddNote { text: "Berkas diperiksa".to_owned(), obstacle: false };
+        let note = Command::AddNote { text: "Berkas diperiksa".to_owned(), obstacle: false, audience: None };
         let keyed = sigap_core::service::IdempotencyRequest {
             key: "k-1".to_owned(),
             fingerprint: "f".to_owned(),

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::definition::{Definition, Outcome, StageKind};
 use crate::duration::WorkDuration;
-use crate::engine::{ClockKey, Event, EventKind, TimerEffect};
+use crate::engine::{ClockKey, Event, EventKind, NoteAudience, TimerEffect};
 use crate::form::{FileRef, Value, Values};
 
 /// A form value as a reader sees it.
@@ -110,12 +110,15 @@ pub enum HistoryEntry {
         /// Who held it.
         user: String,
     },
-    /// An internal note.
+    /// A note (its text is the redaction marker for a reader outside its audience).
     NoteAdded {
         /// The text.
         text: String,
         /// Whether it records an obstacle.
         obstacle: bool,
+        /// Who may read it (none: every staff role that reaches the case).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        audience: Option<NoteAudience>,
     },
     /// A file was attached.
     AttachmentAdded {
@@ -291,7 +294,7 @@ pub(super) fn entry(
         EventKind::Claimed { stage, user } => HistoryEntry::Claimed { stage, user },
         EventKind::Assigned { stage, user } => HistoryEntry::Assigned { stage, user },
         EventKind::Released { stage, user } => HistoryEntry::Released { stage, user },
-        EventKind::NoteAdded { text, obstacle } => HistoryEntry::NoteAdded { text, obstacle },
+        EventKind::NoteAdded { text, obstacle, audience } => HistoryEntry::NoteAdded { text, obstacle, audience },
         EventKind::AttachmentAdded { file, description } => HistoryEntry::AttachmentAdded { file, description },
         EventKind::SurveyRecorded { answers } => HistoryEntry::SurveyRecorded { answers },
         EventKind::ClockStarted { clock, standard, due, warn } => {

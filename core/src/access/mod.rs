@@ -20,7 +20,7 @@ use crate::calendar::BusinessCalendar;
 use crate::definition::{
     Action, ActionKind, ApplicantView, Definition, Field, FieldKind, Outcome, RoleKind, StageKind,
 };
-use crate::engine::{Case, ClockKey, ClockState, Event, Principal, Status};
+use crate::engine::{Case, ClockKey, ClockState, Event, NoteAudience, Principal, Status};
 use crate::form::{FileRef, Values};
 
 /// Whether `principal` may perform `action` on `case` now (stage, role and assignment).
@@ -338,6 +338,11 @@ pub fn staff_view(
     let stage = definition.stage(&case.stage);
     let readable_field = |id: &str| definition.form_field(id).is_none_or(|f| staff_reads(definition, &roles, f));
     let identity = policy::reads_identity(definition, &roles);
+    let me = match principal {
+        Principal::Staff { user, .. } => Some(user.as_str()),
+        _ => None,
+    };
+    let is_me = |actor: &crate::engine::Actor| matches!(actor, crate::engine::Actor::Staff { user, .. } if Some(user.as_str()) == me);
     // A file that came with an action input follows that input's readers.
     let readable_attachment_input = |a: &crate::engine::Attachment| match (&a.action, &a.description, &a.form_field) {
         (Some(action), Some(input), None) => policy::reads_input(definition, action, input, &roles),
@@ -369,7 +374,15 @@ pub fn staff_view(
                 v
             })
             .collect(),
-        notes: if policy::sees_event(definition, "note_added", &roles) { case.notes.clone() } else { Vec::new() },
+        notes: if policy::sees_event(definition, "note_added", &roles) {
+            case.notes
+                .iter()
+                .filter(|n| NoteAudience::includes(n.audience.as_ref(), &roles, is_me(&n.author)))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        },
         may_add_note: policy::may_add(definition, case, &roles, policy::Addition::Note).is_ok(),
         may_add_attachment: policy::may_add(definition, case, &roles, policy::Addition::Attachment).is_ok(),
         attachments: case
@@ -400,6 +413,11 @@ pub fn staff_view(
                 let mut view = event_view(definition, &roles, e);
                 if !identity {
                     neutral_files(case, &mut view.detail);
+                }
+                if let HistoryEntry::NoteAdded { text, audience, .. } = &mut view.detail
+                    && !NoteAudience::includes(audience.as_ref(), &roles, is_me(&e.actor))
+                {
+                    text.clone_from(&definition.file().visibility.redacted);
                 }
                 view
             })
@@ -531,7 +549,8 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
         timer_due: waiting_timer.as_ref().map(|(due, _)| *due),
         timer_then: waiting_timer.map(|(_, then)| then),
         messages: if shows(ApplicantView::Messages) {
-            case.messages
+            let mut messages: Vec<MessageView> = case
+                .messages
                 .iter()
                 .map(|m| MessageView {
                     at: m.at,
@@ -539,7 +558,18 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
                     label: input_label(&m.action, &m.input),
                     text: m.text.clone(),
                 })
-                .collect()
+                .collect();
+            // Notes written for the applicant too.
+            messages.extend(case.notes.iter().filter(|n| n.audience == Some(NoteAudience::Applicant)).map(|n| {
+                MessageView {
+                    at: n.at,
+                    action: "Catatan petugas".to_owned(),
+                    label: "Catatan".to_owned(),
+                    text: n.text.clone(),
+                }
+            }));
+            messages.sort_by_key(|m| m.at);
+            messages
         } else {
             Vec::new()
         },

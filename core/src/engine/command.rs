@@ -47,12 +47,14 @@ pub enum Command {
     },
     /// Give the current task back to the stage's role.
     Release,
-    /// An internal note (never shown to the applicant).
+    /// A note: internal, or for the applicant too, as its audience says.
     AddNote {
         /// The text.
         text: String,
         /// Whether it records an obstacle (counted in the annual evaluation).
         obstacle: bool,
+        /// Who may read it (none: every staff role that reaches the case).
+        audience: Option<super::event::NoteAudience>,
     },
     /// Attach a file already stored through the storage seam.
     AddAttachment {

@@ -142,7 +142,7 @@ pub fn decide(
                 EventKind::Released { stage: case.stage.clone(), user: assignee },
             );
         }
-        Command::AddNote { text, obstacle } => {
+        Command::AddNote { text, obstacle, audience } => {
             let staff_roles = workflow_staff_roles(context.definition);
             let user = staff_holding(actor, &staff_roles, "adding an internal note")?;
             may_add(&context, case, actor, Addition::Note, "adding an internal note")?;
@@ -157,10 +157,28 @@ pub fn decide(
                     }],
                 });
             }
+            if let Some(super::event::NoteAudience::Roles(readers)) = audience
+                && (readers.is_empty() || readers.iter().any(|r| !staff_roles.contains(&r.as_str())))
+            {
+                return Err(Rejection::Invalid {
+                    errors: vec![FieldError {
+                        field: "audience".to_owned(),
+                        code: "invalid_choice",
+                        message: format!(
+                            "Pembaca catatan harus peran petugas layanan ini: {}.",
+                            crate::diag::one_of(staff_roles.iter().copied())
+                        ),
+                        message_en: format!(
+                            "A note's readers are staff roles of this service: {}.",
+                            crate::diag::one_of(staff_roles.iter().copied())
+                        ),
+                    }],
+                });
+            }
             let used = role_used(actor, &staff_roles);
             draft.push(
                 Actor::Staff { user, role: used },
-                EventKind::NoteAdded { text: text.to_owned(), obstacle: *obstacle },
+                EventKind::NoteAdded { text: text.to_owned(), obstacle: *obstacle, audience: audience.clone() },
             );
         }
         Command::AddAttachment { file, description } => {

@@ -122,6 +122,9 @@ pub enum EventKind {
         text: String,
         /// Whether it records an obstacle.
         obstacle: bool,
+        /// Who may read it (none: every staff role that reaches the case).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        audience: Option<NoteAudience>,
     },
     /// A file was attached.
     AttachmentAdded {
@@ -219,6 +222,28 @@ pub enum EventKind {
         /// What it did.
         effect: TimerEffect,
     },
+}
+
+/// Who may read a note, chosen when it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteAudience {
+    /// Every staff role that reaches the case (as a note without an audience).
+    Staff,
+    /// Only these staff roles (and the author).
+    Roles(Vec<String>),
+    /// The applicant too: shown on their tracking page.
+    Applicant,
+}
+
+impl NoteAudience {
+    /// Whether staff holding `roles` (or the note's author) read a note for this audience.
+    pub fn includes(audience: Option<&NoteAudience>, roles: &[String], is_author: bool) -> bool {
+        match audience {
+            None | Some(NoteAudience::Staff | NoteAudience::Applicant) => true,
+            Some(NoteAudience::Roles(readers)) => is_author || roles.iter().any(|r| readers.contains(r)),
+        }
+    }
 }
 
 /// What a fired timer did.

@@ -19,7 +19,7 @@ mod state;
 
 pub use command::{Command, NewCase};
 pub use decide::{Context, MAX_NOTE_CHARS, attachment_field, decide};
-pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind, TimerEffect};
+pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind, NoteAudience, TimerEffect};
 pub use ids::{CaseId, TrackingCode, generate_secret, hash_secret, secret_matches};
 pub use principal::{Actor, Principal};
 pub use rejection::Rejection;

@@ -138,6 +138,9 @@ pub struct Note {
     pub text: String,
     /// Whether it records an obstacle.
     pub obstacle: bool,
+    /// Who may read it (none: every staff role that reaches the case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<super::event::NoteAudience>,
 }
 
 /// A file attached to the case, from the form, an action or on its own.
@@ -508,12 +511,13 @@ impl Case {
                 self.assignee = Some(user.clone());
             }
             EventKind::Released { .. } => self.assignee = None,
-            EventKind::NoteAdded { text, obstacle } => self.notes.push(Note {
+            EventKind::NoteAdded { text, obstacle, audience } => self.notes.push(Note {
                 seq: event.seq,
                 at: event.at,
                 author: event.actor.clone(),
                 text: text.clone(),
                 obstacle: *obstacle,
+                audience: audience.clone(),
             }),
             EventKind::AttachmentAdded { file, description } => self.attachments.push(Attachment {
                 seq: event.seq,

@@ -92,7 +92,7 @@ pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>, era: Era) {
         let id = id.clone();
         let version = case.version;
         tasks.push(tokio::spawn(async move {
-            let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false };
+            let note = Command::AddNote { text: format!("catatan {i}"), obstacle: false, audience: None };
             service.execute("org-uji", &id, &officer(), &note, Some(version), None, era.at("2026-12-01 09:10")).await
         }));
     }

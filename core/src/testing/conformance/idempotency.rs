@@ -20,7 +20,7 @@ pub(super) fn keyed(key: &str, fingerprint: &str) -> Option<IdempotencyRequest> 
 pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>, era: Era) {
     let service = era.service(store.clone()).await;
     let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
-    let note = Command::AddNote { text: "sekali saja".to_owned(), obstacle: false };
+    let note = Command::AddNote { text: "sekali saja".to_owned(), obstacle: false, audience: None };
     let first = service
         .execute("org-uji", &id, &officer(), &note, None, keyed("k-1", "f-1"), era.at("2026-12-01 09:05"))
         .await
@@ -44,12 +44,12 @@ pub async fn idempotency_is_recorded_with_the_events(store: Arc<dyn Store>, era:
 pub async fn a_reused_idempotency_key_conflicts(store: Arc<dyn Store>, era: Era) {
     let service = era.service(store.clone()).await;
     let id = submit(&service, 1, era.at("2026-12-01 09:00")).await;
-    let note = Command::AddNote { text: "a".to_owned(), obstacle: false };
+    let note = Command::AddNote { text: "a".to_owned(), obstacle: false, audience: None };
     service
         .execute("org-uji", &id, &officer(), &note, None, keyed("k-2", "f-a"), era.at("2026-12-01 09:05"))
         .await
         .unwrap();
-    let other = Command::AddNote { text: "b".to_owned(), obstacle: false };
+    let other = Command::AddNote { text: "b".to_owned(), obstacle: false, audience: None };
     let error = service
         .execute("org-uji", &id, &officer(), &other, None, keyed("k-2", "f-b"), era.at("2026-12-01 09:06"))
         .await

@@ -30,7 +30,7 @@ pub async fn tenants_are_isolated(store: Arc<dyn Store>, era: Era) {
     store.put_blob("org-uji", &blob_id, &bytes).await.unwrap();
     assert!(store.blob("org-lain", &blob_id).await.unwrap().is_none());
     assert_eq!(store.blob("org-uji", &blob_id).await.unwrap(), Some(bytes));
-    let note = Command::AddNote { text: "x".to_owned(), obstacle: false };
+    let note = Command::AddNote { text: "x".to_owned(), obstacle: false, audience: None };
     service
         .execute("org-uji", &id, &officer(), &note, None, keyed("same-key", "f"), era.at("2026-12-01 09:05"))
         .await
@@ -58,7 +58,11 @@ pub async fn a_whole_procedure_replays_to_the_stored_state(store: Arc<dyn Store>
             },
             "2026-12-07 09:00",
         ),
-        (officer(), Command::AddNote { text: "Berkas lengkap".to_owned(), obstacle: false }, "2026-12-07 09:10"),
+        (
+            officer(),
+            Command::AddNote { text: "Berkas lengkap".to_owned(), obstacle: false, audience: None },
+            "2026-12-07 09:10",
+        ),
         (officer(), perform("teruskan", &[]), "2026-12-07 09:15"),
     ];
     for (who, command, when) in steps {

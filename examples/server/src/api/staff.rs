@@ -206,6 +206,9 @@ pub(crate) struct NoteBody {
     /// Whether it records an obstacle (shown in the annual evaluation).
     #[serde(default)]
     pub(crate) obstacle: bool,
+    /// Who may read it: `"staff"` (the default), `{"roles": [...]}`, or `"applicant"` (shown on the tracking page too).
+    #[serde(default)]
+    pub(crate) audience: Option<sigap_core::engine::NoteAudience>,
 }
 
 /// `POST /api/v1/cases/{id}/notes`
@@ -218,8 +221,12 @@ pub(crate) async fn note(
 ) -> Result<Json<StaffView>, AppError> {
     let body = json_body(body)?;
     let obstacle: &[u8] = if body.obstacle { b"obstacle" } else { b"note" };
-    let idempotency = keyed(idempotency_key(&headers)?, &[b"note", id.as_bytes(), obstacle, body.text.as_bytes()]);
-    let command = Command::AddNote { text: body.text, obstacle: body.obstacle };
+    // The audience joins the fingerprint only when given, so a key used before audiences existed still matches.
+    let audience = body.audience.as_ref().map(|a| serde_json::to_vec(a).unwrap_or_default());
+    let mut parts: Vec<&[u8]> = vec![b"note", id.as_bytes(), obstacle, body.text.as_bytes()];
+    parts.extend(audience.as_deref());
+    let idempotency = keyed(idempotency_key(&headers)?, &parts);
+    let command = Command::AddNote { text: body.text, obstacle: body.obstacle, audience: body.audience };
     Ok(Json(app::command(&state, &account, &id, command, None, idempotency).await?.0))
 }
 

@@ -290,6 +290,7 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
             let note = Command::AddNote {
                 text: "Berkas pendukung terlambat diterima dari unit kerja pemohon.".to_owned(),
                 obstacle: true,
+                audience: None,
             };
             service.execute(organisation, &id, &principal, &note, None, None, at).await?;
         }

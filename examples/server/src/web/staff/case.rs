@@ -12,6 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use sigap_core::access::{self, StaffView};
 use sigap_core::definition::{Action, ActionKind, Definition, Outcome, Stage, StageKind};
+use sigap_core::engine::NoteAudience;
 use sigap_core::engine::Status;
 use sigap_core::workflow::Workflow;
 
@@ -555,11 +556,23 @@ fn notes_panel(page: &Page<'_>) -> Markup {
     let err = st.errors.get("text");
     html! {
         section.panel aria-labelledby="catatan-judul" {
-            h2 #catatan-judul { (lang.t("Catatan internal", "Internal notes")) }
-            p.hint { (lang.t("Tidak pernah ditampilkan kepada pemohon.", "Never shown to the applicant.")) }
+            h2 #catatan-judul { (lang.t("Catatan", "Notes")) }
+            p.hint { (lang.t(
+                "Catatan hanya untuk petugas, kecuali yang ditujukan juga kepada pemohon.",
+                "Notes are for staff only, except those addressed to the applicant too.")) }
             @for n in &page.view.notes {
                 article {
-                    p.muted { (n.author.describe()) " · " (page.when(n.at)) @if n.obstacle { " " span.badge.obstacle { (lang.t("hambatan", "obstacle")) } } }
+                    p.muted {
+                        (n.author.describe()) " · " (page.when(n.at))
+                        @if n.obstacle { " " span.badge.obstacle { (lang.t("hambatan", "obstacle")) } }
+                        @match &n.audience {
+                            Some(NoteAudience::Applicant) => { " " span.badge.none { (lang.t("terlihat pemohon", "visible to the applicant")) } }
+                            Some(NoteAudience::Roles(roles)) => {
+                                " " span.badge.none { (lang.t("untuk ", "for ")) (roles.iter().map(|r| page.definition().role(r).map_or(r.as_str(), |r| r.label.as_str())).collect::<Vec<_>>().join(", ")) }
+                            }
+                            _ => {}
+                        }
+                    }
                     p.pre { (n.text) }
                 }
             }
@@ -570,6 +583,20 @@ fn notes_panel(page: &Page<'_>) -> Markup {
                     @if let Some(e) = err { p.error-message #f-catatan-text-kesalahan { span.visually-hidden { (lang.t("Kesalahan: ", "Error: ")) } (e) } }
                     textarea #f-catatan-text name="text" rows="4" maxlength="4000" aria-invalid=[err.map(|_| "true")]
                         aria-describedby=[err.map(|_| "f-catatan-text-kesalahan")] { (st.values.get("text").map_or("", String::as_str)) }
+                }
+                div.field {
+                    label for="f-catatan-audience" { (lang.t("Dapat dibaca oleh", "Readable by")) }
+                    select #f-catatan-audience name="audience" {
+                        option value="staff" { (lang.t("Semua petugas layanan ini", "All staff of this service")) }
+                        @for role in page.definition().file().roles.iter().filter(|r| r.kind == sigap_core::definition::RoleKind::Staff) {
+                            option value={ "role:" (role.id) } selected[st.values.get("audience").is_some_and(|v| *v == format!("role:{}", role.id))] {
+                                (lang.t("Hanya ", "Only ")) (role.label)
+                            }
+                        }
+                        option value="applicant" selected[st.values.get("audience").is_some_and(|v| v == "applicant")] {
+                            (lang.t("Petugas dan pemohon (tampil di halaman lacak)", "Staff and the applicant (shown on the tracking page)"))
+                        }
+                    }
                 }
                 div.field.choices {
                     label for="f-catatan-obstacle" {

@@ -193,9 +193,17 @@ pub(crate) async fn note(
     raw: Result<RawInput, AppError>,
 ) -> Response {
     simple_command(&state, &signed, lang, &id, raw, "catatan", "catatan", |raw| {
+        let audience = match value(raw, "audience").unwrap_or("") {
+            "" | "staff" => None,
+            "applicant" => Some(sigap_core::engine::NoteAudience::Applicant),
+            other => Some(sigap_core::engine::NoteAudience::Roles(vec![
+                other.strip_prefix("role:").unwrap_or(other).to_owned(),
+            ])),
+        };
         Ok(Command::AddNote {
             text: value(raw, "text").unwrap_or("").to_owned(),
             obstacle: value(raw, "obstacle") == Some("true"),
+            audience,
         })
     })
     .await
