@@ -290,3 +290,42 @@ fn a_note_is_read_by_its_audience_only() {
     let applicant = serde_json::to_string(&applicant_view(definition, &case)).unwrap();
     assert!(applicant.contains("UNTUK-PEMOHON") && !applicant.contains("UNTUK-KASUBBAG"), "{applicant}");
 }
+
+/// `default = "closed"`: a role without a reach rule reaches only cases that
+/// have been at its own stages, and an input without readers is read only by
+/// the roles around its action's stages.
+#[test]
+fn deny_by_default_closes_what_no_rule_opens() {
+    let rules = Rules {
+        study_readers: None,
+        revision_readers: None,
+        history: BTreeMap::new(),
+        reach: BTreeMap::new(),
+        notified: "kabag".to_owned(),
+    };
+    let open = workflow(&rules).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let start = text.find("[visibility.reach]").unwrap();
+    let end = text.find("[sla]").unwrap();
+    let closed_text = format!("{}{}", &text[..start], &text[end..]).replacen(
+        "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]",
+        "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]\ndefault = \"closed\"",
+        1,
+    );
+    let closed = Workflow::load(path, &closed_text, &mut |base, p| {
+        let full = Path::new(base).parent().unwrap().join(p);
+        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(open.definition.version(), closed.definition.version());
+    let (case, _) = run(&closed, 4); // back at telaah after the revision note
+    let reaches = |w: &Workflow, role: &str| policy::reaches(&w.definition, &case, "x", &[role.to_owned()]);
+    assert!(reaches(&open, "inspektorat") && !reaches(&closed, "inspektorat"), "the inspectorate has no stage");
+    assert!(!reaches(&closed, "sekda") && reaches(&closed, "analis") && reaches(&closed, "staf_bankum"));
+    let reads = |role: &str| policy::reads_input(&closed.definition, "revisi_telaah", "catatan", &[role.to_owned()]);
+    assert!(reads("kasubbag") && reads("analis") && reads("kabag"), "the roles around the move read it");
+    assert!(!reads("staf_bankum") && !reads("sekda") && !reads("inspektorat"));
+}

@@ -52,15 +52,15 @@ pub fn to_markdown(definition: &Definition) -> String {
             let own = super::policy::own_stages(definition, role);
             let supervises = stage.supervisor.as_deref() == Some(*role);
             let performs = stage.role.as_deref() == Some(*role);
-            let cell = match file.visibility.reach.get(*role) {
-                None | Some(Reach::Rule(ReachRule::All)) => "●",
-                Some(Reach::Rule(ReachRule::OwnStages)) if own.contains(&stage.id.as_str()) => "●",
-                Some(Reach::Rule(ReachRule::OwnStages)) => "◐",
-                Some(Reach::Rule(ReachRule::Assigned)) if supervises => "●",
-                Some(Reach::Rule(ReachRule::Assigned)) if performs => "✋",
-                Some(Reach::Rule(ReachRule::Assigned)) => "–",
-                Some(Reach::Stages(stages)) if supervises || stages.contains(&stage.id) => "●",
-                Some(Reach::Stages(_)) => "–",
+            let cell = match super::policy::reach_of(definition, role).as_ref() {
+                Reach::Rule(ReachRule::All) => "●",
+                Reach::Rule(ReachRule::OwnStages) if own.contains(&stage.id.as_str()) => "●",
+                Reach::Rule(ReachRule::OwnStages) => "◐",
+                Reach::Rule(ReachRule::Assigned) if supervises => "●",
+                Reach::Rule(ReachRule::Assigned) if performs => "✋",
+                Reach::Rule(ReachRule::Assigned) => "–",
+                Reach::Stages(stages) if supervises || stages.contains(&stage.id) => "●",
+                Reach::Stages(_) => "–",
             };
             out.push_str(&format!(" {cell} |"));
         }

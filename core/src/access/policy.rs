@@ -8,7 +8,7 @@
 //! of the workflow reaches every case, reads every input and every history
 //! entry, and adds notes and attachments while the case is open.
 
-use crate::definition::{AddRule, Definition, Reach, ReachRule, RoleKind, SYSTEM_ROLE};
+use crate::definition::{Access, AddRule, Definition, Reach, ReachRule, RoleKind, SYSTEM_ROLE};
 use crate::engine::{Case, Status};
 use crate::form::FileRef;
 use crate::storage::CaseSummary;
@@ -34,13 +34,31 @@ fn staff_roles<'r>(definition: &Definition, roles: &'r [String]) -> impl Iterato
     roles.iter().map(String::as_str).filter(move |r| file.roles.iter().any(|d| d.kind == RoleKind::Staff && d.id == *r))
 }
 
-fn reach_of<'d>(definition: &'d Definition, role: &str) -> std::borrow::Cow<'d, Reach> {
-    definition
-        .file()
-        .visibility
-        .reach
-        .get(role)
-        .map_or(std::borrow::Cow::Owned(Reach::Rule(ReachRule::All)), std::borrow::Cow::Borrowed)
+/// A role's reach: its `[visibility.reach]` rule, or the default (`all`;
+/// `own_stages` under `default = "closed"`).
+pub fn reach_of<'d>(definition: &'d Definition, role: &str) -> std::borrow::Cow<'d, Reach> {
+    let visibility = &definition.file().visibility;
+    let default = match visibility.default {
+        Access::Open => ReachRule::All,
+        Access::Closed => ReachRule::OwnStages,
+    };
+    visibility.reach.get(role).map_or(std::borrow::Cow::Owned(Reach::Rule(default)), std::borrow::Cow::Borrowed)
+}
+
+/// The roles that read an input no rule names, under `default = "closed"`:
+/// those that perform or supervise the stage its action leaves or enters.
+fn closed_input_readers<'d>(definition: &'d Definition, action: &str) -> Vec<&'d str> {
+    let Some(action) = definition.action(action) else {
+        return Vec::new();
+    };
+    let mut stages: Vec<&str> = action.from.ids();
+    stages.push(&action.to);
+    let mut readers: Vec<&str> = action.by.iter().map(String::as_str).collect();
+    for stage in stages.into_iter().filter_map(|s| definition.stage(s)) {
+        readers.extend(stage.role.as_deref());
+        readers.extend(stage.supervisor.as_deref());
+    }
+    readers
 }
 
 /// Whether a person (`user` holding `roles`) may open `case` at all.
@@ -102,9 +120,14 @@ pub fn reaches_summary(definition: &Definition, summary: &CaseSummary, user: &st
 
 /// Whether staff with `roles` read input `input` of action `action`.
 pub fn reads_input(definition: &Definition, action: &str, input: &str, roles: &[String]) -> bool {
-    match definition.file().visibility.inputs.get(&format!("{action}.{input}")) {
-        None => true,
-        Some(readers) => roles.iter().any(|r| readers.contains(r)),
+    let visibility = &definition.file().visibility;
+    match (visibility.inputs.get(&format!("{action}.{input}")), visibility.default) {
+        (Some(readers), _) => roles.iter().any(|r| readers.contains(r)),
+        (None, Access::Open) => true,
+        (None, Access::Closed) => {
+            let readers = closed_input_readers(definition, action);
+            roles.iter().any(|r| readers.contains(&r.as_str()))
+        }
     }
 }
 

@@ -26,9 +26,9 @@ use sha2::{Digest, Sha256};
 
 pub use field::{ByteSize, ChoiceOption, Field, FieldKind, FileType};
 pub use model::{
-    Action, ActionKind, AddRule, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome, OutcomeDef,
-    Product, Reach, ReachRule, Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey, Visibility,
-    WorkflowFile, WorkflowKind,
+    Access, Action, ActionKind, AddRule, ApplicantView, Form, Notification, NotifyOn, Organisation, Outcome,
+    OutcomeDef, Product, Reach, ReachRule, Report, Role, RoleKind, Sla, SopHeader, Stage, StageKind, StageRefs, Survey,
+    Visibility, WorkflowFile, WorkflowKind,
 };
 pub use timer::{Anchor, Effect, Timer, TimerOffset};
 pub use validate::{PLACEHOLDERS, is_valid_id, placeholders};

@@ -456,6 +456,14 @@ pub struct Visibility {
     /// What the applicant sees on the tracking page.
     #[serde(default = "default_applicant_view")]
     pub applicant: Vec<ApplicantView>,
+    /// `open` (the default): what no rule names is read by every staff role
+    /// that reaches the case, and every role reaches every case. `closed`:
+    /// deny by default — a role without a `reach` rule reaches only cases
+    /// that have been at its own stages, and an input without readers is
+    /// read only by the roles that perform or supervise the stage its
+    /// action leaves or enters.
+    #[serde(default, skip_serializing_if = "Access::is_open")]
+    pub default: Access,
     /// Readers of action inputs: `"<action>.<input>"` → roles (default:
     /// every staff role that may open the case). Others see the redaction
     /// marker in the case, its history and messages, and not the input's files.
@@ -480,6 +488,24 @@ pub struct Visibility {
     /// role, while the case is open).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<AddRule>,
+}
+
+/// What `[visibility]` grants where no rule names a role (`default`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Allowed unless a rule says otherwise (the default).
+    #[default]
+    Open,
+    /// Denied unless a rule, or the role's own stages, allow it.
+    Closed,
+}
+
+impl Access {
+    /// Whether it is the default.
+    pub fn is_open(&self) -> bool {
+        *self == Access::Open
+    }
 }
 
 /// Where a role may open a case (`[visibility.reach]`).
@@ -583,6 +609,7 @@ impl Default for Visibility {
             fields: BTreeMap::new(),
             redacted: default_redacted(),
             applicant: default_applicant_view(),
+            default: Access::Open,
             inputs: BTreeMap::new(),
             reach: BTreeMap::new(),
             history: BTreeMap::new(),
