@@ -265,3 +265,12 @@ fn the_access_matrix_reads_as_a_page_to_sign_off() {
     let regency = stdout(&sigap(&["access", "workflows/kabupaten-contoh/pendampingan-hukum.toml"]));
     insta::assert_snapshot!("access_kabupaten", regency);
 }
+
+#[test]
+fn the_access_matrix_is_the_sop_documents_annex_in_html() {
+    let sop = stdout(&sigap(&["sop", "workflows/kabupaten-contoh/pendampingan-hukum.toml", "--format", "html"]));
+    let annex = sop.split("Lampiran: hak akses").nth(1).expect("the SOP document has the annex");
+    assert!(annex.contains("Sekretaris Daerah") && annex.contains("◐"), "{annex}");
+    let page = stdout(&sigap(&["access", "workflows/kabupaten-contoh/pendampingan-hukum.toml", "--format", "html"]));
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<table class=\"access\">"), "{page}");
+}

@@ -124,6 +124,9 @@ enum Command {
     Access {
         /// The workflow file.
         file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SopFormat::Markdown)]
+        format: SopFormat,
     },
     /// Render a workflow's stage diagram (Mermaid or Graphviz DOT).
     Graph {
@@ -239,7 +242,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { paths, as_of } => check::run(&paths, as_of),
         Command::Sop { file, format } => render::sop(&file, format),
-        Command::Access { file } => render::access(&file),
+        Command::Access { file, format } => render::access(&file, format),
         Command::Graph { file, format } => render::graph(&file, format),
         Command::Schema { kind } => render::schema(kind),
         Command::Due { calendar, start, duration, batch } => match (batch, start, duration) {

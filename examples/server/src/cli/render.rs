@@ -13,14 +13,21 @@ pub(crate) fn sop(file: &Path, format: SopFormat) -> anyhow::Result<ExitCode> {
     let table = SopTable::new(&definition);
     match format {
         SopFormat::Markdown => emit(&table.to_markdown())?,
-        SopFormat::Html => emit(&(crate::html::sop::document(&table).into_string() + "\n"))?,
+        SopFormat::Html => {
+            let matrix = sigap_core::access::matrix::matrix(&definition);
+            emit(&(crate::html::sop::document(&table, &matrix).into_string() + "\n"))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn access(file: &Path) -> anyhow::Result<ExitCode> {
+pub(crate) fn access(file: &Path, format: SopFormat) -> anyhow::Result<ExitCode> {
     let definition = load_definition(file)?;
-    emit(&sigap_core::access::matrix::to_markdown(&definition))?;
+    let matrix = sigap_core::access::matrix::matrix(&definition);
+    match format {
+        SopFormat::Markdown => emit(&matrix.to_markdown())?,
+        SopFormat::Html => emit(&(crate::html::sop::access_document(&matrix).into_string() + "\n"))?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
