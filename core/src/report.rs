@@ -5,7 +5,8 @@
 //! Aggregates only. No form field that identifies anyone is read: topics
 //! come from the workflow's `report.topic_field` (a `choice`), survey scores
 //! from `scale` questions (free-text answers are left out), obstacles from
-//! staff notes marked as obstacles. Times are open (working) time from the
+//! staff notes marked as obstacles (but for notes written for named roles
+//! only). Times are open (working) time from the
 //! SLA clocks, in hours.
 
 use std::collections::BTreeMap;
@@ -306,7 +307,10 @@ pub fn evaluate(definition: &Definition, tz: Tz, cases: &[Case], year: i32) -> E
 
     let mut obstacles = Vec::new();
     for case in &cases {
-        for note in case.notes.iter().filter(|n| n.obstacle && local_year(n.at) == year) {
+        // A note written for named roles only stays with them: it is not
+        // quoted in a report its audience may not cover.
+        let general = |n: &&crate::engine::Note| !matches!(n.audience, Some(crate::engine::NoteAudience::Roles(_)));
+        for note in case.notes.iter().filter(|n| n.obstacle && local_year(n.at) == year).filter(general) {
             let stage = case
                 .visits
                 .iter()

@@ -289,6 +289,21 @@ fn a_note_is_read_by_its_audience_only() {
     assert!(kabag.contains("UNTUK-PEMOHON"), "staff read a note for the applicant too");
     let applicant = serde_json::to_string(&applicant_view(definition, &case)).unwrap();
     assert!(applicant.contains("UNTUK-PEMOHON") && !applicant.contains("UNTUK-KASUBBAG"), "{applicant}");
+
+    // An obstacle for named roles is not quoted in the evaluation report; a general one is.
+    let mut obstacle = |text: &str, audience: Option<NoteAudience>, case: &mut Case| {
+        at += TimeDelta::minutes(5);
+        let context = Context { definition, calendar: &workflow.calendar, at };
+        let command = Command::AddNote { text: text.to_owned(), obstacle: true, audience };
+        for e in decide(&context, Some(case), &staff("analis"), &command, None).unwrap() {
+            case.apply(&e).unwrap();
+        }
+    };
+    obstacle("HAMBATAN-TERBATAS", Some(NoteAudience::Roles(vec!["kasubbag".to_owned()])), &mut case);
+    obstacle("HAMBATAN-UMUM", None, &mut case);
+    let report = sigap_core::report::evaluate(definition, workflow.calendar.time_zone(), &[case], 2026);
+    let texts: Vec<&str> = report.obstacles.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(texts, ["HAMBATAN-UMUM"]);
 }
 
 /// `default = "closed"`: a role without a reach rule reaches only cases that
