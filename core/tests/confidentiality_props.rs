@@ -344,3 +344,32 @@ fn deny_by_default_closes_what_no_rule_opens() {
     assert!(reads("kasubbag") && reads("analis") && reads("kabag"), "the roles around the move read it");
     assert!(!reads("staf_bankum") && !reads("sekda") && !reads("inspektorat"));
 }
+
+/// A list entry decides `own_stages` from the stages the case has been at;
+/// one written before summaries kept them leaves it to the case.
+#[test]
+fn reach_is_decided_from_the_list_entry() {
+    let rules = Rules {
+        study_readers: None,
+        revision_readers: None,
+        history: BTreeMap::new(),
+        reach: BTreeMap::from([("sekda".to_owned(), "\"own_stages\"".to_owned())]),
+        notified: "kabag".to_owned(),
+    };
+    let workflow = workflow(&rules).unwrap();
+    let definition = &workflow.definition;
+    let sekda = vec!["sekda".to_owned()];
+    let (early, _) = run(&workflow, 3);
+    let (late, _) = run(&workflow, 7);
+    let summary = |case: &Case| sigap_core::storage::CaseSummary::of(case, definition);
+    assert_eq!(policy::reaches_summary(definition, &summary(&early), "s", &sekda), Some(false));
+    assert_eq!(policy::reaches_summary(definition, &summary(&late), "s", &sekda), Some(true));
+    let legacy = sigap_core::storage::CaseSummary { visited: Vec::new(), ..summary(&early) };
+    assert_eq!(policy::reaches_summary(definition, &legacy, "s", &sekda), None);
+    for case in [&early, &late] {
+        assert_eq!(
+            policy::reaches_summary(definition, &summary(case), "s", &sekda),
+            Some(policy::reaches(definition, case, "s", &sekda))
+        );
+    }
+}

@@ -205,15 +205,16 @@ async fn write_summary(tx: &mut PgConnection, append: &Append) -> Result<(), sql
     sqlx::query(
         "INSERT INTO case_summaries (organisation, case_id, workflow, workflow_version, \
              tracking_code, stage, role, assignee, status, outcome, submitted_at, updated_at, \
-             version, due, warn, next_deadline) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             version, due, warn, next_deadline, visited) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (organisation, case_id) DO UPDATE SET \
              workflow = EXCLUDED.workflow, workflow_version = EXCLUDED.workflow_version, \
              tracking_code = EXCLUDED.tracking_code, stage = EXCLUDED.stage, \
              role = EXCLUDED.role, assignee = EXCLUDED.assignee, status = EXCLUDED.status, \
              outcome = EXCLUDED.outcome, submitted_at = EXCLUDED.submitted_at, \
              updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, \
-             due = EXCLUDED.due, warn = EXCLUDED.warn, next_deadline = EXCLUDED.next_deadline",
+             due = EXCLUDED.due, warn = EXCLUDED.warn, next_deadline = EXCLUDED.next_deadline, \
+             visited = EXCLUDED.visited",
     )
     .bind(&append.organisation)
     .bind(append.case.as_str())
@@ -232,6 +233,7 @@ async fn write_summary(tx: &mut PgConnection, append: &Append) -> Result<(), sql
     .bind(s.due)
     .bind(s.warn)
     .bind(s.next_deadline)
+    .bind(&s.visited)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -32,7 +32,9 @@
 //! for lists; the same behind `role` and behind `assignee` (partial, non-null)
 //! for inboxes; `case_summaries (next_deadline, case_id, organisation) WHERE
 //! status <> 'closed' AND next_deadline IS NOT NULL` for [`CaseLog::due`];
-//! `outbox (available_at, id)` for claiming.
+//! `outbox (available_at, id)` for claiming; a GIN index on
+//! `case_summaries.visited` (the stages a case has been at, for reach rules;
+//! empty in rows written before migration `20261207000000_visited`).
 //!
 //! # Transaction boundaries
 //! - `append` is one transaction (see `append.rs`): a compare-and-swap on
@@ -68,7 +70,7 @@
 macro_rules! summary_columns {
     () => {
         "organisation, case_id, workflow, workflow_version, tracking_code, stage, role, \
-         assignee, status, outcome, submitted_at, updated_at, version, due, warn, next_deadline"
+         assignee, status, outcome, submitted_at, updated_at, version, due, warn, next_deadline, visited"
     };
 }
 

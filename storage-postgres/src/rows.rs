@@ -64,6 +64,7 @@ pub(crate) fn summary(row: &PgRow) -> Result<CaseSummary, StorageError> {
         due: get(row, "due")?,
         warn: get(row, "warn")?,
         next_deadline: get(row, "next_deadline")?,
+        visited: get(row, "visited")?,
         case: case_id(&case)?,
     })
 }

@@ -94,13 +94,14 @@ pub fn reaches_summary(definition: &Definition, summary: &CaseSummary, user: &st
         let decided = match reach_of(definition, role).as_ref() {
             Reach::Rule(ReachRule::All) => Some(true),
             Reach::Rule(ReachRule::OwnStages) => {
+                let own = own_stages(definition, role);
                 // At one of its stages now: reached, whatever came before.
-                if own_stages(definition, role).contains(&summary.stage.as_str())
-                    || summary.role.as_deref() == Some(role)
-                {
+                if own.contains(&summary.stage.as_str()) || summary.role.as_deref() == Some(role) {
                     Some(true)
+                } else if summary.visited.is_empty() {
+                    None // a summary from before `visited`: the case decides
                 } else {
-                    None
+                    Some(summary.visited.iter().any(|s| own.contains(&s.as_str())))
                 }
             }
             Reach::Rule(ReachRule::Assigned) => Some(

@@ -45,6 +45,11 @@ pub struct CaseSummary {
     pub warn: Option<DateTime<Utc>>,
     /// The next instant the deadline scanner has something to record.
     pub next_deadline: Option<DateTime<Utc>>,
+    /// Every stage the case has been at, in first-visit order, so reach
+    /// (`own_stages`) is decided from the list entry. Empty in summaries
+    /// written before it existed: then the case itself decides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visited: Vec<String>,
 }
 
 impl CaseSummary {
@@ -68,6 +73,12 @@ impl CaseSummary {
             due: clock.and_then(|c| c.due),
             warn: clock.and_then(|c| c.warn),
             next_deadline: case.next_deadline(),
+            visited: case.visits.iter().fold(Vec::new(), |mut seen, v| {
+                if !seen.contains(&v.stage) {
+                    seen.push(v.stage.clone());
+                }
+                seen
+            }),
         }
     }
 }

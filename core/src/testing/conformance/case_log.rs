@@ -25,6 +25,10 @@ pub async fn append_and_read_back(store: Arc<dyn Store>, era: Era) {
     assert_eq!(listed[0].stage, "periksa");
     assert_eq!(listed[0].role.as_deref(), Some("petugas"));
     assert!(listed[0].due.is_some());
+    // The list entry is the summary the service wrote, the stages visited included.
+    let wf = service.pinned(&case).await.unwrap();
+    assert_eq!(listed[0], CaseSummary::of(&case, &wf.definition));
+    assert_eq!(listed[0].visited, ["periksa"]);
 }
 
 /// An append at a version the case is no longer at is a Conflict and changes nothing.
