@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use sigap_core::engine::{Case, CaseId, Event, Status, TrackingCode};
-use sigap_core::storage::{CaseQuery, CaseSummary, Idempotency, REVOCATION_GRACE, StorageError};
+use sigap_core::storage::{
+    CaseQuery, CaseSummary, Idempotency, REVOCATION_GRACE, ReachClause, ReachScope, StorageError,
+};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
 use crate::append::BEGIN_DURABLE;
@@ -91,6 +93,49 @@ fn one_of(q: &mut QueryBuilder<'_, Postgres>, column: &str, values: Vec<String>)
     }
 }
 
+/// `CaseQuery::reach` as SQL: any clause of the summary's workflow keeps it
+/// (the same rule as `ReachScope::keeps`); `visited` uses its GIN index.
+fn reach(q: &mut QueryBuilder<'_, Postgres>, clauses: &[ReachClause]) {
+    q.push(" AND (");
+    if clauses.is_empty() {
+        q.push("false");
+    }
+    for (i, clause) in clauses.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push("(workflow = ").push_bind(clause.workflow.clone()).push(" AND ");
+        match &clause.scope {
+            ReachScope::All => {
+                q.push("true");
+            }
+            ReachScope::Stages { now, visited, role } => {
+                q.push("(stage = ANY(").push_bind(now.clone()).push(")");
+                if let Some(role) = role {
+                    q.push(" OR role = ").push_bind(role.clone());
+                }
+                if !visited.is_empty() {
+                    q.push(" OR visited && ").push_bind(visited.clone()).push("::text[] OR cardinality(visited) = 0");
+                }
+                q.push(")");
+            }
+            ReachScope::Assigned { role, performed, supervised, user } => {
+                q.push("(((stage = ANY(")
+                    .push_bind(performed.clone())
+                    .push(") OR role = ")
+                    .push_bind(role.clone())
+                    .push(") AND (assignee IS NULL OR assignee = ")
+                    .push_bind(user.clone())
+                    .push(")) OR stage = ANY(")
+                    .push_bind(supervised.clone())
+                    .push("))");
+            }
+        }
+        q.push(")");
+    }
+    q.push(")");
+}
+
 pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
     let mut q = QueryBuilder::<Postgres>::new(concat!(
         "SELECT ",
@@ -107,6 +152,9 @@ pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSum
         q.push(" AND assignee = ").push_bind(assignee.clone());
     }
     one_of(&mut q, "status", query.statuses.iter().map(enum_text::<Status>).collect());
+    if let Some(clauses) = &query.reach {
+        reach(&mut q, clauses);
+    }
     q.push(" ORDER BY submitted_at DESC, case_id DESC LIMIT ")
         .push_bind(i64::try_from(query.effective_limit()).unwrap_or(i64::MAX))
         .push(" OFFSET ")

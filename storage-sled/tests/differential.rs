@@ -67,6 +67,7 @@ fn queries() -> Vec<CaseQuery> {
                                     statuses: statuses.clone(),
                                     limit,
                                     offset,
+                                    reach: None,
                                 });
                             }
                         }

@@ -119,6 +119,43 @@ pub fn reaches_summary(definition: &Definition, summary: &CaseSummary, user: &st
     if undecided { None } else { Some(false) }
 }
 
+/// The cases of this workflow a person (`user` holding `roles`) reaches, as
+/// filter clauses a store answers from its summaries (one per role; none
+/// when they hold no staff role of it). A kept entry is decided exactly by
+/// [`reaches_summary`] (and, for an entry without its stages visited, by
+/// [`reaches`]).
+pub fn reach_clauses(definition: &Definition, user: &str, roles: &[String]) -> Vec<crate::storage::ReachClause> {
+    use crate::storage::{ReachClause, ReachScope};
+    let file = definition.file();
+    staff_roles(definition, roles)
+        .map(|role| {
+            let stages = |f: &dyn Fn(&crate::definition::Stage) -> bool| -> Vec<String> {
+                file.stages.iter().filter(|s| f(s)).map(|s| s.id.clone()).collect()
+            };
+            let supervised = stages(&|s| s.supervisor.as_deref() == Some(role));
+            let scope = match reach_of(definition, role).as_ref() {
+                Reach::Rule(ReachRule::All) => ReachScope::All,
+                Reach::Rule(ReachRule::OwnStages) => {
+                    let own: Vec<String> = own_stages(definition, role).into_iter().map(str::to_owned).collect();
+                    ReachScope::Stages { now: own.clone(), visited: own, role: Some(role.to_owned()) }
+                }
+                Reach::Rule(ReachRule::Assigned) => ReachScope::Assigned {
+                    role: role.to_owned(),
+                    performed: stages(&|s| s.role.as_deref() == Some(role)),
+                    supervised,
+                    user: user.to_owned(),
+                },
+                Reach::Stages(list) => {
+                    let mut now = list.clone();
+                    now.extend(supervised);
+                    ReachScope::Stages { now, visited: Vec::new(), role: None }
+                }
+            };
+            ReachClause { workflow: file.id.clone(), scope }
+        })
+        .collect()
+}
+
 /// Whether staff with `roles` read input `input` of action `action`.
 pub fn reads_input(definition: &Definition, action: &str, input: &str, roles: &[String]) -> bool {
     let visibility = &definition.file().visibility;

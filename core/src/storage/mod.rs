@@ -23,7 +23,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 pub use error::{ErrorKind, StorageError};
-pub use types::{Append, CaseQuery, CaseSummary, Idempotency, MAX_BLOB_BYTES, OutboxItem, OutboxMessage, Recipient};
+pub use types::{
+    Append, CaseQuery, CaseSummary, Idempotency, MAX_BLOB_BYTES, OutboxItem, OutboxMessage, ReachClause, ReachScope,
+    Recipient,
+};
 
 use crate::engine::{Case, CaseId, Event, TrackingCode};
 

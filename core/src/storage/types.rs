@@ -102,6 +102,67 @@ pub struct CaseQuery {
     pub limit: usize,
     /// Skip this many.
     pub offset: usize,
+    /// Only cases the reader reaches (`[visibility.reach]`): a case
+    /// matches when a clause of its workflow does; `None`: no such filter.
+    pub reach: Option<Vec<ReachClause>>,
+}
+
+/// Which cases of one workflow a reader reaches, as a filter a store can
+/// answer from its summaries' columns (`sigap_core::access::policy::reach_clauses`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachClause {
+    /// The workflow.
+    pub workflow: String,
+    /// Which of its cases.
+    pub scope: ReachScope,
+}
+
+/// Which cases of a workflow a clause keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReachScope {
+    /// All of them.
+    All,
+    /// Those now at one of `now`, or whose task is now `role`'s, or that
+    /// have been at one of `visited`; an entry that does not record the
+    /// stages visited (written before it did) is kept, for the case to decide.
+    Stages {
+        /// Stages.
+        now: Vec<String>,
+        /// Stages.
+        visited: Vec<String>,
+        /// A role.
+        role: Option<String>,
+    },
+    /// Those whose task is now `role`'s (at one of `performed`, or escalated
+    /// to it) and unclaimed or held by `user`, or now at one of `supervised`.
+    Assigned {
+        /// The role.
+        role: String,
+        /// The stages it performs.
+        performed: Vec<String>,
+        /// The stages it supervises.
+        supervised: Vec<String>,
+        /// The person.
+        user: String,
+    },
+}
+
+impl ReachScope {
+    fn keeps(&self, s: &CaseSummary) -> bool {
+        match self {
+            ReachScope::All => true,
+            ReachScope::Stages { now, visited, role } => {
+                now.contains(&s.stage)
+                    || role.is_some() && s.role == *role
+                    || (!visited.is_empty() && (s.visited.is_empty() || s.visited.iter().any(|v| visited.contains(v))))
+            }
+            ReachScope::Assigned { role, performed, supervised, user } => {
+                ((performed.contains(&s.stage) || s.role.as_ref() == Some(role))
+                    && s.assignee.as_ref().is_none_or(|a| a == user))
+                    || supervised.contains(&s.stage)
+            }
+        }
+    }
 }
 
 impl CaseQuery {
@@ -113,6 +174,10 @@ impl CaseQuery {
             && (self.roles.is_empty() || summary.role.as_ref().is_some_and(|r| self.roles.contains(r)))
             && self.assignee.as_ref().is_none_or(|a| summary.assignee.as_ref() == Some(a))
             && (self.statuses.is_empty() || self.statuses.contains(&summary.status))
+            && self
+                .reach
+                .as_ref()
+                .is_none_or(|clauses| clauses.iter().any(|c| c.workflow == summary.workflow && c.scope.keeps(summary)))
     }
 
     /// The effective limit.

@@ -239,3 +239,59 @@ pub async fn case_ids_page_through_everything(store: Arc<dyn Store>, era: Era) {
     }
     assert_eq!(seen, expected);
 }
+
+/// `CaseQuery::reach` keeps exactly the cases a clause of their workflow keeps.
+pub async fn lists_filter_by_reach(store: Arc<dyn Store>, era: Era) {
+    use crate::storage::{ReachClause, ReachScope};
+    let service = era.service(store.clone()).await;
+    let mut ids = Vec::new();
+    for n in 1..=3 {
+        ids.push(submit(&service, n, era.at("2026-12-01 09:00") + TimeDelta::minutes(n as i64)).await);
+    }
+    let at = era.at("2026-12-01 10:00");
+    service.execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, at).await.unwrap();
+    service.execute("org-uji", &ids[1], &officer(), &perform("teruskan", &[]), None, None, at).await.unwrap();
+    let missing = perform("minta", &[("kekurangan", Input::Text("Surat tugas".to_owned()))]);
+    service.execute("org-uji", &ids[2], &officer(), &missing, None, None, at).await.unwrap();
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    let clause = |scope: ReachScope| ReachClause { workflow: "uji".to_owned(), scope };
+    let kept = |clauses: Vec<ReachClause>| {
+        let store = store.clone();
+        async move {
+            let query = CaseQuery { organisation: "org-uji".to_owned(), reach: Some(clauses), ..CaseQuery::default() };
+            let mut found: Vec<_> = store.list(&query).await.unwrap().into_iter().map(|s| s.case).collect();
+            found.sort();
+            found
+        }
+    };
+    let sorted = |mut v: Vec<crate::engine::CaseId>| {
+        v.sort();
+        v
+    };
+    assert!(kept(Vec::new()).await.is_empty(), "no clause, no case");
+    assert_eq!(kept(vec![clause(ReachScope::All)]).await, sorted(ids.clone()));
+    assert!(kept(vec![ReachClause { workflow: "lain".to_owned(), scope: ReachScope::All }]).await.is_empty());
+    let now_at = ReachScope::Stages { now: strings(&["jawab"]), visited: Vec::new(), role: None };
+    assert_eq!(kept(vec![clause(now_at)]).await, vec![ids[1].clone()]);
+    let been_at = ReachScope::Stages { now: strings(&["tunggu"]), visited: strings(&["jawab"]), role: None };
+    assert_eq!(kept(vec![clause(been_at)]).await, sorted(vec![ids[1].clone(), ids[2].clone()]));
+    let everyone_visited = ReachScope::Stages { now: Vec::new(), visited: strings(&["periksa"]), role: None };
+    assert_eq!(kept(vec![clause(everyone_visited)]).await, sorted(ids.clone()));
+    let by_role = ReachScope::Stages { now: Vec::new(), visited: Vec::new(), role: Some("kepala".to_owned()) };
+    assert_eq!(kept(vec![clause(by_role)]).await, vec![ids[1].clone()]);
+    let assigned = |user: &str| ReachScope::Assigned {
+        role: "petugas".to_owned(),
+        performed: strings(&["periksa"]),
+        supervised: Vec::new(),
+        user: user.to_owned(),
+    };
+    assert_eq!(kept(vec![clause(assigned("rina"))]).await, vec![ids[0].clone()]);
+    assert!(kept(vec![clause(assigned("budi"))]).await.is_empty(), "held by another");
+    let supervising = ReachScope::Assigned {
+        role: "petugas".to_owned(),
+        performed: Vec::new(),
+        supervised: strings(&["tunggu"]),
+        user: "budi".to_owned(),
+    };
+    assert_eq!(kept(vec![clause(supervising)]).await, vec![ids[2].clone()]);
+}

@@ -54,6 +54,7 @@ macro_rules! __conformance_cases {
                 invalid_appends_are_refused,
                 tracking_codes_find_their_case,
                 lists_filter_and_order,
+                lists_filter_by_reach,
                 deadlines_are_found_in_order,
                 case_ids_page_through_everything,
             ];

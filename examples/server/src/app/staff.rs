@@ -229,6 +229,7 @@ pub(crate) async fn inbox(
         roles: account.roles.clone(),
         statuses: vec![Status::Open],
         limit: 1000,
+        reach: Some(reach_filter(state, account)),
         ..CaseQuery::default()
     };
     let mine = filter.scope.as_deref() == Some("mine");
@@ -271,6 +272,7 @@ pub(crate) async fn inbox(
             stages,
             statuses: vec![Status::Waiting],
             limit: 1000,
+            reach: Some(reach_filter(state, account)),
             ..CaseQuery::default()
         };
         let reached = within_reach(state, account, state.store().list(&watched).await?).await?;
@@ -312,6 +314,7 @@ pub(crate) async fn list(state: &AppState, account: &Account, q: ListQuery) -> R
         statuses,
         limit: q.limit.unwrap_or(100).min(1000),
         offset: q.offset.unwrap_or(0),
+        reach: Some(reach_filter(state, account)),
         ..CaseQuery::default()
     };
     let summaries = state.store().list(&query).await?;
@@ -339,6 +342,18 @@ pub(crate) async fn load(
         return Err(AppError::not_found());
     }
     Ok((case, events, workflow))
+}
+
+/// The store-side filter of the cases the caller reaches, over the
+/// organisation's workflows they may view.
+fn reach_filter(state: &AppState, account: &Account) -> Vec<sigap_core::storage::ReachClause> {
+    state
+        .service
+        .workflows()
+        .iter()
+        .filter(|w| w.organisation() == account.organisation && access::may_view(&w.definition, &account.roles))
+        .flat_map(|w| access::policy::reach_clauses(&w.definition, &account.user, &account.roles))
+        .collect()
 }
 
 /// Keeps the summaries of cases the caller reaches: decided from the
