@@ -403,8 +403,17 @@ pub fn staff_view(
             ..a
         }),
         survey: case.survey.clone(),
-        clocks: clock_views(case, calendar, now),
-        timers: timer_views(definition, case),
+        // A role that does not see clock or timer entries in the history does not see the clocks or timers either.
+        clocks: if policy::sees_event(definition, "clock_started", &roles) {
+            clock_views(case, calendar, now)
+        } else {
+            Vec::new()
+        },
+        timers: if policy::sees_event(definition, "timer_armed", &roles) {
+            timer_views(definition, case)
+        } else {
+            Vec::new()
+        },
         escalated_to: case.escalated_to.clone(),
         history: events
             .iter()
@@ -513,7 +522,7 @@ pub struct ApplicantCaseView {
 
 /// The case as its applicant sees it, at `now`.
 pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView {
-    let shows = |part: ApplicantView| definition.file().visibility.applicant.contains(&part);
+    let shows = |part: ApplicantView| policy::applicant_sees(definition, part);
     let public_label = |stage: &str| {
         definition
             .stage(stage)

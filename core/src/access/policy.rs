@@ -188,6 +188,12 @@ pub fn reads_identity(definition: &Definition, roles: &[String]) -> bool {
     definition.file().form.fields.iter().filter(|f| f.confidential).all(|f| definition.may_read_field(&held, f))
 }
 
+/// Whether the applicant sees this part of their case on the tracking page
+/// (`[visibility] applicant`).
+pub fn applicant_sees(definition: &Definition, part: crate::definition::ApplicantView) -> bool {
+    definition.file().visibility.applicant.contains(&part)
+}
+
 /// The neutral name of the `n`-th file of a case (1-based): `lampiran-2.pdf`.
 pub fn neutral_name(file: &FileRef, n: usize) -> String {
     format!("lampiran-{n}.{}", file.file_type.extension())

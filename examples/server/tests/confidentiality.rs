@@ -93,6 +93,7 @@ fn a_signing_role_sees_the_chronology_and_the_decision_and_others_see_neutral_fi
         seen.json["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert!(kinds.iter().all(|k| ["submitted", "action_performed", "answered"].contains(k)), "{kinds:?}");
     assert!(kinds.iter().filter(|k| **k == "action_performed").count() >= 5, "the chronology: {kinds:?}");
+    assert!(seen.json["clocks"].as_array().unwrap().is_empty(), "no clock entries, no clocks");
     let revision = seen.json["history"]
         .as_array()
         .unwrap()
