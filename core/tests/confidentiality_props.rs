@@ -373,3 +373,27 @@ fn reach_is_decided_from_the_list_entry() {
         );
     }
 }
+
+/// Notes allowed only at some stages are refused elsewhere, saying where.
+#[test]
+fn a_note_outside_its_stages_is_refused_saying_where() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
+    let text = std::fs::read_to_string(root.join(path)).unwrap().replacen(
+        "[visibility.notes]\n",
+        "[visibility.notes]\nstages = [\"telaah\"]\n",
+        1,
+    );
+    let workflow = Workflow::load(path, &text, &mut |base, p| {
+        let full = Path::new(base).parent().unwrap().join(p);
+        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (case, _) = run(&workflow, 0);
+    let context = Context { definition: &workflow.definition, calendar: &workflow.calendar, at: case.updated_at };
+    let note = Command::AddNote { text: "x".to_owned(), obstacle: false, audience: None };
+    let refused = decide(&context, Some(&case), &staff("staf_bankum"), &note, None).unwrap_err();
+    assert_eq!(refused.code(), "not_at_this_stage");
+    insta::assert_snapshot!(refused.to_string(), @"adding an internal note is not possible while the case is in `registrasi` (only in `telaah`)");
+}

@@ -280,13 +280,10 @@ fn may_add(
         Err(AddDenied::Role(allowed)) => {
             Err(not_allowed(doing, &allowed.iter().map(String::as_str).collect::<Vec<_>>()))
         }
-        Err(AddDenied::Stage(stages)) => Err(Rejection::NotAllowed {
-            what: format!(
-                "{doing} while the case is in `{}` (allowed in {})",
-                case.stage,
-                crate::diag::one_of(stages.iter().map(String::as_str))
-            ),
-            roles: crate::diag::one_of(roles.iter().map(String::as_str)),
+        Err(AddDenied::Stage(stages)) => Err(Rejection::NotAtThisStage {
+            what: doing.to_owned(),
+            stage: case.stage.clone(),
+            allowed: crate::diag::one_of(stages.iter().map(String::as_str)),
         }),
     }
 }

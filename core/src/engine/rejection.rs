@@ -83,6 +83,16 @@ pub enum Rejection {
     /// Release of a task nobody holds.
     #[error("the task is not assigned to anyone")]
     NotAssigned,
+    /// Not at the case's current stage (e.g. a note where the workflow allows notes only at others).
+    #[error("{what} is not possible while the case is in `{stage}` (only in {allowed})")]
+    NotAtThisStage {
+        /// What was attempted.
+        what: String,
+        /// The case's stage.
+        stage: String,
+        /// Where it is possible.
+        allowed: String,
+    },
     /// The survey is not offered now, or was recorded already.
     #[error("{reason}")]
     SurveyNotOpen {
@@ -108,6 +118,7 @@ impl Rejection {
             Rejection::NotAssignable { .. } => "not_assignable",
             Rejection::NoTask => "no_task",
             Rejection::NotAssigned => "not_assigned",
+            Rejection::NotAtThisStage { .. } => "not_at_this_stage",
             Rejection::SurveyNotOpen { .. } => "survey_not_open",
         }
     }
@@ -133,6 +144,9 @@ impl Rejection {
             Rejection::NotAssignable { user, .. } => format!("{user} tidak memegang peran untuk tahap ini."),
             Rejection::NoTask => "Permohonan tidak sedang berada pada tugas petugas.".to_owned(),
             Rejection::NotAssigned => "Tugas ini belum ditugaskan kepada siapa pun.".to_owned(),
+            Rejection::NotAtThisStage { .. } => {
+                "Hal ini tidak dapat dilakukan pada tahap permohonan saat ini.".to_owned()
+            }
             Rejection::SurveyNotOpen { .. } => "Survei tidak tersedia untuk permohonan ini saat ini.".to_owned(),
         }
     }
