@@ -230,7 +230,12 @@ fn event_outbox(
             for to in &notification.to {
                 let recipient = match to.as_str() {
                     "applicant" => Some(Recipient::Applicant),
-                    "stage_role" => stage.and_then(|s| s.role.clone()).map(Recipient::Role),
+                    // The role that performs the stage: staff only. A waiting stage is
+                    // "performed" by the applicant, who must never get a staff message.
+                    "stage_role" => stage
+                        .and_then(|s| s.role.clone())
+                        .filter(|r| definition.role(r).is_some_and(|r| r.kind == RoleKind::Staff))
+                        .map(Recipient::Role),
                     "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
                     "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
                     "assignee" => case.assignee.clone().map(Recipient::User),

@@ -198,3 +198,29 @@ fn messages_on_entering_a_stage_name_its_due_instant() {
     assert!(staff.iter().all(|b| !b.contains("paling lambat -")), "{staff:?}");
     assert!(staff.iter().any(|b| b.contains(&format!("paling lambat {due_text}"))), "{staff:?}");
 }
+
+/// Issue 19's defect "the applicant receives the staff message 'Tugas baru:
+/// Menunggu Anda melengkapi…'": `stage_role` is the staff role performing a
+/// stage; a waiting stage's applicant never gets a staff template.
+#[test]
+fn a_returned_request_sends_the_applicant_no_staff_message() {
+    let mut run = Run::new();
+    run.submit("2026-09-07 10:00");
+    run.perform("2026-09-07 10:20", officer(), "minta_kelengkapan", &[("kekurangan", "Lampirkan surat panggilan.")]);
+    let tz = run.workflow.calendar.time_zone();
+    let outbox = sigap_core::effects::outbox(&run.workflow.definition, tz, None, &run.events, &[]);
+    let to_applicant: Vec<String> = outbox
+        .iter()
+        .filter_map(|i| match &i.message {
+            sigap_core::storage::OutboxMessage::Notify {
+                recipient: sigap_core::storage::Recipient::Applicant,
+                notification,
+                subject,
+                ..
+            } => Some(format!("{notification}: {subject}")),
+            _ => None,
+        })
+        .collect();
+    assert!(to_applicant.iter().all(|m| !m.starts_with("tugas_baru")), "{to_applicant:?}");
+    assert!(to_applicant.iter().any(|m| m.contains("melengkapi") || m.contains("lengkap")), "{to_applicant:?}");
+}

@@ -41,6 +41,9 @@ pub(super) struct Refused {
     /// The form (`aksi-<action>`, `catatan`, `lampiran`, `tugas`) and its state.
     pub(super) form: Option<(String, FormState)>,
     pub(super) notices: Vec<(&'static str, String)>,
+    /// An action that succeeded: its label is looked up in the case's own
+    /// workflow once the case is loaded (ids repeat across workflows).
+    pub(super) action_done: Option<String>,
 }
 
 /// `GET /staf/kasus/{id}`
@@ -60,16 +63,13 @@ pub(crate) async fn case_page(
             "catatan" => lang.t("Catatan tersimpan.", "Note saved.").to_owned(),
             "lampiran" => lang.t("Lampiran tersimpan.", "Attachment saved.").to_owned(),
             action => {
-                let label = state
-                    .service
-                    .workflows()
-                    .iter()
-                    .find_map(|w| w.definition.action(action).map(|a| a.label.clone()))
-                    .unwrap_or_else(|| action.to_owned());
-                format!("{} {label}", lang.t("Tindakan berhasil:", "Action done:"))
+                refused.action_done = Some(action.to_owned());
+                String::new()
             }
         };
-        refused.notices.push(("success", text));
+        if !text.is_empty() {
+            refused.notices.push(("success", text));
+        }
     }
     render_case(&state, &signed, lang, &id, refused, StatusCode::OK).await
 }
@@ -79,7 +79,7 @@ pub(super) async fn render_case(
     signed: &Signed,
     lang: Lang,
     id: &str,
-    refused: Refused,
+    mut refused: Refused,
     status: StatusCode,
 ) -> Response {
     let (case, events, workflow) = match app::load(state, &signed.account, id).await {
@@ -94,6 +94,10 @@ pub(super) async fn render_case(
             );
         }
     };
+    if let Some(action) = refused.action_done.take() {
+        let label = workflow.definition.action(&action).map_or(action, |a| a.label.clone());
+        refused.notices.push(("success", format!("{} {label}", lang.t("Tindakan berhasil:", "Action done:"))));
+    }
     let view = access::staff_view(
         &workflow.definition,
         &workflow.calendar,

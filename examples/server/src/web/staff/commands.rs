@@ -33,7 +33,8 @@ async fn posted(
     let raw = match raw {
         Ok(raw) => raw,
         Err(e) => {
-            let refused = Refused { done: None, form: None, notices: vec![("error", message(&e, lang))] };
+            let refused =
+                Refused { done: None, form: None, notices: vec![("error", message(&e, lang))], action_done: None };
             return Err(render_case(state, signed, lang, id, refused, error_status(&e)).await);
         }
     };
@@ -46,6 +47,7 @@ async fn posted(
             notices: vec![("error", lang.t(
                 "Formulir ini sudah kedaluwarsa (halaman dibuka sebelum Anda masuk lagi). Isian Anda masih ada: periksa dan kirim lagi.",
                 "This form expired (the page was opened before you signed in again). Your input is kept: check it and send again.").to_owned())],
+            action_done: None,
         };
         return Err(render_case(state, signed, lang, id, refused, StatusCode::FORBIDDEN).await);
     }
@@ -79,7 +81,7 @@ async fn refusal(
                 signed,
                 lang,
                 id,
-                Refused { done: None, form: None, notices },
+                Refused { done: None, form: None, notices, action_done: None },
                 StatusCode::CONFLICT,
             )
             .await;
@@ -93,7 +95,7 @@ async fn refusal(
         signed,
         lang,
         id,
-        Refused { done: None, form: Some((form_id.to_owned(), st)), notices },
+        Refused { done: None, form: Some((form_id.to_owned(), st)), notices, action_done: None },
         error_status(e),
     )
     .await
@@ -242,7 +244,7 @@ pub(crate) async fn download(
                 &signed,
                 lang,
                 &id,
-                Refused { done: None, form: None, notices: vec![("error", message(&e, lang))] },
+                Refused { done: None, form: None, notices: vec![("error", message(&e, lang))], action_done: None },
                 error_status(&e),
             )
             .await
