@@ -57,7 +57,10 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
                 _ => format!("{}/staf/kasus/{}", state.config.base_url(), item.case),
             };
             let subject = subject.replace("{link}", &link);
-            let body = body.replace("{link}", &link);
+            let mut body = body.replace("{link}", &link);
+            if *recipient == Recipient::Applicant {
+                body.push_str(&complaint_footer(state, item).await);
+            }
             let addresses = addresses(state, item, recipient).await?;
             match (&state.mailer, addresses.is_empty()) {
                 (Some(mailer), false) => {
@@ -81,6 +84,23 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
             };
             hook.post(&item.id, body, state.now()).await
         }
+    }
+}
+
+/// The organisation's complaint channels, as a closing line of an
+/// applicant's e-mail (empty when none are declared).
+async fn complaint_footer(state: &AppState, item: &OutboxItem) -> String {
+    let Ok(Some(case)) = state.store().case(&item.organisation, &item.case).await else {
+        return String::new();
+    };
+    let Ok(workflow) = state.service.pinned(&case).await else {
+        return String::new();
+    };
+    let channels = &workflow.definition.file().organisation.complaints;
+    if channels.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nPengaduan dapat disampaikan melalui: {}.", channels.join("; "))
     }
 }
 

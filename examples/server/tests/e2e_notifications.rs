@@ -121,6 +121,8 @@ fn e_mail_and_signed_webhooks_go_out() {
     assert!(mail.contains(&format!("Subject: Permohonan konsultasi hukum diterima ({code})")), "{mail}");
     assert!(mail.contains(&format!("{}/lacak/{code}", server.url)), "the link is filled in: {mail}");
     assert!(mail.to_ascii_lowercase().contains("message-id: <"), "a stable Message-ID lets receivers drop duplicates");
+    // The organisation's complaint channels close every e-mail to the applicant (issue 19).
+    assert!(mail.contains("Pengaduan dapat disampaikan melalui:") && mail.contains("@birohukumsumbar"), "{mail}");
 
     let mut seen = Vec::new();
     while seen.len() < 3 {

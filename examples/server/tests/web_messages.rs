@@ -54,3 +54,30 @@ fn the_confirmation_names_the_action_of_the_cases_own_workflow() {
     let notice = page.text("#berhasil");
     assert_eq!(notice, "Tindakan berhasil: Tolak permohonan");
 }
+
+/// The declared complaint channels appear on the form, the receipt and the
+/// tracking page (issue 19: they appeared on no page).
+#[test]
+fn the_complaint_channels_are_on_every_applicant_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = server(dir.path());
+    let mut applicant = Client::of(&service);
+    let form = applicant.get("/layanan/konsultasi-hukum-asn");
+    let channels = form.texts("#pengaduan li");
+    assert_eq!(channels.len(), 4, "{channels:?}");
+    assert!(channels.iter().any(|c| c.contains("@birohukumsumbar")), "{channels:?}");
+    let (csrf, idem) = (web_support::hidden(&form.body, "_csrf"), web_support::hidden(&form.body, "_idem"));
+    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_idem", &idem)];
+    fields.extend(web_support::valid_request());
+    let receipt = applicant.post_multipart(
+        "/layanan/konsultasi-hukum-asn",
+        &fields,
+        &[("dokumen", "surat.pdf", &web_support::pdf())],
+    );
+    assert_eq!(receipt.status, 200, "{}", receipt.body);
+    assert_eq!(receipt.texts("#pengaduan li"), channels);
+    let code = receipt.text("#kode-pelacakan");
+    let page = applicant.visit(&format!("/lacak/{code}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.texts("#pengaduan li"), channels);
+}

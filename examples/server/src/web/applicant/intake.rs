@@ -119,6 +119,7 @@ fn intake_page(
             @for f in &rest { (form::field(lang, Some(definition), f, &f.id, "", form_state)) }
             button.primary type="submit" { (definition.submit_action().label) }
         }
+        (super::complaints(lang, workflow))
     };
     page(&shell(lang, &file.form.label, &path), body)
 }

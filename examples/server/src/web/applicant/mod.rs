@@ -32,6 +32,24 @@ use crate::web::i18n::Lang;
 use crate::web::status as error_status;
 use crate::web::{html as page_response, message};
 
+/// Where to complain (the organisation's declared channels), on every
+/// applicant page of the service; nothing when none are declared.
+fn complaints(lang: Lang, workflow: &Workflow) -> maud::Markup {
+    let channels = &workflow.definition.file().organisation.complaints;
+    if channels.is_empty() {
+        return maud::html! {};
+    }
+    maud::html! {
+        section.complaints #pengaduan aria-labelledby="pengaduan-judul" {
+            h2 #pengaduan-judul { (lang.t("Pengaduan", "Complaints")) }
+            p { (lang.t(
+                "Tidak puas dengan layanan ini? Sampaikan pengaduan melalui:",
+                "Not satisfied with this service? Complain through:")) }
+            ul { @for channel in channels { li { (channel) } } }
+        }
+    }
+}
+
 fn shell<'a>(lang: Lang, title: &'a str, path: &'a str) -> Shell<'a> {
     Shell { lang, title, nav: Nav::Public, path }
 }

@@ -69,6 +69,7 @@ pub(super) fn receipt_page(lang: Lang, workflow: &Workflow, receipt: &Receipt) -
         p.no-print { (lang.t(
             "Di perangkat lain, buka halaman Lacak permohonan dan masukkan kedua kode di atas.",
             "On another device, open Track a request and enter both codes above.")) }
+        (super::complaints(lang, workflow))
     };
     page(&shell(lang, title, "/"), body)
 }

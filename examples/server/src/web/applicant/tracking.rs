@@ -377,6 +377,7 @@ fn tracking_markup(
             (hidden("_csrf", csrf))
             button.secondary type="submit" { (lang.t("Tutup akses di perangkat ini", "Forget this request on this device")) }
         }
+        (super::complaints(lang, workflow))
     };
     page(&shell(lang, &title, &path), body)
 }
