@@ -81,3 +81,15 @@ fn the_complaint_channels_are_on_every_applicant_page() {
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(page.texts("#pengaduan li"), channels);
 }
+
+/// The tracking form's example looks like a real tracking code (issue 19: it
+/// showed "SGP-7K3M-Q9TX" while codes look like "7SBW-SYXK").
+#[test]
+fn the_tracking_code_example_is_a_tracking_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = server(dir.path());
+    let page = Client::of(&service).get("/lacak");
+    let hint = page.body.split("misalnya ").nth(1).expect("an example in the hint");
+    let example: String = hint.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    assert!(sigap_core::engine::TrackingCode::parse(&example).is_some_and(|c| c.as_str() == example), "{example}");
+}

@@ -48,7 +48,7 @@ pub(crate) async fn track_form(
 }
 
 fn code_field() -> Field {
-    toml::from_str("id = \"kode\"\nlabel = \"Kode pelacakan\"\ntype = \"text\"\nrequired = true\nmax_length = 40\nhelp = \"Tertera pada tanda terima, misalnya SGP-7K3M-Q9TX\"\n")
+    toml::from_str("id = \"kode\"\nlabel = \"Kode pelacakan\"\ntype = \"text\"\nrequired = true\nmax_length = 40\nhelp = \"Tertera pada tanda terima, misalnya 7SBW-SYXK\"\n")
         .expect("the field parses")
 }
 
