@@ -206,6 +206,15 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ByteSize(pub u64);
 
+impl ByteSize {
+    /// The limit for people, in the unit its author wrote: `5 MB` for
+    /// `"5MB"`, `10 MiB` for `"10MiB"` (Indonesian decimal comma when needed).
+    pub fn for_people(self, indonesian: bool) -> String {
+        let lang = if indonesian { crate::form::human::Lang::Id } else { crate::form::human::Lang::En };
+        crate::form::human::limit(self.0, lang)
+    }
+}
+
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const MIB: u64 = 1024 * 1024;

@@ -105,6 +105,47 @@ pub(crate) fn size(bytes: u64, lang: Lang) -> String {
     }
 }
 
+/// Whether a size limit was written in decimal units (`5MB`, `500kB`): a
+/// whole number of megabytes or kilobytes that is not also a whole number
+/// of MiB or KiB.
+fn decimal(limit: u64) -> Option<(u64, &'static str)> {
+    const MB: u64 = 1_000_000;
+    const KB: u64 = 1_000;
+    if limit >= MB && limit.is_multiple_of(MB) && !limit.is_multiple_of(1024 * 1024) {
+        Some((MB, "MB"))
+    } else if limit >= KB && limit.is_multiple_of(KB) && !limit.is_multiple_of(1024) {
+        Some((KB, "kB"))
+    } else {
+        None
+    }
+}
+
+/// A size limit in the unit its author wrote: `5 MB` for `5MB`, `10 MiB`
+/// for `10MiB`.
+pub(crate) fn limit(bytes: u64, lang: Lang) -> String {
+    match decimal(bytes) {
+        Some((unit, name)) => format!("{} {name}", bytes / unit),
+        None => size(bytes, lang),
+    }
+}
+
+/// A size in the unit family of `limit` (so a refusal compares like with
+/// like): decimal units with one decimal when the limit is decimal.
+pub(crate) fn size_like(bytes: u64, limit: u64, lang: Lang) -> String {
+    let Some((unit, name)) = decimal(limit) else {
+        return size(bytes, lang);
+    };
+    let (bytes, unit) = (u128::from(bytes), u128::from(unit));
+    let tenths = (bytes * 10 + unit / 2) / unit;
+    let (whole, fraction) = (tenths / 10, tenths % 10);
+    if fraction == 0 {
+        format!("{whole} {name}")
+    } else {
+        let point = if lang == Lang::Id { ',' } else { '.' };
+        format!("{whole}{point}{fraction} {name}")
+    }
+}
+
 /// Items joined as a person lists alternatives: `A, B atau C`.
 pub(crate) fn one_of(items: &[String], lang: Lang) -> String {
     let last_word = match lang {
@@ -137,6 +178,17 @@ mod tests {
         assert_eq!(size(1536, Lang::En), "1.5 KiB");
         assert_eq!(size(10 * 1024 * 1024, Lang::En), "10 MiB");
         assert_eq!(size(u64::MAX, Lang::En), "17592186044416 MiB");
+    }
+
+    /// Issue 19: a "5MB" limit was refused as "melebihi batas 4,8 MiB".
+    #[test]
+    fn limits_read_in_the_unit_their_author_wrote() {
+        assert_eq!(limit(5_000_000, Lang::Id), "5 MB");
+        assert_eq!(limit(500_000, Lang::Id), "500 kB");
+        assert_eq!(limit(10 * 1024 * 1024, Lang::Id), "10 MiB");
+        assert_eq!(size_like(6_240_000, 5_000_000, Lang::Id), "6,2 MB");
+        assert_eq!(size_like(6_240_000, 10 * 1024 * 1024, Lang::Id), "6 MiB");
+        assert_eq!(crate::definition::ByteSize(5_000_000).for_people(true), "5 MB");
     }
 
     #[test]

@@ -26,7 +26,7 @@
 pub mod date;
 pub mod email;
 mod error;
-mod human;
+pub(crate) mod human;
 pub mod nip;
 pub mod phone;
 mod sniff;

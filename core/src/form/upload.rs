@@ -149,14 +149,14 @@ pub(crate) fn too_large(field: &Field, shown: &str, size: u64) -> FieldError {
     let l = human::label(&field.label);
     let limit = field.max_file_size().0;
     // Rounded sizes that read the same are shown in bytes.
-    let (size_id, limit_id) = (human::size(size, Lang::Id), human::size(limit, Lang::Id));
+    let (size_id, limit_id) = (human::size_like(size, limit, Lang::Id), human::limit(limit, Lang::Id));
     let exact = size_id == limit_id;
     FieldError::new(&field.id, "file-too-large", |lang| {
         let (size, limit) = if exact {
             let unit = if lang == Lang::Id { "bita" } else { "bytes" };
             (format!("{size} {unit}"), format!("{limit} {unit}"))
         } else {
-            (human::size(size, lang), human::size(limit, lang))
+            (human::size_like(size, limit, lang), human::limit(limit, lang))
         };
         match lang {
             Lang::Id => {
@@ -253,6 +253,14 @@ mod tests {
             max: None,
             text: None,
         }
+    }
+
+    /// Issue 19: a "5MB" limit reads "5 MB", and the file's size is shown in the same units.
+    #[test]
+    fn a_decimal_limit_is_named_as_written() {
+        let field = Field { max_size: Some(ByteSize(5_000_000)), ..field() };
+        let error = too_large(&field, "“besar.pdf”", 6_240_000);
+        assert!(error.message.contains("berukuran 6,2 MB, melebihi batas 5 MB per berkas"), "{}", error.message);
     }
 
     #[test]

@@ -122,13 +122,13 @@ pub(crate) fn field(
             Lang::Id => format!(
                 "Jenis berkas: {}. Paling besar {} per berkas{}.",
                 types_text(field),
-                field.max_file_size(),
+                field.max_file_size().for_people(true),
                 if count > 1 { format!(", paling banyak {count} berkas") } else { String::new() }
             ),
             Lang::En => format!(
                 "File types: {}. At most {} per file{}.",
                 types_text(field),
-                field.max_file_size(),
+                field.max_file_size().for_people(false),
                 if count > 1 { format!(", up to {count} files") } else { String::new() }
             ),
         }
