@@ -397,3 +397,40 @@ fn a_note_outside_its_stages_is_refused_saying_where() {
     assert_eq!(refused.code(), "not_at_this_stage");
     insta::assert_snapshot!(refused.to_string(), @"adding an internal note is not possible while the case is in `registrasi` (only in `telaah`)");
 }
+
+/// Issue 19: the applicant's timeline shows public milestones, not the
+/// internal loop of a study sent back for revision.
+#[test]
+fn the_applicants_timeline_shows_no_internal_loop() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
+    let text = std::fs::read_to_string(root.join(path)).unwrap().replacen(
+        "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]",
+        "applicant = [\"stage\", \"due\", \"messages\", \"answer\", \"history\"]",
+        1,
+    );
+    let workflow = Workflow::load(path, &text, &mut |base, p| {
+        let full = Path::new(base).parent().unwrap().join(p);
+        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (case, _) = run(&workflow, 7); // a note, register, study, revision, study again, forward, approve
+    let stages: Vec<&str> = case.visits.iter().map(|v| v.stage.as_str()).collect();
+    assert_eq!(
+        stages,
+        ["registrasi", "telaah", "pemeriksaan_telaah", "telaah", "pemeriksaan_telaah", "persetujuan", "penerbitan_skk"]
+    );
+    let definition = &workflow.definition;
+    let timeline: Vec<String> =
+        sigap_core::access::applicant_view(definition, &case).timeline.into_iter().map(|s| s.stage).collect();
+    let label = |id: &str| {
+        let s = definition.stage(id).unwrap();
+        s.public_label.clone().unwrap_or_else(|| s.label.clone())
+    };
+    let expected: Vec<String> = ["registrasi", "telaah", "pemeriksaan_telaah", "persetujuan", "penerbitan_skk"]
+        .iter()
+        .map(|s| label(s))
+        .collect();
+    assert_eq!(timeline, expected);
+}

@@ -589,8 +589,21 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
             documents: a.documents.clone(),
         }),
         submission: shows(ApplicantView::Submission).then(|| field_views(definition, &case.form, |_| true)),
+        // Public milestones, not internal loops: a staff stage shows when the
+        // case first reaches it (a study sent back for revision does not show
+        // twice); every time the case waits on the applicant, and the end, show.
         timeline: if shows(ApplicantView::History) {
-            case.visits.iter().map(|v| StepView { at: v.entered_at, stage: public_label(&v.stage) }).collect()
+            let mut shown: Vec<&str> = Vec::new();
+            case.visits
+                .iter()
+                .filter(|v| {
+                    let kind = definition.stage(&v.stage).map(|s| s.kind);
+                    let again = shown.contains(&v.stage.as_str());
+                    shown.push(&v.stage);
+                    !again || matches!(kind, Some(StageKind::Waiting | StageKind::Terminal))
+                })
+                .map(|v| StepView { at: v.entered_at, stage: public_label(&v.stage) })
+                .collect()
         } else {
             Vec::new()
         },
