@@ -76,11 +76,22 @@ fn toml_list(roles: &[String]) -> String {
     format!("[{}]", roles.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "))
 }
 
-/// The shipped file with its `[visibility.*]` rules replaced by `rules`.
-fn workflow(rules: &Rules) -> Option<Workflow> {
+/// The shipped regency workflow with `edit` applied to its text, loaded
+/// with its calendar (`Err` when the checker refuses the edited file).
+fn regency(edit: impl FnOnce(String) -> String) -> Result<Workflow, sigap_core::Diagnostics> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
-    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let text = edit(std::fs::read_to_string(root.join(path)).unwrap());
+    Workflow::load(path, &text, &mut |base, p| {
+        let full = Path::new(base).parent().unwrap().join(p);
+        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
+        Ok((full.display().to_string(), text))
+    })
+}
+
+/// The shipped file with its `[visibility.*]` rules replaced by `rules`.
+fn workflow(rules: &Rules) -> Option<Workflow> {
+    regency(|text| {
     let start = text.find("[visibility.reach]").unwrap();
     let end = text.find("[sla]").unwrap();
     let mut extra = String::new();
@@ -112,15 +123,11 @@ fn workflow(rules: &Rules) -> Option<Workflow> {
         "[[notifications]]\nid = \"revisi_internal\"\non = \"action\"\naction = \"revisi_telaah\"\nto = [\"{}\"]\nsubject = \"Revisi {{tracking_code}}\"\nbody = \"{{input.catatan}}\"\n\n",
         rules.notified
     );
-    let text = format!("{}{extra}{}", &text[..start], &text[end..]).replacen(
+    format!("{}{extra}{}", &text[..start], &text[end..]).replacen(
         "[[notifications]]",
         &format!("{notification}[[notifications]]"),
         1,
-    );
-    Workflow::load(path, &text, &mut |base, p| {
-        let full = Path::new(base).parent().unwrap().join(p);
-        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
-        Ok((full.display().to_string(), text))
+    )
     })
     .ok()
 }
@@ -319,20 +326,13 @@ fn deny_by_default_closes_what_no_rule_opens() {
         notified: "kabag".to_owned(),
     };
     let open = workflow(&rules).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
-    let text = std::fs::read_to_string(root.join(path)).unwrap();
-    let start = text.find("[visibility.reach]").unwrap();
-    let end = text.find("[sla]").unwrap();
-    let closed_text = format!("{}{}", &text[..start], &text[end..]).replacen(
-        "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]",
-        "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]\ndefault = \"closed\"",
-        1,
-    );
-    let closed = Workflow::load(path, &closed_text, &mut |base, p| {
-        let full = Path::new(base).parent().unwrap().join(p);
-        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
-        Ok((full.display().to_string(), text))
+    let closed = regency(|text| {
+        let (start, end) = (text.find("[visibility.reach]").unwrap(), text.find("[sla]").unwrap());
+        format!("{}{}", &text[..start], &text[end..]).replacen(
+            "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]",
+            "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]\ndefault = \"closed\"",
+            1,
+        )
     })
     .unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(open.definition.version(), closed.definition.version());
@@ -377,19 +377,9 @@ fn reach_is_decided_from_the_list_entry() {
 /// Notes allowed only at some stages are refused elsewhere, saying where.
 #[test]
 fn a_note_outside_its_stages_is_refused_saying_where() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
-    let text = std::fs::read_to_string(root.join(path)).unwrap().replacen(
-        "[visibility.notes]\n",
-        "[visibility.notes]\nstages = [\"telaah\"]\n",
-        1,
-    );
-    let workflow = Workflow::load(path, &text, &mut |base, p| {
-        let full = Path::new(base).parent().unwrap().join(p);
-        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
-        Ok((full.display().to_string(), text))
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let workflow =
+        regency(|text| text.replacen("[visibility.notes]\n", "[visibility.notes]\nstages = [\"telaah\"]\n", 1))
+            .unwrap_or_else(|e| panic!("{e}"));
     let (case, _) = run(&workflow, 0);
     let context = Context { definition: &workflow.definition, calendar: &workflow.calendar, at: case.updated_at };
     let note = Command::AddNote { text: "x".to_owned(), obstacle: false, audience: None };
@@ -402,17 +392,12 @@ fn a_note_outside_its_stages_is_refused_saying_where() {
 /// internal loop of a study sent back for revision.
 #[test]
 fn the_applicants_timeline_shows_no_internal_loop() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let path = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
-    let text = std::fs::read_to_string(root.join(path)).unwrap().replacen(
-        "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]",
-        "applicant = [\"stage\", \"due\", \"messages\", \"answer\", \"history\"]",
-        1,
-    );
-    let workflow = Workflow::load(path, &text, &mut |base, p| {
-        let full = Path::new(base).parent().unwrap().join(p);
-        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
-        Ok((full.display().to_string(), text))
+    let workflow = regency(|text| {
+        text.replacen(
+            "applicant = [\"stage\", \"due\", \"messages\", \"answer\"]",
+            "applicant = [\"stage\", \"due\", \"messages\", \"answer\", \"history\"]",
+            1,
+        )
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let (case, _) = run(&workflow, 7); // a note, register, study, revision, study again, forward, approve
