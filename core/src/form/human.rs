@@ -95,6 +95,11 @@ pub(crate) fn size(bytes: u64, lang: Lang) -> String {
     } else {
         return format!("{bytes} B");
     };
+    one_decimal(bytes, unit, name, lang)
+}
+
+/// `bytes` in `unit`s rounded to one decimal, the point local: `6,2 MB`.
+fn one_decimal(bytes: u128, unit: u128, name: &str, lang: Lang) -> String {
     let tenths = (bytes * 10 + unit / 2) / unit;
     let (whole, fraction) = (tenths / 10, tenths % 10);
     if fraction == 0 {
@@ -135,15 +140,7 @@ pub(crate) fn size_like(bytes: u64, limit: u64, lang: Lang) -> String {
     let Some((unit, name)) = decimal(limit) else {
         return size(bytes, lang);
     };
-    let (bytes, unit) = (u128::from(bytes), u128::from(unit));
-    let tenths = (bytes * 10 + unit / 2) / unit;
-    let (whole, fraction) = (tenths / 10, tenths % 10);
-    if fraction == 0 {
-        format!("{whole} {name}")
-    } else {
-        let point = if lang == Lang::Id { ',' } else { '.' };
-        format!("{whole}{point}{fraction} {name}")
-    }
+    one_decimal(u128::from(bytes), u128::from(unit), name, lang)
 }
 
 /// Items joined as a person lists alternatives: `A, B atau C`.
