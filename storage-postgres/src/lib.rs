@@ -252,6 +252,10 @@ impl CaseLog for PgStore {
         self.located(read::list(&self.pool, query).await)
     }
 
+    async fn count(&self, query: &CaseQuery) -> Result<usize, StorageError> {
+        self.located(read::count(&self.pool, query).await)
+    }
+
     async fn due(&self, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {
         self.located(read::due(&self.pool, before, limit).await)
     }

@@ -6,9 +6,11 @@
 //! mismatch, as `Service` does through its compare-and-swap.
 
 use chrono::{DateTime, Utc};
+use sigap_core::definition::Outcome;
 use sigap_core::engine::{Case, CaseId, Event, Status, TrackingCode};
 use sigap_core::storage::{
-    CaseQuery, CaseSummary, Idempotency, REVOCATION_GRACE, ReachClause, ReachScope, StorageError,
+    COUNT_CAP, CaseQuery, CaseSummary, ClockState, Idempotency, Order, REVOCATION_GRACE, ReachClause, ReachScope,
+    StorageError,
 };
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
@@ -136,26 +138,71 @@ fn reach(q: &mut QueryBuilder<'_, Postgres>, clauses: &[ReachClause]) {
     q.push(")");
 }
 
-pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
-    let mut q = QueryBuilder::<Postgres>::new(concat!(
-        "SELECT ",
-        summary_columns!(),
-        " FROM case_summaries WHERE organisation = "
-    ));
-    q.push_bind(query.organisation.clone());
+/// The `WHERE` of a list query: exactly what `CaseQuery::matches` keeps.
+fn filters(q: &mut QueryBuilder<'_, Postgres>, query: &CaseQuery) {
+    q.push(" WHERE organisation = ").push_bind(query.organisation.clone());
     if let Some(workflow) = &query.workflow {
         q.push(" AND workflow = ").push_bind(workflow.clone());
     }
-    one_of(&mut q, "stage", query.stages.clone());
-    one_of(&mut q, "role", query.roles.clone());
+    one_of(q, "stage", query.stages.clone());
+    one_of(q, "role", query.roles.clone());
     if let Some(assignee) = &query.assignee {
         q.push(" AND assignee = ").push_bind(assignee.clone());
     }
-    one_of(&mut q, "status", query.statuses.iter().map(enum_text::<Status>).collect());
-    if let Some(clauses) = &query.reach {
-        reach(&mut q, clauses);
+    if query.unassigned {
+        q.push(" AND assignee IS NULL");
     }
-    q.push(" ORDER BY submitted_at DESC, case_id DESC LIMIT ")
+    one_of(q, "status", query.statuses.iter().map(enum_text::<Status>).collect());
+    one_of(q, "outcome", query.outcomes.iter().map(enum_text::<Outcome>).collect());
+    if let Some(from) = query.submitted_from {
+        q.push(" AND submitted_at >= ").push_bind(from);
+    }
+    if let Some(before) = query.submitted_before {
+        q.push(" AND submitted_at < ").push_bind(before);
+    }
+    if let Some(code) = &query.tracking_code {
+        q.push(" AND tracking_code = ").push_bind(code.as_str().to_owned());
+    }
+    if let Some(clock) = &query.clock {
+        // `CaseSummary::clock_at`: not closed, with a due instant, then by
+        // where the instant falls.
+        q.push(" AND status <> 'closed' AND due IS NOT NULL AND (false");
+        for state in &clock.states {
+            match state {
+                ClockState::Late => {
+                    q.push(" OR due <= ").push_bind(clock.at);
+                }
+                ClockState::AtRisk => {
+                    q.push(" OR (due > ").push_bind(clock.at).push(" AND warn <= ").push_bind(clock.at).push(")");
+                }
+                ClockState::OnTrack => {
+                    q.push(" OR (due > ")
+                        .push_bind(clock.at)
+                        .push(" AND (warn IS NULL OR warn > ")
+                        .push_bind(clock.at)
+                        .push("))");
+                }
+            }
+        }
+        q.push(")");
+    }
+    if let Some(clauses) = &query.reach {
+        reach(q, clauses);
+    }
+}
+
+pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
+    let mut q = QueryBuilder::<Postgres>::new(concat!("SELECT ", summary_columns!(), " FROM case_summaries"));
+    filters(&mut q, query);
+    q.push(match query.order {
+        Order::NewestFirst => " ORDER BY submitted_at DESC, case_id DESC",
+        Order::OldestFirst => " ORDER BY submitted_at, case_id",
+        // `CaseQuery::compare`: the due instant of cases not closed.
+        Order::DueFirst => {
+            " ORDER BY CASE WHEN status <> 'closed' THEN due END NULLS LAST, submitted_at DESC, case_id DESC"
+        }
+    });
+    q.push(" LIMIT ")
         .push_bind(i64::try_from(query.effective_limit()).unwrap_or(i64::MAX))
         .push(" OFFSET ")
         .push_bind(i64::try_from(query.offset).unwrap_or(i64::MAX));
@@ -165,6 +212,20 @@ pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSum
         .await
         .map_err(|e| from_sqlx(&format!("listing cases of {}", query.organisation), e))?;
     rows.iter().map(summary).collect()
+}
+
+/// `min(matches, COUNT_CAP)`: the count stops at the cap, so it costs no
+/// more than listing a capped page.
+pub(crate) async fn count(pool: &PgPool, query: &CaseQuery) -> Result<usize, StorageError> {
+    let mut q = QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM case_summaries");
+    filters(&mut q, query);
+    q.push(" LIMIT ").push_bind(i64::try_from(COUNT_CAP).unwrap_or(i64::MAX)).push(") AS matching");
+    let (n,): (i64,) = q
+        .build_query_as()
+        .fetch_one(pool)
+        .await
+        .map_err(|e| from_sqlx(&format!("counting cases of {}", query.organisation), e))?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 pub(crate) async fn due(pool: &PgPool, before: DateTime<Utc>, limit: usize) -> Result<Vec<CaseSummary>, StorageError> {

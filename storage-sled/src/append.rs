@@ -37,6 +37,12 @@ pub(crate) mod tag {
     pub(crate) const DUE: u8 = b'd';
     /// Outbox items by availability, earliest first.
     pub(crate) const QUEUE: u8 = b'q';
+    /// Cases not closed by their stage clock's due instant, earliest
+    /// first, then newest first (index generation 2).
+    pub(crate) const CLOCK_DUE: u8 = b'u';
+    /// Cases not closed by their stage clock's at-risk instant, earliest
+    /// first (index generation 2).
+    pub(crate) const CLOCK_WARN: u8 = b'k';
 }
 
 /// A status's byte in index keys.
@@ -66,6 +72,14 @@ pub(crate) fn index_keys(s: &CaseSummary) -> BTreeSet<Vec<u8>> {
     }
     if let (Some(deadline), false) = (s.next_deadline, s.status == Status::Closed) {
         keys.insert(org().tag(tag::DUE).instant(deadline).str(s.case.as_str()).into_bytes());
+    }
+    if s.status != Status::Closed {
+        if let Some(due) = s.due {
+            keys.insert(org().tag(tag::CLOCK_DUE).instant(due).raw(&newest_first).into_bytes());
+        }
+        if let Some(warn) = s.warn {
+            keys.insert(org().tag(tag::CLOCK_WARN).instant(warn).raw(&newest_first).into_bytes());
+        }
     }
     keys
 }

@@ -3,14 +3,14 @@
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Bound;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sigap_core::engine::{CaseId, Status};
-use sigap_core::storage::{CaseQuery, CaseSummary, StorageError};
+use sigap_core::storage::{CaseQuery, CaseSummary, ClockState, Order, StorageError};
 
 use crate::append::{status_byte, tag};
 use crate::error;
 use crate::keys::{INSTANT_LEN, Key, Reader};
-use crate::merge::{Merge, Stream, prefix_stream};
+use crate::merge::{Merge, Stream, prefix_stream, range_stream};
 use crate::record;
 use crate::store::Inner;
 
@@ -44,8 +44,8 @@ fn summary(inner: &Inner, org: &str, id: &str) -> Result<CaseSummary, StorageErr
         .ok_or_else(|| StorageError::corrupt(format!("the index names case {id} of {org}, which has no summary")))
 }
 
-/// The index ranges that hold every case a query can match: the most
-/// selective filter given, one range per wanted value.
+/// The index prefixes that hold every case a query can match: the most
+/// selective filter given, one prefix per wanted value. Each sorts newest first.
 fn plan(query: &CaseQuery) -> BTreeSet<Vec<u8>> {
     let org = || Key::org(&query.organisation);
     let by = |tag: u8, values: &[String]| values.iter().map(|v| org().tag(tag).str(v).into_bytes()).collect();
@@ -64,39 +64,131 @@ fn plan(query: &CaseQuery) -> BTreeSet<Vec<u8>> {
     }
 }
 
-/// Case summaries matching a query, newest first.
+/// The part of a newest-first index holding cases submitted within the
+/// query's dates (the query still checks each: these bounds only narrow).
+fn submitted_bounds(query: &CaseQuery) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
+    let nano = TimeDelta::nanoseconds(1);
+    let just_before = |at: DateTime<Utc>| at.checked_sub_signed(nano);
+    // Newest first: a later instant is a smaller key.
+    let from = match query.submitted_before.and_then(just_before) {
+        Some(last) => Bound::Included(Key::new().instant_desc(last).into_bytes()),
+        None => Bound::Unbounded,
+    };
+    let to = match query.submitted_from.and_then(just_before) {
+        Some(first) => Bound::Excluded(Key::new().instant_desc(first).into_bytes()),
+        None => Bound::Unbounded,
+    };
+    (from, to)
+}
+
+/// A page being filled: matches past the offset, up to the limit.
+struct Page<'q> {
+    query: &'q CaseQuery,
+    skipped: usize,
+    found: Vec<CaseSummary>,
+    limit: usize,
+}
+
+impl<'q> Page<'q> {
+    fn new(query: &'q CaseQuery) -> Self {
+        Self { query, skipped: 0, found: Vec::new(), limit: query.effective_limit() }
+    }
+
+    /// Takes a summary met in the query's order; `true` once full.
+    fn offer(&mut self, summary: CaseSummary) -> bool {
+        if self.query.matches(&summary) {
+            if self.skipped < self.query.offset {
+                self.skipped += 1;
+            } else {
+                self.found.push(summary);
+            }
+        }
+        self.found.len() >= self.limit
+    }
+}
+
+/// Case summaries matching a query, in its order.
 pub(crate) fn list(inner: &Inner, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
     let _view = inner.read_lock();
-    let limit = query.effective_limit();
-    // Every range sorts by (submitted at, case), descending: merged, they still do.
-    let streams: Vec<Stream<'_, String>> = plan(query)
-        .into_iter()
-        .map(|prefix| {
-            prefix_stream(&inner.trees.index, "index", &prefix, |key, value| record::decode_str("index", key, value))
+    let org = &query.organisation;
+    let index = |prefix: &[u8], bounds, descending| {
+        range_stream(&inner.trees.index, "index", prefix, bounds, descending, |key, value| {
+            record::decode_str("index", key, value)
         })
-        .collect();
-    let mut seen = HashSet::new();
-    let mut skipped = 0;
-    let mut found = Vec::new();
-    for id in Merge::new(streams) {
-        let id = id?;
-        if !seen.insert(id.clone()) {
-            continue;
+    };
+    let mut page = Page::new(query);
+    if let Some(code) = &query.tracking_code {
+        // One case at most: the tracking tree says which.
+        let key = Key::new().str(code.as_str()).into_bytes();
+        let found = inner.get::<(String, CaseId)>(&inner.trees.tracking, "tracking", &key)?;
+        if let Some((_, id)) = found.filter(|(owner, _)| owner == org) {
+            page.offer(summary(inner, org, id.as_str())?);
         }
-        let summary = summary(inner, &query.organisation, &id)?;
-        if !query.matches(&summary) {
-            continue;
+        return Ok(page.found);
+    }
+    if let Some(clock) = query.clock.as_ref().filter(|c| !c.states.contains(&ClockState::OnTrack)) {
+        // Late or at risk: few, whatever the store holds; from the clock
+        // indexes up to the instant, then in the query's order.
+        let through = match clock.at.checked_add_signed(TimeDelta::nanoseconds(1)) {
+            Some(after) => (Bound::Unbounded, Bound::Excluded(Key::new().instant(after).into_bytes())),
+            None => (Bound::Unbounded, Bound::Unbounded),
+        };
+        let mut streams = Vec::new();
+        if clock.states.contains(&ClockState::Late) {
+            streams.push(index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), through.clone(), false));
         }
-        if skipped < query.offset {
-            skipped += 1;
-            continue;
+        if clock.states.contains(&ClockState::AtRisk) {
+            streams.push(index(&Key::org(org).tag(tag::CLOCK_WARN).into_bytes(), through, false));
         }
-        found.push(summary);
-        if found.len() == limit {
-            break;
+        let mut seen = HashSet::new();
+        let mut candidates = Vec::new();
+        for stream in streams {
+            for entry in stream {
+                let (_, id) = entry?;
+                if seen.insert(id.clone()) {
+                    let summary = summary(inner, org, &id)?;
+                    if query.matches(&summary) {
+                        candidates.push(summary);
+                    }
+                }
+            }
+        }
+        candidates.sort_by(|a, b| query.compare(a, b));
+        return Ok(candidates.into_iter().skip(query.offset).take(page.limit).collect());
+    }
+    match query.order {
+        Order::DueFirst => {
+            // Cases with a stage due instant, earliest first (ties newest
+            // first, as the key says), then the rest newest first.
+            let due = index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), (Bound::Unbounded, Bound::Unbounded), false);
+            for entry in due {
+                if page.offer(summary(inner, org, &entry?.1)?) {
+                    return Ok(page.found);
+                }
+            }
+            let rest = index(&Key::org(org).tag(tag::ALL).into_bytes(), submitted_bounds(query), false);
+            for entry in rest {
+                let summary = summary(inner, org, &entry?.1)?;
+                let in_due_index = summary.status != Status::Closed && summary.due.is_some();
+                if !in_due_index && page.offer(summary) {
+                    break;
+                }
+            }
+        }
+        Order::NewestFirst | Order::OldestFirst => {
+            let descending = query.order == Order::OldestFirst;
+            let streams: Vec<Stream<'_, String>> =
+                plan(query).into_iter().map(|prefix| index(&prefix, submitted_bounds(query), descending)).collect();
+            let mut seen = HashSet::new();
+            for id in Merge::directed(streams, descending) {
+                let id = id?;
+                if seen.insert(id.clone()) && page.offer(summary(inner, org, &id)?) {
+                    break;
+                }
+            }
         }
     }
-    Ok(found)
+    Ok(page.found)
 }
 
 /// Open cases with a deadline at or before `before`, earliest first, across organisations.

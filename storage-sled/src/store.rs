@@ -75,6 +75,15 @@ pub(crate) struct Inner {
 /// The key in `meta` holding the layout version.
 const LAYOUT_KEY: &[u8] = b"layout";
 
+/// The key in `meta` holding the generation of the `index` tree: which
+/// index keys every summary has. Index keys are derived from summaries, so
+/// a store of an earlier generation gets the missing ones on opening.
+const INDEX_KEY: &[u8] = b"indexes";
+
+/// 1: by organisation, workflow, stage, role, assignee, status, next
+/// deadline; 2: also by the stage clock's due and at-risk instants.
+const INDEX_GENERATION: u8 = 2;
+
 impl SledStore {
     /// Opens (or creates) the store in a directory, with default settings.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StorageError> {
@@ -110,6 +119,7 @@ impl SledStore {
             revoked: tree("revoked")?,
         };
         check_layout(&trees.meta)?;
+        complete_indexes(&trees)?;
         let durability = Durability::new(db.clone(), &path)?;
         Ok(Self { inner: Arc::new(Inner { path, trees, durability, _lock: lock, visible: RwLock::new(()) }) })
     }
@@ -182,6 +192,32 @@ impl Inner {
         let value = tree.get(key).map_err(|e| error::sled(&format!("reading tree `{name}`"), &e))?;
         value.map(|v| record::decode(name, key, &v)).transpose()
     }
+}
+
+/// Adds the index keys an earlier generation did not write (every key of
+/// every summary: inserting one already there changes nothing, so a run
+/// cut short is simply run again), then records the generation.
+fn complete_indexes(trees: &Trees) -> Result<(), StorageError> {
+    let found = trees.meta.get(INDEX_KEY).map_err(|e| error::sled("reading the index generation", &e))?;
+    if found.as_deref().and_then(|v| v.first()).is_some_and(|g| *g >= INDEX_GENERATION) {
+        return Ok(());
+    }
+    for entry in trees.summaries.iter() {
+        let (key, value) = entry.map_err(|e| error::sled("scanning tree `summaries`", &e))?;
+        let summary: sigap_core::storage::CaseSummary = record::decode("summaries", &key, &value)?;
+        let id = record::encode_bytes(summary.case.as_str().as_bytes());
+        let mut batch = sled::Batch::default();
+        for index_key in crate::append::index_keys(&summary) {
+            batch.insert(index_key, id.clone());
+        }
+        trees.index.apply_batch(batch).map_err(|e| error::sled("completing tree `index`", &e))?;
+    }
+    trees.index.flush().map_err(|e| error::sled("flushing tree `index`", &e))?;
+    trees
+        .meta
+        .insert(INDEX_KEY, vec![INDEX_GENERATION])
+        .map_err(|e| error::sled("writing the index generation", &e))?;
+    Ok(())
 }
 
 /// Writes the layout version into a new store; refuses a newer one.

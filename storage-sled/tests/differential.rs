@@ -10,7 +10,9 @@ use sigap_core::engine::{Command, Principal, Status};
 use sigap_core::form::Input;
 use sigap_core::service::Service;
 use sigap_core::storage::memory::MemoryStore;
-use sigap_core::storage::{CaseQuery, Store};
+use sigap_core::definition::Outcome;
+use sigap_core::engine::TrackingCode;
+use sigap_core::storage::{COUNT_CAP, CaseQuery, ClockFilter, ClockState, Order, Store};
 use sigap_core::testing::{at, fixture_form, fixture_service, fixture_workflow_for, new_case};
 use sigap_storage_sled::SledStore;
 
@@ -67,8 +69,59 @@ fn queries() -> Vec<CaseQuery> {
                                     statuses: statuses.clone(),
                                     limit,
                                     offset,
-                                    reach: None,
+                                    ..CaseQuery::default()
                                 });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    all
+}
+
+/// The search filters of the case list, each with the others, in every order.
+fn searches(codes: &[TrackingCode], at_risk: DateTime<Utc>) -> Vec<CaseQuery> {
+    use ClockState::{AtRisk, Late, OnTrack};
+    let mut all = Vec::new();
+    let instants = [at("2026-12-01 09:30"), at_risk, at("2026-12-04 14:00"), at("2027-02-01 08:00")];
+    let clocks = [vec![], vec![Late], vec![AtRisk], vec![OnTrack], vec![Late, AtRisk], vec![OnTrack, Late]];
+    let dates = [
+        (None, None),
+        (Some(at("2026-12-01 09:02")), None),
+        (None, Some(at("2026-12-01 09:03"))),
+        (Some(at("2026-12-01 09:01")), Some(at("2026-12-01 09:04"))),
+    ];
+    let mut codes: Vec<Option<TrackingCode>> = codes.iter().take(3).cloned().map(Some).collect();
+    codes.push(None);
+    let mut n = 0usize;
+    for organisation in ["org-uji", "org-lain"] {
+        for order in [Order::NewestFirst, Order::OldestFirst, Order::DueFirst] {
+            for (c, states) in clocks.iter().enumerate() {
+                for outcomes in [vec![], vec![Outcome::Rejected], vec![Outcome::Answered, Outcome::Withdrawn]] {
+                    for unassigned in [false, true] {
+                        for (submitted_from, submitted_before) in dates {
+                            for code in &codes {
+                                for (limit, offset) in [(0, 0), (2, 1)] {
+                                    n += 1;
+                                    let at = instants[(n + c) % instants.len()];
+                                    all.push(CaseQuery {
+                                        organisation: organisation.to_owned(),
+                                        stages: if n.is_multiple_of(7) { vec!["periksa".to_owned()] } else { vec![] },
+                                        outcomes: outcomes.clone(),
+                                        unassigned,
+                                        submitted_from,
+                                        submitted_before,
+                                        tracking_code: code.clone(),
+                                        clock: (!states.is_empty())
+                                            .then(|| ClockFilter { states: states.clone(), at }),
+                                        order,
+                                        limit,
+                                        offset,
+                                        ..CaseQuery::default()
+                                    });
+                                }
                             }
                         }
                     }
@@ -94,6 +147,26 @@ async fn sled_answers_as_the_reference_store_does() {
         assert_eq!(sled.list(&query).await.unwrap(), expected, "{query:?}");
     }
     assert!(nonempty > 100, "the queries find something");
+
+    let everything = CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() };
+    let listed = memory.list(&everything).await.unwrap();
+    let codes: Vec<TrackingCode> = listed.iter().map(|s| s.tracking_code.clone()).collect();
+    // An instant some clock is at risk at: halfway from its warning to its due instant.
+    let at_risk = listed.iter().find_map(|s| Some(s.warn? + (s.due? - s.warn?) / 2)).expect("a clock with a warning");
+    let mut found = std::collections::BTreeMap::<String, usize>::new();
+    for query in searches(&codes, at_risk) {
+        let expected = memory.list(&query).await.unwrap();
+        if !expected.is_empty() {
+            *found.entry(format!("{:?}/{:?}", query.order, query.clock.as_ref().map(|c| &c.states))).or_default() += 1;
+        }
+        assert_eq!(sled.list(&query).await.unwrap(), expected, "{query:?}");
+        let count = memory.count(&query).await.unwrap();
+        assert_eq!(sled.count(&query).await.unwrap(), count, "count {query:?}");
+        let all = memory.list(&CaseQuery { limit: COUNT_CAP, offset: 0, ..query.clone() }).await.unwrap();
+        assert_eq!(count, all.len(), "count {query:?}");
+    }
+    // Every order with every clock filter finds something somewhere.
+    assert_eq!(found.len(), 3 * 6, "{found:?}");
 
     let instants: Vec<DateTime<Utc>> = ["2026-12-01 08:00", "2026-12-01 09:25", "2026-12-01 09:40"]
         .iter()

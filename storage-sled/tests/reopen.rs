@@ -154,3 +154,48 @@ fn a_path_that_is_a_file_is_unavailable_not_a_panic() {
     assert_eq!(error.kind(), ErrorKind::Unavailable, "{error}");
     assert!(error.message().contains("not-a-directory"), "{error}");
 }
+
+/// A store written before the clock indexes (index generation 1) gets them
+/// on opening: the late cases are found, and in the order the list promises.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_from_before_the_clock_indexes_gets_them_on_opening() {
+    use sigap_core::storage::{ClockFilter, ClockState, Order};
+    let dir = tempfile::tempdir().unwrap();
+    let late = |order| CaseQuery {
+        organisation: "org-uji".to_owned(),
+        clock: Some(ClockFilter { states: vec![ClockState::Late], at: at("2027-01-01 00:00") }),
+        order,
+        ..CaseQuery::default()
+    };
+    let expected = {
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+        let service = fixture_service(store.clone()).await;
+        for n in 1..=3 {
+            submit(&service, n, at("2026-12-01 09:00") + TimeDelta::minutes(n as i64)).await;
+        }
+        let expected = store.list(&late(Order::DueFirst)).await.unwrap();
+        assert_eq!(expected.len(), 3);
+        expected
+    };
+    // What generation 1 had: no `u` (due) or `k` (at risk) keys, no generation recorded.
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let index = db.open_tree("index").unwrap();
+        let org_len = "org-uji".len() + 2;
+        let clock_keys: Vec<_> = index
+            .iter()
+            .keys()
+            .map(Result::unwrap)
+            .filter(|k| matches!(k.get(org_len), Some(b'u' | b'k')))
+            .collect();
+        assert_eq!(clock_keys.len(), 6, "a due and an at-risk key per case");
+        for key in clock_keys {
+            index.remove(key).unwrap();
+        }
+        db.open_tree("meta").unwrap().remove(b"indexes").unwrap();
+        db.flush().unwrap();
+    }
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path()).unwrap());
+    assert_eq!(store.list(&late(Order::DueFirst)).await.unwrap(), expected);
+    assert_eq!(store.list(&late(Order::NewestFirst)).await.unwrap().len(), 3);
+}

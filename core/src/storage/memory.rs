@@ -139,7 +139,7 @@ impl CaseLog for MemoryStore {
         let inner = self.lock();
         let mut found: Vec<CaseSummary> =
             inner.cases.values().map(|(_, s, _)| s).filter(|s| query.matches(s)).cloned().collect();
-        found.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at).then_with(|| b.case.cmp(&a.case)));
+        found.sort_by(|a, b| query.compare(a, b));
         Ok(found.into_iter().skip(query.offset).take(query.effective_limit()).collect())
     }
 

@@ -24,8 +24,8 @@ use chrono::{DateTime, Utc};
 
 pub use error::{ErrorKind, StorageError};
 pub use types::{
-    Append, CaseQuery, CaseSummary, Idempotency, MAX_BLOB_BYTES, OutboxItem, OutboxMessage, ReachClause, ReachScope,
-    Recipient,
+    Append, COUNT_CAP, CaseQuery, CaseSummary, ClockFilter, ClockState, Idempotency, MAX_BLOB_BYTES, Order, OutboxItem,
+    OutboxMessage, ReachClause, ReachScope, Recipient,
 };
 
 use crate::engine::{Case, CaseId, Event, TrackingCode};
@@ -80,12 +80,25 @@ pub trait CaseLog: Send + Sync + 'static {
     /// reusing one is a [`ErrorKind::Conflict`]).
     async fn find_tracking_code(&self, code: &TrackingCode) -> Result<Option<(String, CaseId)>, StorageError>;
 
-    /// Case summaries matching a query, most recently submitted first.
+    /// Case summaries matching a query, in its order (`CaseQuery::compare`),
+    /// after skipping `offset`, at most its effective limit.
     ///
     /// # Correctness
     /// Only the query's organisation; summaries hold no form field; each is
-    /// the summary of the case's latest appended version.
+    /// the summary of the case's latest appended version; exactly the
+    /// summaries `CaseQuery::matches` keeps.
     async fn list(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError>;
+
+    /// How many cases match a query (its limit, offset and order aside),
+    /// counting at most [`COUNT_CAP`].
+    ///
+    /// # Correctness
+    /// `min(matches, COUNT_CAP)`, under the same rules as `list`. The
+    /// default lists them; a backend may count without reading summaries.
+    async fn count(&self, query: &CaseQuery) -> Result<usize, StorageError> {
+        let query = CaseQuery { limit: COUNT_CAP, offset: 0, order: Order::NewestFirst, ..query.clone() };
+        Ok(self.list(&query).await?.len())
+    }
 
     /// Open cases, across organisations, with a clock deadline at or before `before`, earliest first.
     ///

@@ -81,7 +81,65 @@ impl CaseSummary {
             }),
         }
     }
+
+    /// The stage clock's due instant while the case is not closed.
+    fn open_due(&self) -> Option<DateTime<Utc>> {
+        self.due.filter(|_| self.status != Status::Closed)
+    }
+
+    /// How the current stage's clock stands at `at`: `None` for a closed
+    /// case or a stage without a time standard.
+    pub fn clock_at(&self, at: DateTime<Utc>) -> Option<ClockState> {
+        if self.status == Status::Closed {
+            return None;
+        }
+        let due = self.due?;
+        Some(if at >= due {
+            ClockState::Late
+        } else if self.warn.is_some_and(|w| at >= w) {
+            ClockState::AtRisk
+        } else {
+            ClockState::OnTrack
+        })
+    }
 }
+
+/// How a case's stage clock stands at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    /// Within the standard, before its at-risk share.
+    OnTrack,
+    /// Past the at-risk share, not yet due.
+    AtRisk,
+    /// Past the due instant.
+    Late,
+}
+
+/// Only cases, not closed, whose stage clock stands so at an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockFilter {
+    /// Any of these (none: no case).
+    pub states: Vec<ClockState>,
+    /// The instant (the reader's now).
+    pub at: DateTime<Utc>,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Latest submitted first (ties: larger case id first).
+    #[default]
+    NewestFirst,
+    /// Earliest submitted first (ties: smaller case id first).
+    OldestFirst,
+    /// Earliest stage due instant first, then cases without one; ties newest first.
+    DueFirst,
+}
+
+/// At most this many matches are counted (`CaseLog::count`): beyond it a
+/// list says "more than".
+pub const COUNT_CAP: usize = 10_000;
 
 /// Which cases to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -105,6 +163,20 @@ pub struct CaseQuery {
     /// Only cases the reader reaches (`[visibility.reach]`): a case
     /// matches when a clause of its workflow does; `None`: no such filter.
     pub reach: Option<Vec<ReachClause>>,
+    /// Only cases that ended in one of these (any when empty).
+    pub outcomes: Vec<Outcome>,
+    /// Only cases nobody holds (with `assignee`: no case).
+    pub unassigned: bool,
+    /// Only cases submitted at or after this instant.
+    pub submitted_from: Option<DateTime<Utc>>,
+    /// Only cases submitted before this instant.
+    pub submitted_before: Option<DateTime<Utc>>,
+    /// Only the case with this tracking code.
+    pub tracking_code: Option<TrackingCode>,
+    /// Only cases whose stage clock stands so.
+    pub clock: Option<ClockFilter>,
+    /// The order.
+    pub order: Order,
 }
 
 /// Which cases of one workflow a reader reaches, as a filter a store can
@@ -178,6 +250,31 @@ impl CaseQuery {
                 .reach
                 .as_ref()
                 .is_none_or(|clauses| clauses.iter().any(|c| c.workflow == summary.workflow && c.scope.keeps(summary)))
+            && (self.outcomes.is_empty() || summary.outcome.is_some_and(|o| self.outcomes.contains(&o)))
+            && (!self.unassigned || summary.assignee.is_none())
+            && self.submitted_from.is_none_or(|from| summary.submitted_at >= from)
+            && self.submitted_before.is_none_or(|before| summary.submitted_at < before)
+            && self.tracking_code.as_ref().is_none_or(|code| &summary.tracking_code == code)
+            && self
+                .clock
+                .as_ref()
+                .is_none_or(|c| summary.clock_at(c.at).is_some_and(|state| c.states.contains(&state)))
+    }
+
+    /// The list's order between two summaries (`Less`: `a` comes first).
+    pub fn compare(&self, a: &CaseSummary, b: &CaseSummary) -> std::cmp::Ordering {
+        let newest = || b.submitted_at.cmp(&a.submitted_at).then_with(|| b.case.cmp(&a.case));
+        match self.order {
+            Order::NewestFirst => newest(),
+            Order::OldestFirst => a.submitted_at.cmp(&b.submitted_at).then_with(|| a.case.cmp(&b.case)),
+            Order::DueFirst => match (a.open_due(), b.open_due()) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(newest),
+        }
     }
 
     /// The effective limit.

@@ -198,6 +198,78 @@ pub async fn lists_filter_and_order(store: Arc<dyn Store>, era: Era) {
     assert_eq!(page.iter().map(|s| &s.case).collect::<Vec<_>>(), vec![&ids[2], &ids[1]]);
 }
 
+/// The case list's search (outcome, nobody holding it, dates received,
+/// tracking code, clock, order, counts) keeps and orders exactly as
+/// `CaseQuery::matches` and `CaseQuery::compare` say.
+pub async fn lists_search_and_count(store: Arc<dyn Store>, era: Era) {
+    use crate::definition::Outcome;
+    use crate::storage::{ClockFilter, ClockState, Order};
+    let service = era.service(store.clone()).await;
+    let mut ids = Vec::new();
+    for n in 1..=6 {
+        // Two at each instant: ties in submission time.
+        ids.push(submit(&service, n, era.at("2026-12-01 09:00") + TimeDelta::minutes((n / 2) as i64)).await);
+    }
+    let at = era.at("2026-12-01 09:10");
+    service.execute("org-uji", &ids[0], &officer(), &Command::Claim, None, None, at).await.unwrap();
+    service.execute("org-uji", &ids[1], &officer(), &perform("teruskan", &[]), None, None, at).await.unwrap();
+    let reject = perform("tolak", &[("alasan", Input::Text("Di luar ruang lingkup".to_owned()))]);
+    service.execute("org-uji", &ids[2], &officer(), &reject, None, None, at).await.unwrap();
+    let everything = CaseQuery { organisation: "org-uji".to_owned(), limit: 1000, ..CaseQuery::default() };
+    let all = store.list(&everything).await.unwrap();
+    assert_eq!(all.len(), 6);
+    let clock = |states: Vec<ClockState>, at: &str| Some(ClockFilter { states, at: era.at(at) });
+    let code = all[3].tracking_code.clone();
+    let mut queries = Vec::new();
+    for order in [Order::NewestFirst, Order::OldestFirst, Order::DueFirst] {
+        let base = CaseQuery { organisation: "org-uji".to_owned(), order, ..CaseQuery::default() };
+        queries.extend([
+            base.clone(),
+            CaseQuery { outcomes: vec![Outcome::Rejected], ..base.clone() },
+            CaseQuery { outcomes: vec![Outcome::Answered], ..base.clone() },
+            CaseQuery { unassigned: true, ..base.clone() },
+            CaseQuery { submitted_from: Some(era.at("2026-12-01 09:01")), ..base.clone() },
+            CaseQuery { submitted_before: Some(era.at("2026-12-01 09:02")), ..base.clone() },
+            CaseQuery {
+                submitted_from: Some(era.at("2026-12-01 09:01")),
+                submitted_before: Some(era.at("2026-12-01 09:03")),
+                ..base.clone()
+            },
+            CaseQuery { tracking_code: Some(code.clone()), ..base.clone() },
+            CaseQuery { tracking_code: Some(code.clone()), organisation: "org-lain".to_owned(), ..base.clone() },
+            CaseQuery { clock: clock(vec![ClockState::OnTrack], "2026-12-01 09:15"), ..base.clone() },
+            CaseQuery { clock: clock(vec![ClockState::AtRisk], "2026-12-01 09:25"), ..base.clone() },
+            CaseQuery { clock: clock(vec![ClockState::Late], "2026-12-01 09:40"), ..base.clone() },
+            CaseQuery { clock: clock(vec![ClockState::Late, ClockState::AtRisk], "2026-12-01 09:31"), ..base.clone() },
+            CaseQuery { clock: clock(vec![], "2026-12-01 09:31"), ..base.clone() },
+            CaseQuery { limit: 2, offset: 1, ..base.clone() },
+            CaseQuery { limit: 2, offset: 1, clock: clock(vec![ClockState::Late], "2027-01-01 09:00"), ..base.clone() },
+        ]);
+    }
+    let mut nonempty = 0;
+    for query in &queries {
+        let mut expected: Vec<CaseSummary> = all.iter().filter(|s| query.matches(s)).cloned().collect();
+        expected.sort_by(|a, b| query.compare(a, b));
+        let count = expected.len();
+        let expected: Vec<CaseSummary> = expected.into_iter().skip(query.offset).take(query.effective_limit()).collect();
+        nonempty += usize::from(!expected.is_empty());
+        assert_eq!(store.list(query).await.unwrap(), expected, "{query:?}");
+        assert_eq!(store.count(query).await.unwrap(), count, "count {query:?}");
+    }
+    assert!(nonempty >= queries.len() / 2, "most queries find something ({nonempty} of {})", queries.len());
+    // What each filter means, said once by hand.
+    let one = |q: CaseQuery| {
+        let store = store.clone();
+        async move { store.list(&q).await.unwrap().into_iter().map(|s| s.case).collect::<Vec<_>>() }
+    };
+    let base = CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() };
+    assert_eq!(one(CaseQuery { outcomes: vec![Outcome::Rejected], ..base.clone() }).await, vec![ids[2].clone()]);
+    assert_eq!(one(CaseQuery { tracking_code: Some(code), ..base.clone() }).await, vec![all[3].case.clone()]);
+    let late = one(CaseQuery { clock: clock(vec![ClockState::Late], "2027-01-01 09:00"), ..base.clone() }).await;
+    assert!(!late.contains(&ids[2]), "a closed case has no clock");
+    assert!(late.contains(&ids[5]));
+}
+
 /// Cases with a clock deadline by an instant are found, earliest first, across organisations; closed ones never.
 pub async fn deadlines_are_found_in_order(store: Arc<dyn Store>, era: Era) {
     let service = era.service(store.clone()).await;

@@ -55,6 +55,7 @@ macro_rules! __conformance_cases {
                 tracking_codes_find_their_case,
                 lists_filter_and_order,
                 lists_filter_by_reach,
+                lists_search_and_count,
                 deadlines_are_found_in_order,
                 case_ids_page_through_everything,
             ];
