@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use sigap_core::definition::Outcome;
-use sigap_core::engine::{Case, CaseId, Event, Status, TrackingCode};
+use sigap_core::engine::{Case, CaseId, ClockState, Event, Status, TrackingCode};
 use sigap_core::storage::{
-    COUNT_CAP, CaseQuery, CaseSummary, ClockState, Idempotency, Order, REVOCATION_GRACE, ReachClause, ReachScope,
+    COUNT_CAP, CaseQuery, CaseSummary, Idempotency, Order, REVOCATION_GRACE, ReachClause, ReachScope,
     StorageError,
 };
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -169,7 +169,7 @@ fn filters(q: &mut QueryBuilder<'_, Postgres>, query: &CaseQuery) {
         q.push(" AND status <> 'closed' AND due IS NOT NULL AND (false");
         for state in &clock.states {
             match state {
-                ClockState::Late => {
+                ClockState::Breached => {
                     q.push(" OR due <= ").push_bind(clock.at);
                 }
                 ClockState::AtRisk => {
@@ -182,6 +182,7 @@ fn filters(q: &mut QueryBuilder<'_, Postgres>, query: &CaseQuery) {
                         .push_bind(clock.at)
                         .push("))");
                 }
+                ClockState::Paused | ClockState::Stopped => {}
             }
         }
         q.push(")");

@@ -5,7 +5,8 @@ use std::ops::Bound;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sigap_core::engine::{CaseId, Status};
-use sigap_core::storage::{CaseQuery, CaseSummary, ClockState, Order, StorageError};
+use sigap_core::engine::ClockState;
+use sigap_core::storage::{CaseQuery, CaseSummary, Order, StorageError};
 
 use crate::append::{status_byte, tag};
 use crate::error;
@@ -134,7 +135,7 @@ pub(crate) fn list(inner: &Inner, query: &CaseQuery) -> Result<Vec<CaseSummary>,
             None => (Bound::Unbounded, Bound::Unbounded),
         };
         let mut streams = Vec::new();
-        if clock.states.contains(&ClockState::Late) {
+        if clock.states.contains(&ClockState::Breached) {
             streams.push(index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), through.clone(), false));
         }
         if clock.states.contains(&ClockState::AtRisk) {

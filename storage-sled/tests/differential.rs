@@ -12,7 +12,8 @@ use sigap_core::service::Service;
 use sigap_core::storage::memory::MemoryStore;
 use sigap_core::definition::Outcome;
 use sigap_core::engine::TrackingCode;
-use sigap_core::storage::{COUNT_CAP, CaseQuery, ClockFilter, ClockState, Order, Store};
+use sigap_core::engine::ClockState;
+use sigap_core::storage::{COUNT_CAP, CaseQuery, ClockFilter, Order, Store};
 use sigap_core::testing::{at, fixture_form, fixture_service, fixture_workflow_for, new_case};
 use sigap_storage_sled::SledStore;
 
@@ -83,7 +84,7 @@ fn queries() -> Vec<CaseQuery> {
 
 /// The search filters of the case list, each with the others, in every order.
 fn searches(codes: &[TrackingCode], at_risk: DateTime<Utc>) -> Vec<CaseQuery> {
-    use ClockState::{AtRisk, Late, OnTrack};
+    use ClockState::{AtRisk, Breached as Late, OnTrack};
     let mut all = Vec::new();
     let instants = [at("2026-12-01 09:30"), at_risk, at("2026-12-04 14:00"), at("2027-02-01 08:00")];
     let clocks = [vec![], vec![Late], vec![AtRisk], vec![OnTrack], vec![Late, AtRisk], vec![OnTrack, Late]];

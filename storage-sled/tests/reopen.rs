@@ -159,11 +159,12 @@ fn a_path_that_is_a_file_is_unavailable_not_a_panic() {
 /// on opening: the late cases are found, and in the order the list promises.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_from_before_the_clock_indexes_gets_them_on_opening() {
-    use sigap_core::storage::{ClockFilter, ClockState, Order};
+    use sigap_core::engine::ClockState;
+    use sigap_core::storage::{ClockFilter, Order};
     let dir = tempfile::tempdir().unwrap();
     let late = |order| CaseQuery {
         organisation: "org-uji".to_owned(),
-        clock: Some(ClockFilter { states: vec![ClockState::Late], at: at("2027-01-01 00:00") }),
+        clock: Some(ClockFilter { states: vec![ClockState::Breached], at: at("2027-01-01 00:00") }),
         order,
         ..CaseQuery::default()
     };

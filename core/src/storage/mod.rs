@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 
 pub use error::{ErrorKind, StorageError};
 pub use types::{
-    Append, COUNT_CAP, CaseQuery, CaseSummary, ClockFilter, ClockState, Idempotency, MAX_BLOB_BYTES, Order, OutboxItem,
+    Append, COUNT_CAP, CaseQuery, CaseSummary, ClockFilter, Idempotency, MAX_BLOB_BYTES, Order, OutboxItem,
     OutboxMessage, ReachClause, ReachScope, Recipient,
 };
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{Definition, Outcome};
-use crate::engine::{Case, CaseId, ClockKey, Event, Status, TrackingCode};
+use crate::engine::{Case, CaseId, ClockKey, ClockState, Event, Status, TrackingCode};
 
 /// The largest attachment a store accepts (bytes). Forms set lower limits.
 pub const MAX_BLOB_BYTES: usize = 50 * 1024 * 1024;
@@ -87,15 +87,15 @@ impl CaseSummary {
         self.due.filter(|_| self.status != Status::Closed)
     }
 
-    /// How the current stage's clock stands at `at`: `None` for a closed
-    /// case or a stage without a time standard.
+    /// How the current stage's clock stands at `at` (on track, at risk or
+    /// breached): `None` for a closed case or a stage without a time standard.
     pub fn clock_at(&self, at: DateTime<Utc>) -> Option<ClockState> {
         if self.status == Status::Closed {
             return None;
         }
         let due = self.due?;
         Some(if at >= due {
-            ClockState::Late
+            ClockState::Breached
         } else if self.warn.is_some_and(|w| at >= w) {
             ClockState::AtRisk
         } else {
@@ -104,22 +104,11 @@ impl CaseSummary {
     }
 }
 
-/// How a case's stage clock stands at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockState {
-    /// Within the standard, before its at-risk share.
-    OnTrack,
-    /// Past the at-risk share, not yet due.
-    AtRisk,
-    /// Past the due instant.
-    Late,
-}
-
 /// Only cases, not closed, whose stage clock stands so at an instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClockFilter {
-    /// Any of these (none: no case).
+    /// Any of these (none: no case; `Paused` and `Stopped`, which a
+    /// summary does not tell, match nothing).
     pub states: Vec<ClockState>,
     /// The instant (the reader's now).
     pub at: DateTime<Utc>,

@@ -8,7 +8,11 @@
 //!   500 to record: the scanner's worst case);
 //! - the inbox: open cases of the `petugas` role, newest first, the first
 //!   page of 100 and the API's limit of 1000; and one person's assigned
-//!   cases (none assigned: the index must say so without a walk).
+//!   cases (none assigned: the index must say so without a walk);
+//! - the case list's searches (issue 19), a page of 50 each: newest and
+//!   oldest first, most urgent first, late and at risk at an instant when
+//!   some are, received on one day, a tracking code, a deep page (offset
+//!   5,000), and the counts the page shows (capped at 10,000).
 //!
 //! On PostgreSQL the tables are `ANALYZE`d after loading, as autovacuum
 //! would do.
@@ -19,7 +23,8 @@ use std::time::Instant;
 use chrono::TimeDelta;
 use serde_json::{Value, json};
 use sigap_core::engine::Status;
-use sigap_core::storage::{CaseQuery, Store};
+use sigap_core::engine::ClockState;
+use sigap_core::storage::{CaseQuery, ClockFilter, Order, Store};
 use sigap_core::testing::{at, fixture_service, submit};
 use sigap_storage_postgres::{PgOptions, PgStore};
 use sigap_storage_sled::SledStore;
@@ -100,6 +105,59 @@ async fn measure(store: Arc<dyn Store>, store_name: &str, cases: u64, populate_s
         let (latency, found) = timed(|| {
             let (store, query) = (store.clone(), query.clone());
             async move { Ok(store.list(&query).await?.len()) }
+        })
+        .await?;
+        rows.push(json!({ "query": name, "found": found, "latency": latency }));
+    }
+    let code = store
+        .list(&CaseQuery { organisation: "org-uji".to_owned(), limit: 1, offset: (cases / 2) as usize, ..CaseQuery::default() })
+        .await?
+        .first()
+        .map(|s| s.tracking_code.clone());
+    // An instant some way into the load: the earliest cases are late by
+    // then, a band is at risk, the rest on track.
+    let mid = at("2026-12-01 09:00") + TimeDelta::seconds((cases / 20) as i64);
+    let clock = |states: Vec<ClockState>| Some(ClockFilter { states, at: mid });
+    let page = |f: &dyn Fn(&mut CaseQuery)| {
+        let mut q = CaseQuery { organisation: "org-uji".to_owned(), limit: 50, ..CaseQuery::default() };
+        f(&mut q);
+        q
+    };
+    let searches = [
+        ("list: all, newest first", page(&|_| {})),
+        ("list: all, oldest first", page(&|q| q.order = Order::OldestFirst)),
+        ("list: open, most urgent first", page(&|q| {
+            q.statuses = vec![Status::Open];
+            q.order = Order::DueFirst;
+        })),
+        ("list: late now", page(&|q| q.clock = clock(vec![ClockState::Breached]))),
+        ("list: at risk now", page(&|q| q.clock = clock(vec![ClockState::AtRisk]))),
+        ("list: on track now", page(&|q| q.clock = clock(vec![ClockState::OnTrack]))),
+        ("list: unassigned at a stage, received on one day", page(&|q| {
+            q.unassigned = true;
+            q.stages = vec!["periksa".to_owned()];
+            q.submitted_from = Some(at("2026-12-02 00:00"));
+            q.submitted_before = Some(at("2026-12-03 00:00"));
+        })),
+        ("list: one tracking code", page(&|q| q.tracking_code = code.clone())),
+        ("list: page at offset 5,000", page(&|q| q.offset = 5000)),
+    ];
+    for (name, query) in searches {
+        let (latency, found) = timed(|| {
+            let (store, query) = (store.clone(), query.clone());
+            async move { Ok(store.list(&query).await?.len()) }
+        })
+        .await?;
+        rows.push(json!({ "query": name, "found": found, "latency": latency }));
+    }
+    for (name, query) in [
+        ("count: all (capped)", page(&|_| {})),
+        ("count: late now", page(&|q| q.clock = clock(vec![ClockState::Breached]))),
+        ("count: at risk now", page(&|q| q.clock = clock(vec![ClockState::AtRisk]))),
+    ] {
+        let (latency, found) = timed(|| {
+            let (store, query) = (store.clone(), query.clone());
+            async move { Ok(store.count(&query).await?) }
         })
         .await?;
         rows.push(json!({ "query": name, "found": found, "latency": latency }));

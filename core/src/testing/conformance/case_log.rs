@@ -203,7 +203,8 @@ pub async fn lists_filter_and_order(store: Arc<dyn Store>, era: Era) {
 /// `CaseQuery::matches` and `CaseQuery::compare` say.
 pub async fn lists_search_and_count(store: Arc<dyn Store>, era: Era) {
     use crate::definition::Outcome;
-    use crate::storage::{ClockFilter, ClockState, Order};
+    use crate::engine::ClockState;
+    use crate::storage::{ClockFilter, Order};
     let service = era.service(store.clone()).await;
     let mut ids = Vec::new();
     for n in 1..=6 {
@@ -239,11 +240,11 @@ pub async fn lists_search_and_count(store: Arc<dyn Store>, era: Era) {
             CaseQuery { tracking_code: Some(code.clone()), organisation: "org-lain".to_owned(), ..base.clone() },
             CaseQuery { clock: clock(vec![ClockState::OnTrack], "2026-12-01 09:15"), ..base.clone() },
             CaseQuery { clock: clock(vec![ClockState::AtRisk], "2026-12-01 09:25"), ..base.clone() },
-            CaseQuery { clock: clock(vec![ClockState::Late], "2026-12-01 09:40"), ..base.clone() },
-            CaseQuery { clock: clock(vec![ClockState::Late, ClockState::AtRisk], "2026-12-01 09:31"), ..base.clone() },
+            CaseQuery { clock: clock(vec![ClockState::Breached], "2026-12-01 09:40"), ..base.clone() },
+            CaseQuery { clock: clock(vec![ClockState::Breached, ClockState::AtRisk], "2026-12-01 09:31"), ..base.clone() },
             CaseQuery { clock: clock(vec![], "2026-12-01 09:31"), ..base.clone() },
             CaseQuery { limit: 2, offset: 1, ..base.clone() },
-            CaseQuery { limit: 2, offset: 1, clock: clock(vec![ClockState::Late], "2027-01-01 09:00"), ..base.clone() },
+            CaseQuery { limit: 2, offset: 1, clock: clock(vec![ClockState::Breached], "2027-01-01 09:00"), ..base.clone() },
         ]);
     }
     let mut nonempty = 0;
@@ -265,7 +266,7 @@ pub async fn lists_search_and_count(store: Arc<dyn Store>, era: Era) {
     let base = CaseQuery { organisation: "org-uji".to_owned(), ..CaseQuery::default() };
     assert_eq!(one(CaseQuery { outcomes: vec![Outcome::Rejected], ..base.clone() }).await, vec![ids[2].clone()]);
     assert_eq!(one(CaseQuery { tracking_code: Some(code), ..base.clone() }).await, vec![all[3].case.clone()]);
-    let late = one(CaseQuery { clock: clock(vec![ClockState::Late], "2027-01-01 09:00"), ..base.clone() }).await;
+    let late = one(CaseQuery { clock: clock(vec![ClockState::Breached], "2027-01-01 09:00"), ..base.clone() }).await;
     assert!(!late.contains(&ids[2]), "a closed case has no clock");
     assert!(late.contains(&ids[5]));
 }
