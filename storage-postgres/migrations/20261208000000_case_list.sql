@@ -9,3 +9,5 @@ CREATE INDEX case_summaries_clock_warn
 -- Received between two dates, oldest or newest first, with a status.
 CREATE INDEX case_summaries_status
     ON case_summaries (organisation, status, submitted_at DESC, case_id DESC);
+-- One tracking code among an organisation's cases.
+CREATE INDEX case_summaries_tracking ON case_summaries (organisation, tracking_code);

@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use sigap_core::definition::Outcome;
 use sigap_core::engine::{Case, CaseId, ClockState, Event, Status, TrackingCode};
 use sigap_core::storage::{
-    COUNT_CAP, CaseQuery, CaseSummary, Idempotency, Order, REVOCATION_GRACE, ReachClause, ReachScope,
-    StorageError,
+    COUNT_CAP, CaseQuery, CaseSummary, Idempotency, Order, REVOCATION_GRACE, ReachClause, ReachScope, StorageError,
 };
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
@@ -165,24 +164,32 @@ fn filters(q: &mut QueryBuilder<'_, Postgres>, query: &CaseQuery) {
     }
     if let Some(clock) = &query.clock {
         // `CaseSummary::clock_at`: not closed, with a due instant, then by
-        // where the instant falls.
-        q.push(" AND status <> 'closed' AND due IS NOT NULL AND (false");
-        for state in &clock.states {
+        // where the instant falls. One state is written as a plain range, so
+        // the planner can read it from the clock indexes.
+        q.push(" AND status <> 'closed' AND due IS NOT NULL AND (");
+        let states: Vec<&ClockState> =
+            clock.states.iter().filter(|s| !matches!(s, ClockState::Paused | ClockState::Stopped)).collect();
+        if states.is_empty() {
+            q.push("false");
+        }
+        for (i, state) in states.into_iter().enumerate() {
+            if i > 0 {
+                q.push(" OR ");
+            }
             match state {
                 ClockState::Breached => {
-                    q.push(" OR due <= ").push_bind(clock.at);
+                    q.push("due <= ").push_bind(clock.at);
                 }
                 ClockState::AtRisk => {
-                    q.push(" OR (due > ").push_bind(clock.at).push(" AND warn <= ").push_bind(clock.at).push(")");
+                    q.push("(warn <= ").push_bind(clock.at).push(" AND due > ").push_bind(clock.at).push(")");
                 }
-                ClockState::OnTrack => {
-                    q.push(" OR (due > ")
+                ClockState::OnTrack | ClockState::Paused | ClockState::Stopped => {
+                    q.push("(due > ")
                         .push_bind(clock.at)
                         .push(" AND (warn IS NULL OR warn > ")
                         .push_bind(clock.at)
                         .push("))");
                 }
-                ClockState::Paused | ClockState::Stopped => {}
             }
         }
         q.push(")");
@@ -193,20 +200,38 @@ fn filters(q: &mut QueryBuilder<'_, Postgres>, query: &CaseQuery) {
 }
 
 pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSummary>, StorageError> {
-    let mut q = QueryBuilder::<Postgres>::new(concat!("SELECT ", summary_columns!(), " FROM case_summaries"));
-    filters(&mut q, query);
-    q.push(match query.order {
-        Order::NewestFirst => " ORDER BY submitted_at DESC, case_id DESC",
-        Order::OldestFirst => " ORDER BY submitted_at, case_id",
-        // `CaseQuery::compare`: the due instant of cases not closed.
-        Order::DueFirst => {
-            " ORDER BY CASE WHEN status <> 'closed' THEN due END NULLS LAST, submitted_at DESC, case_id DESC"
+    let limit = i64::try_from(query.effective_limit()).unwrap_or(i64::MAX);
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let mut q = QueryBuilder::<Postgres>::new("");
+    match query.order {
+        Order::NewestFirst | Order::OldestFirst => {
+            q.push(concat!("SELECT ", summary_columns!(), " FROM case_summaries"));
+            filters(&mut q, query);
+            q.push(if query.order == Order::NewestFirst {
+                " ORDER BY submitted_at DESC, case_id DESC"
+            } else {
+                " ORDER BY submitted_at, case_id"
+            });
         }
-    });
-    q.push(" LIMIT ")
-        .push_bind(i64::try_from(query.effective_limit()).unwrap_or(i64::MAX))
-        .push(" OFFSET ")
-        .push_bind(i64::try_from(query.offset).unwrap_or(i64::MAX));
+        Order::DueFirst => {
+            // `CaseQuery::compare`: cases not closed with a due instant,
+            // earliest first (the clock index's order), then the rest newest
+            // first; each part is cut at the page's end before they are joined.
+            let reach = limit.saturating_add(offset);
+            q.push(concat!("SELECT ", summary_columns!(), " FROM (("));
+            q.push(concat!("SELECT ", summary_columns!(), ", 0 AS part FROM case_summaries"));
+            filters(&mut q, query);
+            q.push(" AND status <> 'closed' AND due IS NOT NULL ORDER BY due, submitted_at DESC, case_id DESC LIMIT ")
+                .push_bind(reach)
+                .push(") UNION ALL (");
+            q.push(concat!("SELECT ", summary_columns!(), ", 1 AS part FROM case_summaries"));
+            filters(&mut q, query);
+            q.push(" AND (status = 'closed' OR due IS NULL) ORDER BY submitted_at DESC, case_id DESC LIMIT ")
+                .push_bind(reach)
+                .push(")) AS parts ORDER BY part, CASE WHEN part = 0 THEN due END, submitted_at DESC, case_id DESC");
+        }
+    }
+    q.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
     let rows = q
         .build()
         .fetch_all(pool)

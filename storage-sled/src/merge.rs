@@ -180,9 +180,7 @@ mod tests {
             tree.insert(key, key).unwrap();
         }
         let rests = |bounds, descending| -> Vec<Vec<u8>> {
-            range_stream(&tree, "t", b"b", bounds, descending, |_, _| Ok(()))
-                .map(|r| r.unwrap().0)
-                .collect()
+            range_stream(&tree, "t", b"b", bounds, descending, |_, _| Ok(())).map(|r| r.unwrap().0).collect()
         };
         let all = (Bound::Unbounded, Bound::Unbounded);
         assert_eq!(rests(all.clone(), false), vec![vec![0], vec![1], vec![2], vec![0xff]]);

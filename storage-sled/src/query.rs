@@ -4,8 +4,8 @@ use std::collections::{BTreeSet, HashSet};
 use std::ops::Bound;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sigap_core::engine::{CaseId, Status};
 use sigap_core::engine::ClockState;
+use sigap_core::engine::{CaseId, Status};
 use sigap_core::storage::{CaseQuery, CaseSummary, Order, StorageError};
 
 use crate::append::{status_byte, tag};
@@ -161,7 +161,8 @@ pub(crate) fn list(inner: &Inner, query: &CaseQuery) -> Result<Vec<CaseSummary>,
         Order::DueFirst => {
             // Cases with a stage due instant, earliest first (ties newest
             // first, as the key says), then the rest newest first.
-            let due = index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), (Bound::Unbounded, Bound::Unbounded), false);
+            let due =
+                index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), (Bound::Unbounded, Bound::Unbounded), false);
             for entry in due {
                 if page.offer(summary(inner, org, &entry?.1)?) {
                     return Ok(page.found);

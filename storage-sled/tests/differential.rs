@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use sigap_core::definition::Outcome;
+use sigap_core::engine::ClockState;
+use sigap_core::engine::TrackingCode;
 use sigap_core::engine::{Command, Principal, Status};
 use sigap_core::form::Input;
 use sigap_core::service::Service;
 use sigap_core::storage::memory::MemoryStore;
-use sigap_core::definition::Outcome;
-use sigap_core::engine::TrackingCode;
-use sigap_core::engine::ClockState;
 use sigap_core::storage::{COUNT_CAP, CaseQuery, ClockFilter, Order, Store};
 use sigap_core::testing::{at, fixture_form, fixture_service, fixture_workflow_for, new_case};
 use sigap_storage_sled::SledStore;
@@ -115,8 +115,7 @@ fn searches(codes: &[TrackingCode], at_risk: DateTime<Utc>) -> Vec<CaseQuery> {
                                         submitted_from,
                                         submitted_before,
                                         tracking_code: code.clone(),
-                                        clock: (!states.is_empty())
-                                            .then(|| ClockFilter { states: states.clone(), at }),
+                                        clock: (!states.is_empty()).then(|| ClockFilter { states: states.clone(), at }),
                                         order,
                                         limit,
                                         offset,

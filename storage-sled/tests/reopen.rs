@@ -183,12 +183,8 @@ async fn a_store_from_before_the_clock_indexes_gets_them_on_opening() {
         let db = sled::open(dir.path()).unwrap();
         let index = db.open_tree("index").unwrap();
         let org_len = "org-uji".len() + 2;
-        let clock_keys: Vec<_> = index
-            .iter()
-            .keys()
-            .map(Result::unwrap)
-            .filter(|k| matches!(k.get(org_len), Some(b'u' | b'k')))
-            .collect();
+        let clock_keys: Vec<_> =
+            index.iter().keys().map(Result::unwrap).filter(|k| matches!(k.get(org_len), Some(b'u' | b'k'))).collect();
         assert_eq!(clock_keys.len(), 6, "a due and an at-risk key per case");
         for key in clock_keys {
             index.remove(key).unwrap();

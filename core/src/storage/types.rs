@@ -244,10 +244,7 @@ impl CaseQuery {
             && self.submitted_from.is_none_or(|from| summary.submitted_at >= from)
             && self.submitted_before.is_none_or(|before| summary.submitted_at < before)
             && self.tracking_code.as_ref().is_none_or(|code| &summary.tracking_code == code)
-            && self
-                .clock
-                .as_ref()
-                .is_none_or(|c| summary.clock_at(c.at).is_some_and(|state| c.states.contains(&state)))
+            && self.clock.as_ref().is_none_or(|c| summary.clock_at(c.at).is_some_and(|state| c.states.contains(&state)))
     }
 
     /// The list's order between two summaries (`Less`: `a` comes first).

@@ -64,6 +64,17 @@ fn a_signing_role_sees_the_chronology_and_the_decision_and_others_see_neutral_fi
     assert_eq!(hidden.json, missing.json, "a case out of reach answers like a missing one");
     let listed = api.get("/api/v1/cases", &auth);
     assert!(listed.json.as_array().unwrap().iter().all(|s| s["case"] != case.as_str()), "{:?}", listed.json);
+    // Counts and the CSV are the reader's too (issue 19): the registrar
+    // counts the case, the Regional Secretary does not.
+    let counted = |token: &str| api.get("/api/v1/cases/counts", &[("authorization", token)]).json;
+    assert_eq!(counted(&registrar)["by_state"]["open"], 1, "{:?}", counted(&registrar));
+    assert_eq!(counted(&secretary)["total"], 0, "{:?}", counted(&secretary));
+    assert_eq!(counted(&secretary)["by_state"]["open"], 0);
+    let sheet = api.get("/api/v1/cases.csv", &auth);
+    assert_eq!(sheet.status, 200);
+    assert!(!String::from_utf8_lossy(&sheet.bytes).contains(&code), "the CSV keeps to the reader's reach");
+    let registrar_sheet = api.get("/api/v1/cases.csv", &[("authorization", &registrar)]);
+    assert!(String::from_utf8_lossy(&registrar_sheet.bytes).contains(&code));
     let note = api.post(&format!("/api/v1/cases/{case}/notes"), &auth, &json!({ "text": "catatan" }));
     assert_eq!(note.status, 404, "{:?}", note.json);
 

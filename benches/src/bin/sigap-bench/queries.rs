@@ -22,8 +22,8 @@ use std::time::Instant;
 
 use chrono::TimeDelta;
 use serde_json::{Value, json};
-use sigap_core::engine::Status;
 use sigap_core::engine::ClockState;
+use sigap_core::engine::Status;
 use sigap_core::storage::{CaseQuery, ClockFilter, Order, Store};
 use sigap_core::testing::{at, fixture_service, submit};
 use sigap_storage_postgres::{PgOptions, PgStore};
@@ -110,7 +110,12 @@ async fn measure(store: Arc<dyn Store>, store_name: &str, cases: u64, populate_s
         rows.push(json!({ "query": name, "found": found, "latency": latency }));
     }
     let code = store
-        .list(&CaseQuery { organisation: "org-uji".to_owned(), limit: 1, offset: (cases / 2) as usize, ..CaseQuery::default() })
+        .list(&CaseQuery {
+            organisation: "org-uji".to_owned(),
+            limit: 1,
+            offset: (cases / 2) as usize,
+            ..CaseQuery::default()
+        })
         .await?
         .first()
         .map(|s| s.tracking_code.clone());
@@ -126,19 +131,25 @@ async fn measure(store: Arc<dyn Store>, store_name: &str, cases: u64, populate_s
     let searches = [
         ("list: all, newest first", page(&|_| {})),
         ("list: all, oldest first", page(&|q| q.order = Order::OldestFirst)),
-        ("list: open, most urgent first", page(&|q| {
-            q.statuses = vec![Status::Open];
-            q.order = Order::DueFirst;
-        })),
+        (
+            "list: open, most urgent first",
+            page(&|q| {
+                q.statuses = vec![Status::Open];
+                q.order = Order::DueFirst;
+            }),
+        ),
         ("list: late now", page(&|q| q.clock = clock(vec![ClockState::Breached]))),
         ("list: at risk now", page(&|q| q.clock = clock(vec![ClockState::AtRisk]))),
         ("list: on track now", page(&|q| q.clock = clock(vec![ClockState::OnTrack]))),
-        ("list: unassigned at a stage, received on one day", page(&|q| {
-            q.unassigned = true;
-            q.stages = vec!["periksa".to_owned()];
-            q.submitted_from = Some(at("2026-12-02 00:00"));
-            q.submitted_before = Some(at("2026-12-03 00:00"));
-        })),
+        (
+            "list: unassigned at a stage, received on one day",
+            page(&|q| {
+                q.unassigned = true;
+                q.stages = vec!["periksa".to_owned()];
+                q.submitted_from = Some(at("2026-12-02 00:00"));
+                q.submitted_before = Some(at("2026-12-03 00:00"));
+            }),
+        ),
         ("list: one tracking code", page(&|q| q.tracking_code = code.clone())),
         ("list: page at offset 5,000", page(&|q| q.offset = 5000)),
     ];

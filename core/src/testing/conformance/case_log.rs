@@ -241,10 +241,18 @@ pub async fn lists_search_and_count(store: Arc<dyn Store>, era: Era) {
             CaseQuery { clock: clock(vec![ClockState::OnTrack], "2026-12-01 09:15"), ..base.clone() },
             CaseQuery { clock: clock(vec![ClockState::AtRisk], "2026-12-01 09:25"), ..base.clone() },
             CaseQuery { clock: clock(vec![ClockState::Breached], "2026-12-01 09:40"), ..base.clone() },
-            CaseQuery { clock: clock(vec![ClockState::Breached, ClockState::AtRisk], "2026-12-01 09:31"), ..base.clone() },
+            CaseQuery {
+                clock: clock(vec![ClockState::Breached, ClockState::AtRisk], "2026-12-01 09:31"),
+                ..base.clone()
+            },
             CaseQuery { clock: clock(vec![], "2026-12-01 09:31"), ..base.clone() },
             CaseQuery { limit: 2, offset: 1, ..base.clone() },
-            CaseQuery { limit: 2, offset: 1, clock: clock(vec![ClockState::Breached], "2027-01-01 09:00"), ..base.clone() },
+            CaseQuery {
+                limit: 2,
+                offset: 1,
+                clock: clock(vec![ClockState::Breached], "2027-01-01 09:00"),
+                ..base.clone()
+            },
         ]);
     }
     let mut nonempty = 0;
@@ -252,7 +260,8 @@ pub async fn lists_search_and_count(store: Arc<dyn Store>, era: Era) {
         let mut expected: Vec<CaseSummary> = all.iter().filter(|s| query.matches(s)).cloned().collect();
         expected.sort_by(|a, b| query.compare(a, b));
         let count = expected.len();
-        let expected: Vec<CaseSummary> = expected.into_iter().skip(query.offset).take(query.effective_limit()).collect();
+        let expected: Vec<CaseSummary> =
+            expected.into_iter().skip(query.offset).take(query.effective_limit()).collect();
         nonempty += usize::from(!expected.is_empty());
         assert_eq!(store.list(query).await.unwrap(), expected, "{query:?}");
         assert_eq!(store.count(query).await.unwrap(), count, "count {query:?}");

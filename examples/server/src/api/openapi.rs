@@ -12,7 +12,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Value, json};
 
 use super::error::ErrorBody;
-use super::staff::{AssignBody, NoteBody, SessionInfo, SignIn};
+use super::staff::{AssignBody, CaseCounts, NoteBody, SessionInfo, SignIn};
 use crate::app::applicant::{Receipt, Tracking, WorkflowInfo};
 use crate::app::staff::InboxItem;
 use crate::state::AppState;
@@ -23,6 +23,8 @@ pub(crate) struct Operation {
     pub(crate) path: &'static str,
     pub(crate) summary: &'static str,
     pub(crate) auth: Auth,
+    /// Query parameters: name and description (each a string).
+    pub(crate) query: &'static [(&'static str, &'static str)],
     pub(crate) request: Option<Value>,
     pub(crate) response: (u16, Option<Value>),
     pub(crate) errors: &'static [u16],
@@ -39,6 +41,20 @@ pub(crate) enum Auth {
 fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     serde_json::to_value(generator.subschema_for::<T>()).unwrap_or_default()
 }
+
+const CASE_LIST: &[(&str, &str)] = &[
+    ("workflow", "only this service (a workflow id you may view)"),
+    ("stage", "only these stages (ids, comma-separated)"),
+    ("state", "open, waiting, closed, answered, rejected or withdrawn"),
+    ("clock", "the stage clock now: on_track, at_risk, late (comma-separated)"),
+    ("received_from", "received on or after this day (YYYY-MM-DD, the organisation's zone)"),
+    ("received_to", "received on or before this day (YYYY-MM-DD)"),
+    ("code", "one tracking code"),
+    ("assigned", "me, none or a user name of your organisation"),
+    ("sort", "newest (default), oldest or due (most urgent first)"),
+    ("limit", "page size, 1-1000 (default 100)"),
+    ("offset", "skip this many (default 0)"),
+];
 
 /// The operations, with their schemas registered in `generator`.
 pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
@@ -70,6 +86,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/workflows",
             summary: "The services open for submission, with their forms",
             auth: Auth::None,
+            query: &[],
             request: None,
             response: (200, Some(schema::<Vec<WorkflowInfo>>(generator))),
             errors: &[],
@@ -79,6 +96,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/workflows/{workflow}/cases",
             summary: "Submit a request (JSON or multipart; optional Idempotency-Key); answers the tracking code and the secret once",
             auth: Auth::None,
+            query: &[],
             request: Some(form_body),
             response: (201, Some(schema::<Receipt>(generator))),
             errors: &[400, 403, 404, 409, 413, 415, 422],
@@ -88,6 +106,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/track/{code}",
             summary: "The applicant's view of their case (X-Tracking-Secret)",
             auth: Auth::Tracking,
+            query: &[],
             request: None,
             response: (200, Some(schema::<Tracking>(generator))),
             errors: &[401, 403, 404, 429],
@@ -97,6 +116,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/track/{code}/actions/{action}",
             summary: "An applicant's action (amend, withdraw) on their case",
             auth: Auth::Tracking,
+            query: &[],
             request: Some(action_body.clone()),
             response: (200, Some(schema::<Tracking>(generator))),
             errors: &[400, 401, 403, 404, 409, 413, 415, 422, 429],
@@ -106,6 +126,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/track/{code}/survey",
             summary: "The satisfaction survey",
             auth: Auth::Tracking,
+            query: &[],
             request: Some(
                 json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "properties": { "answers": { "type": "object" } } } } } }),
             ),
@@ -117,6 +138,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/track/{code}/attachments/{file}",
             summary: "Download the applicant's own upload or the answer document",
             auth: Auth::Tracking,
+            query: &[],
             request: None,
             response: (200, None),
             errors: &[401, 403, 404, 429],
@@ -126,6 +148,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/session",
             summary: "Staff sign-in (rate-limited)",
             auth: Auth::None,
+            query: &[],
             request: json_body(schema::<SignIn>(generator)),
             response: (201, Some(schema::<SessionInfo>(generator))),
             errors: &[400, 401, 429],
@@ -135,6 +158,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/session",
             summary: "Sign out",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (204, None),
             errors: &[401],
@@ -144,6 +168,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/inbox",
             summary: "The caller's tasks across their roles, with clock state and due instants (?stage=, ?workflow=, ?scope=mine)",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (200, Some(schema::<Vec<InboxItem>>(generator))),
             errors: &[401],
@@ -151,10 +176,31 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
         Operation {
             method: "get",
             path: "/api/v1/cases",
-            summary: "Case summaries of the caller's organisation (no personal data)",
+            summary: "Case summaries the caller reaches, filtered, sorted and paged (no personal data); X-Total-Count holds how many match (up to 10,000; X-Total-Count-Exact: false beyond), Link the next page",
             auth: Auth::Staff,
+            query: CASE_LIST,
             request: None,
             response: (200, Some(summaries)),
+            errors: &[400, 401],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/cases/counts",
+            summary: "How many cases match the list's filters, in all and in each state (each up to 10,000)",
+            auth: Auth::Staff,
+            query: CASE_LIST,
+            request: None,
+            response: (200, Some(schema::<CaseCounts>(generator))),
+            errors: &[400, 401],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/cases.csv",
+            summary: "Every case the list's filters match, as CSV (text/csv; more than 9,999 is a 400: narrow the search)",
+            auth: Auth::Staff,
+            query: CASE_LIST,
+            request: None,
+            response: (200, None),
             errors: &[400, 401],
         },
         Operation {
@@ -162,6 +208,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}",
             summary: "A case as the caller may see it (redacted), with its history",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (200, Some(staff_view.clone())),
             errors: &[401, 404],
@@ -171,6 +218,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/actions/{action}",
             summary: "Perform an action with its inputs (optional Idempotency-Key)",
             auth: Auth::Staff,
+            query: &[],
             request: Some(action_body),
             response: (200, Some(staff_view.clone())),
             errors: &[400, 401, 403, 404, 409, 413, 415, 422],
@@ -180,6 +228,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/claim",
             summary: "Take the current task (optional Idempotency-Key)",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (200, Some(staff_view.clone())),
             errors: &[401, 403, 404, 409],
@@ -189,6 +238,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/assign",
             summary: "Assign the current task to a person holding the stage's role (optional Idempotency-Key)",
             auth: Auth::Staff,
+            query: &[],
             request: json_body(schema::<AssignBody>(generator)),
             response: (200, Some(staff_view.clone())),
             errors: &[400, 401, 403, 404, 409, 422],
@@ -198,6 +248,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/release",
             summary: "Give the current task back to its role (optional Idempotency-Key)",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (200, Some(staff_view.clone())),
             errors: &[401, 403, 404, 409],
@@ -207,6 +258,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/notes",
             summary: "Add an internal note (or an obstacle; optional Idempotency-Key)",
             auth: Auth::Staff,
+            query: &[],
             request: json_body(schema::<NoteBody>(generator)),
             response: (200, Some(staff_view.clone())),
             errors: &[400, 401, 403, 404, 422],
@@ -216,6 +268,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/attachments",
             summary: "Attach a file (multipart `file`, optional `description`)",
             auth: Auth::Staff,
+            query: &[],
             request: Some(
                 json!({ "required": true, "content": { "multipart/form-data": { "schema": { "type": "object" } } } }),
             ),
@@ -227,6 +280,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/cases/{id}/attachments/{file}",
             summary: "Download an attachment the caller may see",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (200, None),
             errors: &[401, 404],
@@ -236,6 +290,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/reports/evaluation",
             summary: "The annual evaluation (?year=YYYY, ?workflow=, ?format=json|csv), aggregate only",
             auth: Auth::Staff,
+            query: &[],
             request: None,
             response: (200, Some(evaluation)),
             errors: &[400, 401, 403],
@@ -245,6 +300,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/healthz",
             summary: "Liveness: the store answers",
             auth: Auth::None,
+            query: &[],
             request: None,
             response: (200, None),
             errors: &[503],
@@ -254,6 +310,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/metrics",
             summary: "Prometheus metrics",
             auth: Auth::None,
+            query: &[],
             request: None,
             response: (200, None),
             errors: &[],
@@ -263,6 +320,7 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             path: "/api/v1/openapi.json",
             summary: "This document",
             auth: Auth::None,
+            query: &[],
             request: None,
             response: (200, None),
             errors: &[],
@@ -294,6 +352,9 @@ pub(crate) fn spec() -> Value {
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .chain(op.query.iter().map(|(name, description)| {
+                json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
+            }))
             .collect();
         let mut operation = json!({ "summary": op.summary, "responses": responses, "parameters": parameters });
         match op.auth {

@@ -9,17 +9,17 @@ use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sigap_core::access::StaffView;
 use sigap_core::engine::Command;
-use sigap_core::storage::CaseSummary;
 
 use super::public::idempotency_key;
 use crate::app::input::RawInput;
-use crate::app::staff::{self as app, InboxItem, InboxQuery, ListQuery, keyed};
+use crate::app::search::{self, Search};
+use crate::app::staff::{self as app, InboxItem, InboxQuery, keyed};
 use crate::app::{AppError, Kind};
 use crate::auth::Account;
 use crate::http::client_address;
@@ -123,13 +123,74 @@ pub(crate) async fn inbox(
     Ok(Json(app::inbox(&state, &account, &filter).await?))
 }
 
-/// `GET /api/v1/cases`: summaries of the organisation's cases (no personal data).
+/// `GET /api/v1/cases`: a page of the summaries the caller reaches (no
+/// personal data), with `X-Total-Count`, `X-Total-Count-Exact` and a
+/// `Link` to the next page.
 pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     Staff(account): Staff,
-    Query(query): Query<ListQuery>,
-) -> Result<Json<Vec<CaseSummary>>, AppError> {
-    Ok(Json(app::list(&state, &account, query).await?))
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut search = Search::parse(&state, &account, &pairs)?;
+    search.limit.get_or_insert(100);
+    let page = search::page(&state, &account, &search).await?;
+    let mut response = Json(&page.cases).into_response();
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", HeaderValue::from(page.total));
+    headers.insert("x-total-count-exact", HeaderValue::from_static(if page.exact { "true" } else { "false" }));
+    if page.offset + page.limit < page.total {
+        let next = Search { offset: page.offset + page.limit, ..search };
+        let link = format!("</api/v1/cases?{}>; rel=\"next\"", crate::html::layout::query_string(&next.to_pairs(true)));
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(axum::http::header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+/// How many cases match, in all and in each state.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct CaseCounts {
+    /// Every state (the `state` filter aside), up to 10,000.
+    pub(crate) total: usize,
+    /// Whether `total` is exact (false: at least that many).
+    pub(crate) exact: bool,
+    /// Per state (`open`, `waiting`, `answered`, `rejected`, `withdrawn`), each up to 10,000.
+    pub(crate) by_state: std::collections::BTreeMap<String, usize>,
+}
+
+/// `GET /api/v1/cases/counts`
+pub(crate) async fn counts(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<CaseCounts>, AppError> {
+    let search = Search::parse(&state, &account, &pairs)?.with_state(None);
+    let page = search::page(&state, &account, &Search { limit: Some(1), ..search.clone() }).await?;
+    let by_state = search::counts(&state, &account, &search).await?;
+    Ok(Json(CaseCounts {
+        total: page.total,
+        exact: page.exact,
+        by_state: by_state.into_iter().map(|(s, n)| (s.id().to_owned(), n)).collect(),
+    }))
+}
+
+/// `GET /api/v1/cases.csv`
+pub(crate) async fn csv(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let search = Search::parse(&state, &account, &pairs)?;
+    let body = search::csv(&state, &account, &search).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"kasus.csv\""),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/cases/{id}`

@@ -9,6 +9,7 @@
 //!   and secret, acting on a request, the survey, its files;
 //! - [`staff`]: signing in and out, the inbox, the case list, a case as the
 //!   person may see it, commands, assignment, notes, attachments;
+//! - [`search`]: the case list: filters, order, pages, counts, CSV;
 //! - [`report`]: the annual evaluation;
 //! - [`input`]: what a client sends (JSON, multipart, a form), and its files.
 
@@ -16,6 +17,7 @@ pub(crate) mod applicant;
 mod error;
 pub(crate) mod input;
 pub(crate) mod report;
+pub(crate) mod search;
 pub(crate) mod staff;
 
 use sigap_core::engine::Case;

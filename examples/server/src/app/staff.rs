@@ -283,44 +283,6 @@ pub(crate) async fn inbox(
     Ok(items)
 }
 
-/// Case list filters.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct ListQuery {
-    workflow: Option<String>,
-    stage: Option<String>,
-    status: Option<String>,
-    limit: Option<usize>,
-    offset: Option<usize>,
-}
-
-/// Summaries of the organisation's cases in workflows the caller may view (no personal data).
-pub(crate) async fn list(state: &AppState, account: &Account, q: ListQuery) -> Result<Vec<CaseSummary>, AppError> {
-    let statuses = match q.status.as_deref() {
-        None | Some("") => Vec::new(),
-        Some("open") => vec![Status::Open],
-        Some("waiting") => vec![Status::Waiting],
-        Some("closed") => vec![Status::Closed],
-        Some(other) => {
-            return Err(AppError::bad_request(
-                "malformed_query",
-                format!("status `{other}`: use open, waiting or closed"),
-            ));
-        }
-    };
-    let query = CaseQuery {
-        organisation: account.organisation.clone(),
-        workflow: q.workflow,
-        stages: q.stage.into_iter().collect(),
-        statuses,
-        limit: q.limit.unwrap_or(100).min(1000),
-        offset: q.offset.unwrap_or(0),
-        reach: Some(reach_filter(state, account)),
-        ..CaseQuery::default()
-    };
-    let summaries = state.store().list(&query).await?;
-    within_reach(state, account, summaries).await
-}
-
 /// Loads a case of the caller's organisation that the caller may see
 /// (anything else is not found).
 pub(crate) async fn load(
@@ -346,7 +308,20 @@ pub(crate) async fn load(
 
 /// The store-side filter of the cases the caller reaches, over the
 /// organisation's workflows they may view.
-fn reach_filter(state: &AppState, account: &Account) -> Vec<sigap_core::storage::ReachClause> {
+/// The workflows of the person's organisation they may view, by id.
+pub(crate) fn visible_workflows(state: &AppState, account: &Account) -> Vec<Workflow> {
+    let mut list: Vec<Workflow> = state
+        .service
+        .workflows()
+        .into_iter()
+        .filter(|w| w.organisation() == account.organisation && access::may_view(&w.definition, &account.roles))
+        .collect();
+    list.sort_by(|a, b| a.id().cmp(b.id()));
+    list
+}
+
+/// The reach clauses of every workflow the person may view.
+pub(crate) fn reach_filter(state: &AppState, account: &Account) -> Vec<sigap_core::storage::ReachClause> {
     state
         .service
         .workflows()

@@ -81,6 +81,7 @@ pub(crate) fn page(shell: &Shell<'_>, body: Markup) -> Markup {
                                 }
                                 Nav::Staff { name, csrf, report, procedures } => {
                                     a href="/staf/kotak-masuk" { (lang.t("Kotak masuk", "Inbox")) }
+                                    a href="/staf/kasus" { (lang.t("Semua kasus", "All cases")) }
                                     @for (id, label) in procedures {
                                         a href={ "/staf/prosedur/" (id) } title=(label) { (lang.t("Prosedur", "Procedure")) @if procedures.len() > 1 { " " (id) } }
                                     }
@@ -123,6 +124,11 @@ const QUERY_VALUE: &percent_encoding::AsciiSet =
 /// Percent-encodes a path for a query value (UTF-8, `%XX` in capitals).
 pub(crate) fn query_escape(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
+/// `name=value&…`, each value percent-encoded.
+pub(crate) fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs.iter().map(|(name, value)| format!("{name}={}", query_escape(value))).collect::<Vec<_>>().join("&")
 }
 
 /// A notice box.

@@ -48,6 +48,8 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/staf", get(staff::sign_in_page).post(staff::sign_in))
         .route("/staf/keluar", post(staff::sign_out))
         .route("/staf/kotak-masuk", get(staff::inbox))
+        .route("/staf/kasus", get(staff::cases))
+        .route("/staf/kasus.csv", get(staff::cases_csv))
         .route("/staf/kasus/{id}", get(staff::case_page))
         .route("/staf/kasus/{id}/tindakan/{action}", post(staff::perform))
         .route("/staf/kasus/{id}/ambil", post(staff::claim))

@@ -4,12 +4,14 @@
 //! engine's rules and the redaction are those of the JSON API.
 
 mod case;
+mod cases;
 mod commands;
 mod history;
 mod inbox;
 mod sign_in;
 
 pub(crate) use self::case::case_page;
+pub(crate) use self::cases::{csv as cases_csv, list as cases};
 pub(crate) use self::commands::{assign, claim, download, note, perform, release, upload};
 pub(crate) use self::inbox::inbox;
 pub(crate) use self::sign_in::{sign_in, sign_in_page, sign_out};
@@ -20,7 +22,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Response;
 use maud::{Markup, html};
-use sigap_core::access;
 use sigap_core::engine::ClockState;
 use sigap_core::workflow::Workflow;
 
@@ -112,12 +113,5 @@ fn clock_badge(lang: Lang, state: ClockState) -> Markup {
 }
 
 fn visible_workflows(state: &AppState, account: &Account) -> Vec<Workflow> {
-    let mut list: Vec<Workflow> = state
-        .service
-        .workflows()
-        .into_iter()
-        .filter(|w| w.organisation() == account.organisation && access::may_view(&w.definition, &account.roles))
-        .collect();
-    list.sort_by(|a, b| a.id().cmp(b.id()));
-    list
+    app::visible_workflows(state, account)
 }
