@@ -35,6 +35,8 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/cases", get(staff::list))
         .route("/api/v1/cases.csv", get(staff::csv))
         .route("/api/v1/cases/counts", get(staff::counts))
+        .route("/api/v1/supervision", get(staff::supervision))
+        .route("/api/v1/supervision/transfer", post(staff::transfer))
         .route("/api/v1/cases/{id}", get(staff::case))
         .route("/api/v1/cases/{id}/actions/{action}", post(staff::perform))
         .route("/api/v1/cases/{id}/claim", post(staff::claim))

@@ -12,9 +12,10 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Value, json};
 
 use super::error::ErrorBody;
-use super::staff::{AssignBody, CaseCounts, NoteBody, SessionInfo, SignIn};
+use super::staff::{AssignBody, CaseCounts, NoteBody, SessionInfo, SignIn, TransferBody};
 use crate::app::applicant::{Receipt, Tracking, WorkflowInfo};
 use crate::app::staff::InboxItem;
+use crate::app::supervision::{Supervision, Transfer};
 use crate::state::AppState;
 
 /// One operation of the API.
@@ -202,6 +203,26 @@ pub(crate) fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
             request: None,
             response: (200, None),
             errors: &[400, 401],
+        },
+        Operation {
+            method: "get",
+            path: "/api/v1/supervision",
+            summary: "Late and at-risk tasks of the stages the caller supervises, each person's load, who may take each role's tasks",
+            auth: Auth::Staff,
+            query: &[],
+            request: None,
+            response: (200, Some(schema::<Supervision>(generator))),
+            errors: &[401],
+        },
+        Operation {
+            method: "post",
+            path: "/api/v1/supervision/transfer",
+            summary: "Hand every open task a person holds in the stages the caller supervises to another (each a reassign, recorded and notified)",
+            auth: Auth::Staff,
+            query: &[],
+            request: json_body(schema::<TransferBody>(generator)),
+            response: (200, Some(schema::<Transfer>(generator))),
+            errors: &[400, 401, 403, 422],
         },
         Operation {
             method: "get",

@@ -20,6 +20,7 @@ use super::public::idempotency_key;
 use crate::app::input::RawInput;
 use crate::app::search::{self, Search};
 use crate::app::staff::{self as app, InboxItem, InboxQuery, keyed};
+use crate::app::supervision::{Supervision, Transfer};
 use crate::app::{AppError, Kind};
 use crate::auth::Account;
 use crate::http::client_address;
@@ -308,4 +309,33 @@ pub(crate) async fn attachment(
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     Ok(crate::http::download(app::attachment(&state, &account, &id, &file).await?))
+}
+
+/// `GET /api/v1/supervision`: late and at-risk tasks of the stages the
+/// caller supervises, each person's load, who may take each role's tasks.
+pub(crate) async fn supervision(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+) -> Result<Json<Supervision>, AppError> {
+    Ok(Json(crate::app::supervision::supervision(&state, &account).await?))
+}
+
+/// A hand-over of all of a person's open tasks.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferBody {
+    /// Whose tasks (user name).
+    pub(crate) from: String,
+    /// To whom (user name; must hold the role of each task's stage).
+    pub(crate) to: String,
+}
+
+/// `POST /api/v1/supervision/transfer`
+pub(crate) async fn transfer(
+    State(state): State<Arc<AppState>>,
+    Staff(account): Staff,
+    body: Result<Json<TransferBody>, JsonRejection>,
+) -> Result<Json<Transfer>, AppError> {
+    let body = json_body(body)?;
+    Ok(Json(crate::app::supervision::transfer(&state, &account, &body.from, &body.to).await?))
 }

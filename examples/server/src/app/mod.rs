@@ -10,6 +10,8 @@
 //! - [`staff`]: signing in and out, the inbox, the case list, a case as the
 //!   person may see it, commands, assignment, notes, attachments;
 //! - [`search`]: the case list: filters, order, pages, counts, CSV;
+//! - [`supervision`]: late and at-risk tasks of the stages a person
+//!   supervises, each person's load, reassigning and handing over;
 //! - [`report`]: the annual evaluation;
 //! - [`input`]: what a client sends (JSON, multipart, a form), and its files.
 
@@ -19,6 +21,7 @@ pub(crate) mod input;
 pub(crate) mod report;
 pub(crate) mod search;
 pub(crate) mod staff;
+pub(crate) mod supervision;
 
 use sigap_core::engine::Case;
 

@@ -160,7 +160,7 @@ pub(crate) struct InboxQuery {
 }
 
 /// An inbox line from a case summary.
-fn inbox_item(state: &AppState, s: CaseSummary, now: DateTime<Utc>, waiting: bool) -> InboxItem {
+pub(crate) fn inbox_item(state: &AppState, s: CaseSummary, now: DateTime<Utc>, waiting: bool) -> InboxItem {
     let workflow = state.service.workflow(&s.organisation, &s.workflow);
     let definition = workflow.as_ref().map(|w| w.definition.clone());
     let tz = workflow.as_ref().map_or(chrono_tz::Asia::Jakarta, |w| w.calendar.time_zone());

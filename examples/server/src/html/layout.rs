@@ -17,6 +17,8 @@ pub(crate) enum Nav<'a> {
         csrf: &'a str,
         /// Whether they may read the evaluation.
         report: bool,
+        /// Whether they supervise a stage (the supervision page).
+        supervises: bool,
         /// Procedures they may open: (workflow id, label).
         procedures: Vec<(String, String)>,
     },
@@ -79,9 +81,12 @@ pub(crate) fn page(shell: &Shell<'_>, body: Markup) -> Markup {
                                 Nav::SignIn => {
                                     a href="/" { (lang.t("Halaman publik", "Public pages")) }
                                 }
-                                Nav::Staff { name, csrf, report, procedures } => {
+                                Nav::Staff { name, csrf, report, supervises, procedures } => {
                                     a href="/staf/kotak-masuk" { (lang.t("Kotak masuk", "Inbox")) }
                                     a href="/staf/kasus" { (lang.t("Semua kasus", "All cases")) }
+                                    @if *supervises {
+                                        a href="/staf/pengawasan" { (lang.t("Pengawasan", "Supervision")) }
+                                    }
                                     @for (id, label) in procedures {
                                         a href={ "/staf/prosedur/" (id) } title=(label) { (lang.t("Prosedur", "Procedure")) @if procedures.len() > 1 { " " (id) } }
                                     }
@@ -155,7 +160,8 @@ pub(crate) fn layout_nav<'a>(
     let mut procedures: Vec<(String, String)> =
         workflows.iter().map(|w| (w.id().to_owned(), w.definition.label().to_owned())).collect();
     procedures.sort();
-    Nav::Staff { name: account.display_name(), csrf, report, procedures }
+    let supervises = !crate::app::supervision::supervised_stages(state, account).is_empty();
+    Nav::Staff { name: account.display_name(), csrf, report, supervises, procedures }
 }
 
 #[cfg(test)]

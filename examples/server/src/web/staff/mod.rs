@@ -9,12 +9,14 @@ mod commands;
 mod history;
 mod inbox;
 mod sign_in;
+mod supervision;
 
 pub(crate) use self::case::case_page;
 pub(crate) use self::cases::{csv as cases_csv, list as cases};
 pub(crate) use self::commands::{assign, claim, download, note, perform, release, upload};
 pub(crate) use self::inbox::inbox;
 pub(crate) use self::sign_in::{sign_in, sign_in_page, sign_out};
+pub(crate) use self::supervision::{hand_over, page_handler as supervision, reassign};
 
 use std::sync::Arc;
 
