@@ -11,3 +11,8 @@ CREATE INDEX case_summaries_status
     ON case_summaries (organisation, status, submitted_at DESC, case_id DESC);
 -- One tracking code among an organisation's cases.
 CREATE INDEX case_summaries_tracking ON case_summaries (organisation, tracking_code);
+-- Most urgent first, its second part: cases without a running stage clock
+-- (closed, or at a stage without a time standard), newest first.
+CREATE INDEX case_summaries_no_clock
+    ON case_summaries (organisation, submitted_at DESC, case_id DESC)
+    WHERE status = 'closed' OR due IS NULL;
