@@ -4,7 +4,8 @@
 //! Texts are rendered here from the workflow's templates, with no field of
 //! the form in them (the loader refuses such placeholders), so the outbox
 //! holds no personal data; the applicant's address is looked up when the
-//! message is sent. `{link}` is left for the sender, who knows the URL.
+//! message is sent ([`addresses`], with the host's [`Directory`] of staff).
+//! `{link}` is left for the sender, who knows the URL.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +15,68 @@ use chrono_tz::Tz;
 use crate::definition::{Definition, NotifyOn, RoleKind};
 use crate::engine::{Case, ClockKey, Event, EventKind};
 use crate::storage::{OutboxItem, OutboxMessage, Recipient};
+
+/// The host's people: who holds a role, and where each person reads mail.
+/// Staff are the host's (accounts, a directory service); the applicant is
+/// the case's own (its form's e-mail field).
+pub trait Directory {
+    /// The e-mail addresses of everyone in `organisation` holding `role`.
+    fn role_addresses(&self, organisation: &str, role: &str) -> Vec<String>;
+    /// One person's e-mail address.
+    fn user_address(&self, user: &str) -> Option<String>;
+}
+
+/// The applicant's e-mail address: the value of the form's first e-mail field, if given.
+pub fn applicant_address(definition: &Definition, case: &Case) -> Option<String> {
+    definition
+        .file()
+        .form
+        .fields
+        .iter()
+        .find(|f| f.kind == crate::definition::FieldKind::Email)
+        .and_then(|f| case.form.get(&f.id))
+        .map(|v| v.display())
+        .filter(|a| !a.trim().is_empty())
+}
+
+/// Where a notification to `recipient` goes: the one place a recipient
+/// becomes addresses. The applicant at the form's e-mail field; a role to
+/// everyone holding it in the case's organisation; a person to them.
+pub fn addresses(
+    recipient: &Recipient,
+    definition: &Definition,
+    case: &Case,
+    directory: &dyn Directory,
+) -> Vec<String> {
+    match recipient {
+        Recipient::Applicant => applicant_address(definition, case).into_iter().collect(),
+        Recipient::Role(role) => directory.role_addresses(&case.organisation, role),
+        Recipient::User(user) => directory.user_address(user).into_iter().collect(),
+    }
+}
+
+/// What a notification's `to` entry names, for one trigger: the one place
+/// a template's audience is decided. `stage_role` is the role performing
+/// the stage concerned and only ever a staff role (a waiting stage is
+/// "performed" by the applicant, who must never get a staff message);
+/// `applicant`, or a role of the applicant's kind, is the applicant.
+fn recipient(definition: &Definition, case: &Case, trigger: &Trigger<'_>, to: &str) -> Option<Recipient> {
+    let file = definition.file();
+    let stage = trigger.stage.and_then(|s| definition.stage(s));
+    let staff = |role: &String| definition.role(role).is_some_and(|r| r.kind == RoleKind::Staff);
+    match to {
+        "applicant" => Some(Recipient::Applicant),
+        "stage_role" => stage.and_then(|s| s.role.clone()).filter(staff).map(Recipient::Role),
+        "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().filter(staff).map(Recipient::Role),
+        "supervisor" => stage.and_then(|s| s.supervisor.clone()).filter(staff).map(Recipient::Role),
+        "assignee" => case.assignee.clone().map(Recipient::User),
+        role => match definition.role(role) {
+            Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
+            Some(r) => Some(Recipient::Role(r.id.clone())),
+            None => None,
+        },
+    }
+}
 
 /// What a set of events triggers.
 struct Trigger<'e> {
@@ -225,35 +288,8 @@ fn event_outbox(
             {
                 continue;
             }
-            let stage = trigger.stage.and_then(|s| definition.stage(s));
-            let mut recipients = BTreeSet::new();
-            for to in &notification.to {
-                let recipient = match to.as_str() {
-                    "applicant" => Some(Recipient::Applicant),
-                    // The role that performs the stage: staff only. A waiting stage is
-                    // "performed" by the applicant, who must never get a staff message.
-                    "stage_role" => stage
-                        .and_then(|s| s.role.clone())
-                        .filter(|r| definition.role(r).is_some_and(|r| r.kind == RoleKind::Staff))
-                        .map(Recipient::Role),
-                    "supervisor" if trigger.overall => file.sla.overall_supervisor.clone().map(Recipient::Role),
-                    "supervisor" => stage.and_then(|s| s.supervisor.clone()).map(Recipient::Role),
-                    "assignee" => case.assignee.clone().map(Recipient::User),
-                    role => match definition.role(role) {
-                        Some(r) if r.kind == RoleKind::Applicant => Some(Recipient::Applicant),
-                        Some(r) => Some(Recipient::Role(r.id.clone())),
-                        None => None,
-                    },
-                };
-                // A stage performed by the applicant notifies the applicant.
-                let recipient = match recipient {
-                    Some(Recipient::Role(r)) if definition.role(&r).is_some_and(|r| r.kind == RoleKind::Applicant) => {
-                        Some(Recipient::Applicant)
-                    }
-                    other => other,
-                };
-                recipients.extend(recipient);
-            }
+            let recipients: BTreeSet<Recipient> =
+                notification.to.iter().filter_map(|to| recipient(definition, case, &trigger, to)).collect();
             for recipient in recipients {
                 let mut values = context(definition, tz, case, event, &trigger, &recipient, ahead.clock_due);
                 values.insert(

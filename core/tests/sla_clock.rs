@@ -224,3 +224,47 @@ fn a_returned_request_sends_the_applicant_no_staff_message() {
     assert!(to_applicant.iter().all(|m| !m.starts_with("tugas_baru")), "{to_applicant:?}");
     assert!(to_applicant.iter().any(|m| m.contains("melengkapi") || m.contains("lengkap")), "{to_applicant:?}");
 }
+
+/// Issue 19: recipients become addresses in one place
+/// (`effects::addresses`): the applicant at the form's e-mail field, a role
+/// through the host's directory for the case's organisation, a person
+/// through it too; every notification of a returned request resolves so.
+#[test]
+fn recipients_become_addresses_in_one_place() {
+    use sigap_core::effects::{Directory, addresses};
+    use sigap_core::storage::{OutboxMessage, Recipient};
+    struct Staff;
+    impl Directory for Staff {
+        fn role_addresses(&self, organisation: &str, role: &str) -> Vec<String> {
+            vec![format!("{role}@{organisation}")]
+        }
+        fn user_address(&self, user: &str) -> Option<String> {
+            (user == "rina").then(|| "rina@example.go.id".to_owned())
+        }
+    }
+    let mut run = Run::new();
+    run.submit("2026-09-07 10:00");
+    run.perform("2026-09-07 10:20", officer(), "minta_kelengkapan", &[("kekurangan", "Lampirkan surat panggilan.")]);
+    let case = Case::fold(&run.events).unwrap();
+    let definition = &run.workflow.definition;
+    let email = case.form["email"].display();
+    assert!(email.contains('@'), "{email}");
+    let applicant = addresses(&Recipient::Applicant, definition, &case, &Staff);
+    assert_eq!(applicant, std::slice::from_ref(&email), "the form's e-mail field");
+    assert_eq!(
+        addresses(&Recipient::Role("kepala_bagian".to_owned()), definition, &case, &Staff),
+        ["kepala_bagian@sumbar-biro-hukum"]
+    );
+    assert_eq!(addresses(&Recipient::User("rina".to_owned()), definition, &case, &Staff), ["rina@example.go.id"]);
+    assert!(addresses(&Recipient::User("budi".to_owned()), definition, &case, &Staff).is_empty());
+    // The staff message of the returned request goes to staff addresses only.
+    let tz = run.workflow.calendar.time_zone();
+    for item in sigap_core::effects::outbox(definition, tz, None, &run.events, &[]) {
+        if let OutboxMessage::Notify { recipient, notification, .. } = &item.message {
+            let to = addresses(recipient, definition, &case, &Staff);
+            if notification.starts_with("tugas_baru") {
+                assert!(!to.contains(&email), "{notification} reaches {to:?}");
+            }
+        }
+    }
+}

@@ -49,19 +49,22 @@ impl Observer for Count {
 async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
     match &item.message {
         OutboxMessage::Notify { notification, recipient, subject, body } => {
+            let case = state.store().case(&item.organisation, &item.case).await.map_err(|e| e.to_string())?;
+            let Some(case) = case else {
+                tracing::warn!(item = %item.id, "the case of a notification is gone; dropped");
+                return Ok(());
+            };
+            let definition = state.service.pinned(&case).await.map_err(|e| e.to_string())?.definition;
             let link = match recipient {
-                Recipient::Applicant => {
-                    let case = state.store().case(&item.organisation, &item.case).await.map_err(|e| e.to_string())?;
-                    case.map(|c| format!("{}/lacak/{}", state.config.base_url(), c.tracking_code)).unwrap_or_default()
-                }
+                Recipient::Applicant => format!("{}/lacak/{}", state.config.base_url(), case.tracking_code),
                 _ => format!("{}/staf/kasus/{}", state.config.base_url(), item.case),
             };
             let subject = subject.replace("{link}", &link);
             let mut body = body.replace("{link}", &link);
             if *recipient == Recipient::Applicant {
-                body.push_str(&complaint_footer(state, item).await);
+                body.push_str(&complaint_footer(&definition));
             }
-            let addresses = addresses(state, item, recipient).await?;
+            let addresses = sigap_core::effects::addresses(recipient, &definition, &case, &People(state));
             match (&state.mailer, addresses.is_empty()) {
                 (Some(mailer), false) => {
                     for address in &addresses {
@@ -89,14 +92,8 @@ async fn deliver(state: &AppState, item: &OutboxItem) -> Result<(), String> {
 
 /// The organisation's complaint channels, as a closing line of an
 /// applicant's e-mail (empty when none are declared).
-async fn complaint_footer(state: &AppState, item: &OutboxItem) -> String {
-    let Ok(Some(case)) = state.store().case(&item.organisation, &item.case).await else {
-        return String::new();
-    };
-    let Ok(workflow) = state.service.pinned(&case).await else {
-        return String::new();
-    };
-    let channels = &workflow.definition.file().organisation.complaints;
+fn complaint_footer(definition: &sigap_core::definition::Definition) -> String {
+    let channels = &definition.file().organisation.complaints;
     if channels.is_empty() {
         String::new()
     } else {
@@ -104,27 +101,15 @@ async fn complaint_footer(state: &AppState, item: &OutboxItem) -> String {
     }
 }
 
-/// The e-mail addresses of a recipient (never logged).
-async fn addresses(state: &AppState, item: &OutboxItem, recipient: &Recipient) -> Result<Vec<String>, String> {
-    Ok(match recipient {
-        Recipient::Applicant => {
-            let case = state.store().case(&item.organisation, &item.case).await.map_err(|e| e.to_string())?;
-            let Some(case) = case else { return Ok(Vec::new()) };
-            let Ok(workflow) = state.service.pinned(&case).await else { return Ok(Vec::new()) };
-            workflow
-                .definition
-                .file()
-                .form
-                .fields
-                .iter()
-                .find(|f| f.kind == sigap_core::definition::FieldKind::Email)
-                .and_then(|f| case.form.get(&f.id))
-                .map(|v| vec![v.display()])
-                .unwrap_or_default()
-        }
-        Recipient::Role(role) => {
-            state.accounts.holding(&item.organisation, role).filter_map(|a| a.email.clone()).collect()
-        }
-        Recipient::User(user) => state.accounts.get(user).and_then(|a| a.email.clone()).into_iter().collect(),
-    })
+/// The server's accounts as the engine's directory of staff.
+struct People<'a>(&'a AppState);
+
+impl sigap_core::effects::Directory for People<'_> {
+    fn role_addresses(&self, organisation: &str, role: &str) -> Vec<String> {
+        self.0.accounts.holding(organisation, role).filter_map(|a| a.email.clone()).collect()
+    }
+
+    fn user_address(&self, user: &str) -> Option<String> {
+        self.0.accounts.get(user).and_then(|a| a.email.clone())
+    }
 }
