@@ -584,7 +584,20 @@ impl<'w> Runner<'w> {
 
     fn form(&mut self, quality: Quality, seed: u64) -> (BTreeMap<String, Input>, Validity) {
         let file = self.def.file();
-        self.inputs.make(&file.form.fields, &file.products, "form", quality, seed)
+        // A request returned naming fields is completed with those only
+        // (each then required); otherwise the whole form is sent again.
+        let asked = self.case.as_ref().and_then(|c| sigap_core::engine::requested_fields(self.def, c));
+        let fields: Vec<sigap_core::definition::Field> = match &asked {
+            Some(asked) => file
+                .form
+                .fields
+                .iter()
+                .filter(|f| asked.contains(&f.id))
+                .map(|f| sigap_core::definition::Field { required: true, ..f.clone() })
+                .collect(),
+            None => file.form.fields.clone(),
+        };
+        self.inputs.make(&fields, &file.products, "form", quality, seed)
     }
 
     fn pick_action(&self, pick: &Pick) -> String {

@@ -113,6 +113,7 @@ pub fn display_value(definition: &Definition, field: &Field, value: &crate::form
     match field.kind {
         FieldKind::Choice => field.options.iter().find(|o| o.id == text).map_or(text, |o| o.label.clone()),
         FieldKind::Product => definition.product(&text).map_or(text, |p| p.label.clone()),
+        FieldKind::FormFields => form_field_labels(definition, &text),
         FieldKind::Consent => {
             if text == "true" {
                 "Ya".to_owned()
@@ -518,6 +519,33 @@ pub struct ApplicantCaseView {
     pub survey_done: bool,
     /// Actions the applicant may take now (amend, withdraw…).
     pub actions: Vec<String>,
+    /// When the request was returned naming fields to complete: those
+    /// fields (only they are sent; the rest of the form is kept). Empty:
+    /// a completion sends the whole form.
+    pub requested_fields: Vec<RequestedField>,
+}
+
+/// A field of the intake form the applicant was asked to complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct RequestedField {
+    /// The field's id (the key to send).
+    pub id: String,
+    /// Its label.
+    pub label: String,
+}
+
+/// The labels of the intake fields a `form_fields` value names (`a,b`), in the form's order.
+fn form_field_labels(definition: &Definition, text: &str) -> String {
+    let named: Vec<&str> = text.split(',').map(str::trim).collect();
+    let labels: Vec<&str> = definition
+        .file()
+        .form
+        .fields
+        .iter()
+        .filter(|f| named.contains(&f.id.as_str()))
+        .map(|f| f.label.as_str())
+        .collect();
+    if labels.is_empty() { text.to_owned() } else { labels.join("; ") }
 }
 
 /// The case as its applicant sees it, at `now`.
@@ -565,7 +593,10 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
                     at: m.at,
                     action: definition.action(&m.action).map_or_else(|| m.action.clone(), |a| a.label.clone()),
                     label: input_label(&m.action, &m.input),
-                    text: m.text.clone(),
+                    text: match definition.action(&m.action).and_then(|a| a.inputs.iter().find(|i| i.id == m.input)) {
+                        Some(input) if input.kind == FieldKind::FormFields => form_field_labels(definition, &m.text),
+                        _ => m.text.clone(),
+                    },
                 })
                 .collect();
             // Notes written for the applicant too.
@@ -611,6 +642,12 @@ pub fn applicant_view(definition: &Definition, case: &Case) -> ApplicantCaseView
         survey_open: case.survey.is_none() && definition.survey_stages().contains(&case.stage.as_str()),
         survey_done: case.survey.is_some(),
         actions: allowed_actions(definition, case, &Principal::Applicant).into_iter().map(|a| a.id.clone()).collect(),
+        requested_fields: crate::engine::requested_fields(definition, case)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|id| definition.file().form.fields.iter().find(|f| f.id == id))
+            .map(|f| RequestedField { id: f.id.clone(), label: f.label.clone() })
+            .collect(),
     }
 }
 

@@ -34,6 +34,10 @@ pub enum FieldKind {
     Scale,
     /// One of the workflow's products.
     Product,
+    /// Fields of the intake form, chosen by staff when returning a request
+    /// for completion (an action input only): the applicant then completes
+    /// just those, and the rest of the form is kept.
+    FormFields,
 }
 
 impl FieldKind {
@@ -51,6 +55,7 @@ impl FieldKind {
             FieldKind::File => "file",
             FieldKind::Scale => "scale",
             FieldKind::Product => "product",
+            FieldKind::FormFields => "form_fields",
         }
     }
 

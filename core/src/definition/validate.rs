@@ -287,6 +287,22 @@ impl<'d> Checker<'d, '_> {
                 "a consent box means nothing unless it must be ticked: add `required = true`".to_owned(),
             );
         }
+        if kind == FieldKind::FormFields && place != FieldPlace::ActionInput {
+            self.error(
+                "form-fields-misplaced",
+                path.key("type"),
+                format!("the field `{}` names fields of the intake form, but it is not an action's input", field.id),
+                "use `form_fields` as an input of the action that returns a request for completion".to_owned(),
+            );
+        }
+        if kind == FieldKind::FormFields && place == FieldPlace::ActionInput && !field.public {
+            self.error(
+                "form-fields-not-public",
+                path.key("type"),
+                format!("the applicant is not shown which fields `{}` asks for", field.id),
+                "add `public = true`: the applicant completes exactly the fields named".to_owned(),
+            );
+        }
         if kind == FieldKind::Product && self.file.products.is_empty() {
             self.error(
                 "no-products",
@@ -531,6 +547,20 @@ impl<'d> Checker<'d, '_> {
                 }
             }
             self.fields(&path.key("inputs"), &action.inputs, FieldPlace::ActionInput);
+            let to_waiting = to.is_some_and(|t| self.file.stages[t].kind == StageKind::Waiting);
+            for (n, input) in action.inputs.iter().enumerate() {
+                if input.kind == FieldKind::FormFields && !to_waiting {
+                    self.error(
+                        "form-fields-not-returning",
+                        path.key("inputs").index(n).key("type"),
+                        format!(
+                            "`{}` asks for fields of the intake form, but `{}` leads to `{}`, where nobody completes them",
+                            input.id, action.id, action.to
+                        ),
+                        "give `form_fields` inputs only to an action leading to a waiting stage the applicant completes (an `amend` action leaves it)".to_owned(),
+                    );
+                }
+            }
             self.action_kind(&path, i, &from_stages, to);
         }
     }

@@ -18,7 +18,7 @@ use super::state::{Case, Status};
 use crate::access::policy::{AddDenied, Addition};
 use crate::calendar::BusinessCalendar;
 use crate::definition::timer::date_instant;
-use crate::definition::{Action, ActionKind, Anchor, Definition, Effect, FieldKind, RoleKind, StageKind};
+use crate::definition::{Action, ActionKind, Anchor, Definition, Effect, Field, FieldKind, RoleKind, StageKind};
 use crate::form::{self, FieldError, Input, Value, Values};
 
 /// The longest internal note, in characters.
@@ -375,6 +375,94 @@ fn submit(
     Ok(draft.events)
 }
 
+/// The intake fields the applicant was asked to complete: those the
+/// action that sent the case to its current waiting stage named in a
+/// `form_fields` input, in the form's order. `None` when it named none
+/// (then the whole form is sent again, as before such inputs existed).
+pub fn requested_fields(definition: &Definition, case: &Case) -> Option<Vec<String>> {
+    if case.status != Status::Waiting {
+        return None;
+    }
+    let here = case.visits.last()?;
+    let into = case.visits.get(case.visits.len().checked_sub(2)?)?.left_by.as_deref()?;
+    let action = definition.action(into)?;
+    // The messages of the event that entered this stage: the latest ones,
+    // all of one event (one `seq`), of that action at that instant.
+    let last = case.messages.last().filter(|m| m.action == into && m.at == here.entered_at)?;
+    let message = case
+        .messages
+        .iter()
+        .rev()
+        .take_while(|m| m.seq == last.seq)
+        .find(|m| action.inputs.iter().any(|i| i.id == m.input && i.kind == FieldKind::FormFields))?;
+    let named: Vec<&str> = message.text.split(',').map(str::trim).collect();
+    let asked: Vec<String> =
+        definition.file().form.fields.iter().filter(|f| named.contains(&f.id.as_str())).map(|f| f.id.clone()).collect();
+    (!asked.is_empty()).then_some(asked)
+}
+
+/// A `form_fields` input names fields of the intake form, and only those.
+fn known_form_fields(definition: &Definition, action: &Action, values: Values) -> Result<Values, Vec<FieldError>> {
+    let form = &definition.file().form.fields;
+    let mut errors = Vec::new();
+    for input in action.inputs.iter().filter(|i| i.kind == FieldKind::FormFields) {
+        let Some(value) = values.get(&input.id) else { continue };
+        for id in value.display().split(',') {
+            if !form.iter().any(|f| f.id == id) {
+                let known: Vec<&str> = form.iter().map(|f| f.id.as_str()).collect();
+                let (shown, list) = (crate::form::human::quote(id), known.join(", "));
+                errors.push(FieldError::new(&input.id, "unknown-form-field", |lang| match lang {
+                    crate::form::human::Lang::Id => {
+                        format!("Formulir tidak memiliki isian {shown}; pilih dari: {list}.")
+                    }
+                    crate::form::human::Lang::En => format!("The form has no field {shown}; choose from: {list}."),
+                }));
+            }
+        }
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+/// A completion of a request that named its fields: those are required
+/// and taken from `sent`; every other field keeps its value (sent again
+/// unchanged, as a pre-filled form does, it is accepted; changed, it is
+/// refused, naming it). Nothing is stored unless all of it is right.
+fn complete(
+    definition: &Definition,
+    case: &Case,
+    asked: &[String],
+    sent: &BTreeMap<String, Input>,
+    today: NaiveDate,
+) -> Result<Values, Vec<FieldError>> {
+    let file = definition.file();
+    let fields: Vec<Field> =
+        file.form.fields.iter().map(|f| Field { required: asked.contains(&f.id), ..f.clone() }).collect();
+    let values = form::validate(&fields, &file.products, sent, today)?;
+    let mut errors = Vec::new();
+    for (id, value) in &values {
+        if !asked.contains(id) && case.form.get(id) != Some(value) {
+            let label = fields.iter().find(|f| &f.id == id).map_or(id.as_str(), |f| f.label.as_str());
+            let (shown, list) = (crate::form::human::label(label), asked.join(", "));
+            errors.push(FieldError::new(id, "not-requested", |lang| match lang {
+                crate::form::human::Lang::Id => {
+                    format!("{shown} tidak diminta untuk dilengkapi; yang diminta: {list}.")
+                }
+                crate::form::human::Lang::En => format!("{shown} was not asked for; asked for: {list}."),
+            }));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut merged = case.form.clone();
+    for id in asked {
+        if let Some(value) = values.get(id) {
+            merged.insert(id.clone(), value.clone());
+        }
+    }
+    Ok(merged)
+}
+
 fn perform(
     context: &Context<'_>,
     case: &Case,
@@ -411,11 +499,13 @@ fn perform(
         _ => return Err(not_allowed(&format!("`{}`", action.id), &performers)),
     };
     let file = definition.file();
-    let values = form::validate(&action.inputs, &file.products, inputs, context.today());
+    let values = form::validate(&action.inputs, &file.products, inputs, context.today())
+        .and_then(|values| known_form_fields(definition, action, values));
     let amended = match (action.kind, form) {
-        (ActionKind::Amend, Some(form)) => {
-            Some(form::validate(&file.form.fields, &file.products, form, context.today()))
-        }
+        (ActionKind::Amend, Some(form)) => Some(match requested_fields(definition, case) {
+            Some(asked) => complete(definition, case, &asked, form, context.today()),
+            None => form::validate(&file.form.fields, &file.products, form, context.today()),
+        }),
         (ActionKind::Amend, None) => Some(Err(vec![FieldError {
             field: "form".to_owned(),
             code: "required",

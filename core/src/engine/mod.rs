@@ -18,7 +18,7 @@ mod rejection;
 mod state;
 
 pub use command::{Command, NewCase};
-pub use decide::{Context, MAX_NOTE_CHARS, attachment_field, decide};
+pub use decide::{Context, MAX_NOTE_CHARS, attachment_field, decide, requested_fields};
 pub use event::{ClockKey, EVENT_FORMAT, Event, EventKind, NoteAudience, TimerEffect};
 pub use ids::{CaseId, TrackingCode, generate_secret, hash_secret, secret_matches};
 pub use principal::{Actor, Principal};

@@ -73,6 +73,7 @@ fn missing(field: &Field) -> FieldError {
     }
     let (id, en) = match field.kind {
         FieldKind::Choice | FieldKind::Product | FieldKind::Scale => ("wajib dipilih", "choose one"),
+        FieldKind::FormFields => ("wajib dipilih (sedikitnya satu isian)", "choose at least one field"),
         FieldKind::File => ("wajib diunggah", "upload a file"),
         _ => ("wajib diisi", "fill it in"),
     };
@@ -165,6 +166,21 @@ fn check(field: &Field, products: &[Product], input: &Input, today: NaiveDate) -
             Input::Files(files) => check_files(field, files),
             _ => Err(vec![wrong_type(field)]),
         },
+        // Field ids, separated by commas; which ids exist is the intake
+        // form's to say (the engine checks them against it).
+        FieldKind::FormFields => {
+            let raw = as_text(field, input)?;
+            let mut ids: Vec<&str> = Vec::new();
+            for id in raw.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            if ids.is_empty() {
+                return Err(vec![missing(field)]);
+            }
+            Ok(Value::Text(ids.join(",")))
+        }
     }
 }
 

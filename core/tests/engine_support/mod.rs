@@ -193,6 +193,8 @@ fn valid_input(field: &Field, products: &[Product], tag: &str, n: u64, seed: u64
         FieldKind::Nip => Input::Text(format!("19820414 200604 1 {:03}", 1 + n % 999)),
         FieldKind::Choice => Input::Text(field.options[choose(field.options.len())].id.clone()),
         FieldKind::Product => Input::Text(products[choose(products.len())].id.clone()),
+        // Every shipped intake form has `nama`.
+        FieldKind::FormFields => Input::Text("nama".to_owned()),
         FieldKind::Date => Input::Text("2026-12-01".to_owned()),
         FieldKind::Consent => Input::Bool(true),
         FieldKind::File => {
@@ -227,6 +229,7 @@ fn bad_value(field: &Field) -> Input {
         FieldKind::Phone => Input::Text("12".to_owned()),
         FieldKind::Nip => Input::Text("123".to_owned()),
         FieldKind::Choice | FieldKind::Product => Input::Text("tidak_ada".to_owned()),
+        FieldKind::FormFields => Input::Text(" , ".to_owned()),
         FieldKind::Date => Input::Text("31-02-2026".to_owned()),
         FieldKind::Consent if field.required => Input::Bool(false),
         FieldKind::Consent => Input::Text("barangkali".to_owned()),

@@ -147,7 +147,23 @@ pub(crate) fn form_urlencoded(bytes: &[u8]) -> Vec<(String, String)> {
 
 impl RawInput {
     fn push_text(&mut self, name: String, text: String) {
-        // A checkbox repeated (hidden "off" + "on") keeps the last value.
+        // `name[]` (ticked boxes of one list) collects its values, joined
+        // with commas; a checkbox repeated (hidden "off" + "on") keeps the last.
+        if let Some(list) = name.strip_suffix("[]") {
+            match self.values.get_mut(list) {
+                Some(Input::Text(joined)) if !text.is_empty() => {
+                    if !joined.is_empty() {
+                        joined.push(',');
+                    }
+                    joined.push_str(&text);
+                }
+                Some(_) => {}
+                None => {
+                    self.values.insert(list.to_owned(), Input::Text(text));
+                }
+            }
+            return;
+        }
         self.values.insert(name, Input::Text(text));
     }
 

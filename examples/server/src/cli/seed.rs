@@ -97,6 +97,7 @@ fn value(
         }
         FieldKind::Choice => rng.pick(&field.options).map(|o| Input::Text(o.id.clone())),
         FieldKind::Product => rng.pick(&definition.file().products).map(|p| Input::Text(p.id.clone())),
+        FieldKind::FormFields => definition.file().form.fields.first().map(|f| Input::Text(f.id.clone())),
         FieldKind::Date => text("2026-01-15".to_owned()),
         FieldKind::Consent => Some(Input::Bool(true)),
         FieldKind::Scale => {
@@ -296,7 +297,17 @@ async fn seed_case(service: &Service, workflow: &Workflow, year: i32, n: u64, rn
         }
         let action_inputs = inputs(&action.inputs, definition, service, organisation, rng, n).await?;
         let form = if action.kind == ActionKind::Amend {
-            Some(inputs(&definition.file().form.fields, definition, service, organisation, rng, n).await?)
+            // A return that named fields is completed with those only.
+            let asked = sigap_core::engine::requested_fields(definition, &case);
+            let fields: Vec<sigap_core::definition::Field> = definition
+                .file()
+                .form
+                .fields
+                .iter()
+                .filter(|f| asked.as_ref().is_none_or(|a| a.contains(&f.id)))
+                .map(|f| sigap_core::definition::Field { required: f.required || asked.is_some(), ..f.clone() })
+                .collect();
+            Some(inputs(&fields, definition, service, organisation, rng, n).await?)
         } else {
             None
         };

@@ -186,6 +186,32 @@ pub(crate) fn field(
         }
         _ => Vec::new(),
     };
+    if field.kind == FieldKind::FormFields {
+        // Fields of the intake form, ticked (sent as `name[]`, joined with commas).
+        let chosen: Vec<&str> = value.split(',').map(str::trim).collect();
+        let fields: Vec<(String, String)> = definition
+            .map(|d| d.file().form.fields.iter().map(|f| (f.id.clone(), f.label.clone())).collect())
+            .unwrap_or_default();
+        return html! {
+            div class=(class) {
+                fieldset aria-describedby=[described.as_deref()] {
+                    legend { (field.label) (required_mark) }
+                    (hint)
+                    (error_line)
+                    div.choices {
+                        @for (i, (option, label)) in fields.iter().enumerate() {
+                            label for={ (id) "-" (i) } {
+                                input type="checkbox" id={ (id) "-" (i) } name={ (name) "[]" } value=(option)
+                                    checked[chosen.contains(&option.as_str())]
+                                    aria-invalid=[error.map(|_| "true")];
+                                span { (label) }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
     let group = matches!(field.kind, FieldKind::Scale | FieldKind::Product)
         || (field.kind == FieldKind::Choice && radios(field));
     if group {

@@ -93,7 +93,16 @@ async fn action_response(
     let csrf = cookies::browser_csrf(state, &nonce);
     let code = case.tracking_code.to_string();
     let amend = action_def.kind == ActionKind::Amend;
-    let fields = &definition.file().form.fields;
+    // A return that named fields asks for those only; the rest is kept.
+    let asked = sigap_core::engine::requested_fields(definition, case);
+    let fields: Vec<&Field> =
+        definition.file().form.fields.iter().filter(|f| asked.as_ref().is_none_or(|a| a.contains(&f.id))).collect();
+    let entered = case.visits.last().map(|v| v.entered_at);
+    let told: Vec<sigap_core::access::MessageView> = sigap_core::access::applicant_view(definition, case)
+        .messages
+        .into_iter()
+        .filter(|m| Some(m.at) == entered)
+        .collect();
     let mut items: Vec<(Option<String>, String)> = top.iter().map(|t| (None, t.clone())).collect();
     for f in &action_def.inputs {
         if let Some(e) = st.errors.get(&f.id) {
@@ -101,7 +110,7 @@ async fn action_response(
         }
     }
     if amend {
-        for f in fields {
+        for f in fields.iter().copied() {
             let name = format!("form.{}", f.id);
             if let Some(e) = st.errors.get(&name) {
                 items.push((Some(anchor("aksi", &name, Some(f), Some(definition))), e.clone()));
@@ -110,6 +119,7 @@ async fn action_response(
     }
     let files_now: Vec<(&Field, Vec<sigap_core::form::FileRef>)> = fields
         .iter()
+        .copied()
         .filter(|f| f.kind == FieldKind::File)
         .filter_map(|f| case.form.get(&f.id).map(|v| (f, v.files().to_vec())))
         .filter(|(_, files)| !files.is_empty())
@@ -121,11 +131,18 @@ async fn action_response(
         @if let Some(d) = &action_def.description { p.lead { (d) } }
         (error_summary(lang, &items))
         @if amend {
-            @for m in case.messages.iter().rev().take(1) {
-                div.notice.warning role="note" { p { strong { (lang.t("Yang perlu dilengkapi: ", "What to complete: ")) } span.pre { (m.text) } } }
+            @if !told.is_empty() {
+                div.notice.warning #yang-diminta role="note" {
+                    @for m in &told { p { strong { (m.label) ": " } span.pre { (m.text) } } }
+                }
             }
-            p { (lang.t("Formulir berisi data yang Anda kirim sebelumnya. Perbaiki atau lengkapi, lalu kirim.",
-                        "The form holds what you sent before. Correct or complete it, then send it.")) }
+            @if asked.is_some() {
+                p #hanya-diminta { (lang.t("Lengkapi isian di bawah ini saja; isian lain dari permohonan Anda tetap seperti yang sudah dikirim.",
+                            "Complete only the fields below; the rest of your request stays as you sent it.")) }
+            } @else {
+                p { (lang.t("Formulir berisi data yang Anda kirim sebelumnya. Perbaiki atau lengkapi, lalu kirim.",
+                            "The form holds what you sent before. Correct or complete it, then send it.")) }
+            }
         }
         form.stack method="post" action={ (base) "/tindakan/" (action_def.id) } enctype="multipart/form-data" novalidate {
             (hidden("_csrf", &csrf))
@@ -133,7 +150,7 @@ async fn action_response(
             (hidden("expected_version", &case.version.to_string()))
             @for f in &action_def.inputs { (form::field(lang, Some(definition), f, &f.id, "aksi", st)) }
             @if amend {
-                @for f in fields {
+                @for f in fields.iter().copied() {
                     (form::field(lang, Some(definition), f, &format!("form.{}", f.id), "aksi", st))
                     @if let Some((_, files)) = files_now.iter().find(|(ff, _)| ff.id == f.id) {
                         div.field {
