@@ -41,7 +41,8 @@ pub(crate) mod tag {
     /// first, then newest first (index generation 2).
     pub(crate) const CLOCK_DUE: u8 = b'u';
     /// Cases not closed by their stage clock's at-risk instant, earliest
-    /// first (index generation 2).
+    /// first; the due instant follows, so a scan tells at risk from late
+    /// without reading summaries (index generation 2).
     pub(crate) const CLOCK_WARN: u8 = b'k';
 }
 
@@ -77,8 +78,8 @@ pub(crate) fn index_keys(s: &CaseSummary) -> BTreeSet<Vec<u8>> {
         if let Some(due) = s.due {
             keys.insert(org().tag(tag::CLOCK_DUE).instant(due).raw(&newest_first).into_bytes());
         }
-        if let Some(warn) = s.warn {
-            keys.insert(org().tag(tag::CLOCK_WARN).instant(warn).raw(&newest_first).into_bytes());
+        if let (Some(warn), Some(due)) = (s.warn, s.due) {
+            keys.insert(org().tag(tag::CLOCK_WARN).instant(warn).instant(due).raw(&newest_first).into_bytes());
         }
     }
     keys

@@ -128,34 +128,47 @@ pub(crate) fn list(inner: &Inner, query: &CaseQuery) -> Result<Vec<CaseSummary>,
         return Ok(page.found);
     }
     if let Some(clock) = query.clock.as_ref().filter(|c| !c.states.contains(&ClockState::OnTrack)) {
-        // Late or at risk: few, whatever the store holds; from the clock
-        // indexes up to the instant, then in the query's order.
+        // Late or at risk: few, whatever the store holds. The clock index
+        // keys up to the instant say which cases (and their due and
+        // submission instants), so they are put in the list's order from
+        // the keys alone; summaries are read only to fill the page.
         let through = match clock.at.checked_add_signed(TimeDelta::nanoseconds(1)) {
             Some(after) => (Bound::Unbounded, Bound::Excluded(Key::new().instant(after).into_bytes())),
             None => (Bound::Unbounded, Bound::Unbounded),
         };
-        let mut streams = Vec::new();
+        let at = Key::new().instant(clock.at).into_bytes();
+        // (due instant + newest-first suffix, case id)
+        let mut candidates: Vec<(Vec<u8>, String)> = Vec::new();
         if clock.states.contains(&ClockState::Breached) {
-            streams.push(index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), through.clone(), false));
+            // rest: due, then newest first; due <= at by the range.
+            for entry in index(&Key::org(org).tag(tag::CLOCK_DUE).into_bytes(), through.clone(), false) {
+                candidates.push(entry?);
+            }
         }
         if clock.states.contains(&ClockState::AtRisk) {
-            streams.push(index(&Key::org(org).tag(tag::CLOCK_WARN).into_bytes(), through, false));
-        }
-        let mut seen = HashSet::new();
-        let mut candidates = Vec::new();
-        for stream in streams {
-            for entry in stream {
-                let (_, id) = entry?;
-                if seen.insert(id.clone()) {
-                    let summary = summary(inner, org, &id)?;
-                    if query.matches(&summary) {
-                        candidates.push(summary);
-                    }
+            // rest: warn, due, newest first; at risk when due > at.
+            for entry in index(&Key::org(org).tag(tag::CLOCK_WARN).into_bytes(), through, false) {
+                let (rest, id) = entry?;
+                let Some(due_and_after) = rest.get(INSTANT_LEN..) else { continue };
+                if due_and_after.get(..INSTANT_LEN).is_some_and(|due| due > &at[..]) {
+                    candidates.push((due_and_after.to_vec(), id));
                 }
             }
         }
-        candidates.sort_by(|a, b| query.compare(a, b));
-        return Ok(candidates.into_iter().skip(query.offset).take(page.limit).collect());
+        let mut seen = HashSet::new();
+        candidates.retain(|(_, id)| seen.insert(id.clone()));
+        let newest_first = |rest: &Vec<u8>| rest.get(INSTANT_LEN..).map(<[u8]>::to_vec).unwrap_or_default();
+        match query.order {
+            Order::NewestFirst => candidates.sort_by_key(|(rest, _)| newest_first(rest)),
+            Order::OldestFirst => candidates.sort_by_key(|(rest, _)| std::cmp::Reverse(newest_first(rest))),
+            Order::DueFirst => candidates.sort(),
+        }
+        for (_, id) in candidates {
+            if page.offer(summary(inner, org, &id)?) {
+                break;
+            }
+        }
+        return Ok(page.found);
     }
     match query.order {
         Order::DueFirst => {
