@@ -11,6 +11,7 @@
 //! fills in the survey. Screenshots of each key page at phone and desktop
 //! widths go to `target/screenshots/`.
 
+mod support;
 mod web_support;
 
 use std::io::{BufRead, BufReader};
@@ -192,6 +193,111 @@ async fn act(c: &Client, action: &str) {
     assert!(notice.contains("berhasil"), "{action}: {notice}");
 }
 
+/// The page is no wider than the window (nothing scrolls sideways).
+async fn fits(c: &Client, what: &str) {
+    let widths = c.execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![]).await.unwrap();
+    let (page, window) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(page <= window, "{what} is {page} px wide in a {window} px window");
+}
+
+/// Tab from the top of a freshly loaded page through the header: each
+/// focused link or button, with the contrast of its text on its background.
+async fn header_focus_contrast(c: &Client) -> Vec<(String, f64)> {
+    const CONTRAST: &str = r#"
+        const el = document.activeElement;
+        if (!el || !el.closest('header')) return null;
+        const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+        const lum = (c) => { const [r, g, b] = rgb(c).slice(0, 3).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+        let bg = el, back = 'rgb(255, 255, 255)';
+        while (bg) { const c = getComputedStyle(bg).backgroundColor; const v = rgb(c); if (v.length < 4 || v[3] > 0) { back = c; break; } bg = bg.parentElement; }
+        const [a, b] = [lum(getComputedStyle(el).color), lum(back)];
+        return [el.textContent.trim(), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+    "#;
+    let mut found = Vec::new();
+    for _ in 0..30 {
+        press(c, TAB).await;
+        match c.execute(CONTRAST, vec![]).await.unwrap() {
+            serde_json::Value::Array(pair) => {
+                found.push((pair[0].as_str().unwrap_or("").to_owned(), pair[1].as_f64().unwrap_or(0.0)));
+            }
+            _ if !found.is_empty() => break,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Issue 19's page defects, in a real browser: at 360 px no page scrolls
+/// sideways (the staff case page did, through its file input); a focused
+/// header link keeps readable text (white on yellow, 1.35:1); an error
+/// summary's link leaves the field's label in view; the survey's 1–5 scale
+/// stays on one line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fit_a_small_phone_and_focused_header_links_stay_readable() {
+    const SMALL: (u32, u32) = (360, 740);
+    let dir = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let server = server(dir.path());
+    let base = server.url.clone();
+    let api = support::Api::new(&base);
+    let submitted = api.post(
+        "/api/v1/workflows/konsultasi-hukum-asn/cases",
+        &[],
+        &serde_json::json!({ "form": sigap_tests::sumbar_form("Rina Marlina") }),
+    );
+    assert_eq!(submitted.status, 201, "{:?}", submitted.json);
+    let code = submitted.json["tracking_code"].as_str().unwrap().to_owned();
+    let driver = Driver::start();
+    let c = browser(&driver, profile.path()).await;
+    c.set_window_size(SMALL.0, SMALL.1).await.unwrap();
+
+    for path in ["/", "/layanan/konsultasi-hukum-asn", "/lacak", "/staf"] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait(&c, "main h1").await;
+        fits(&c, path).await;
+        let focused = header_focus_contrast(&c).await;
+        assert!(!focused.is_empty(), "{path}: the header has links");
+        for (name, ratio) in &focused {
+            assert!(*ratio >= 4.5, "{path}: focused `{name}` has contrast {ratio:.2}:1");
+        }
+    }
+    // An error summary's link brings the field with its label into view.
+    c.goto(&format!("{base}/layanan/konsultasi-hukum-asn")).await.unwrap();
+    wait(&c, "#f-nama").await;
+    c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait(&c, ".error-summary a[href=\"#f-pertanyaan\"]").await.send_keys(ENTER).await.unwrap();
+    let label_top = c
+        .execute("return document.querySelector('label[for=f-pertanyaan]').getBoundingClientRect().top", vec![])
+        .await
+        .unwrap();
+    assert!(label_top.as_f64().unwrap() >= 0.0, "the label is above the window: {label_top}");
+    fits(&c, "the form with errors").await;
+
+    sign_in(&c, &base, "pokja_dokumentasi").await;
+    fits(&c, "the inbox").await;
+    let focused = header_focus_contrast(&c).await;
+    assert!(focused.len() >= 4, "{focused:?}");
+    for (name, ratio) in &focused {
+        assert!(*ratio >= 4.5, "staff header: focused `{name}` has contrast {ratio:.2}:1");
+    }
+    open_case(&c, &code).await;
+    fits(&c, "the staff case page").await;
+    for path in ["/staf/kasus", "/staf/kasus?state=open&sort=due"] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait(&c, "#daftar-kasus").await;
+        fits(&c, path).await;
+    }
+    sign_out(&c).await;
+    sign_in(&c, &base, "kepala_biro").await;
+    for path in ["/staf/pengawasan", "/staf/laporan"] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        wait(&c, "main h1").await;
+        fits(&c, path).await;
+    }
+    c.close().await.unwrap();
+    drop(server);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_goes_from_the_form_to_the_answer_and_the_survey_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
@@ -369,6 +475,20 @@ async fn a_request_goes_from_the_form_to_the_answer_and_the_survey_in_a_browser(
     assert!(text(&c, "#jawaban-judul ~ p").await.contains("Jawaban hukum terlampir"));
     wait(&c, "section a[href*=\"/berkas/\"]").await;
     assert!(!c.current_url().await.unwrap().as_str().contains(&secret));
+    // The 1–5 scale stays on one line on a small phone (issue 19: it wrapped at 390 px).
+    c.set_window_size(360, PHONE.1).await.unwrap();
+    let tops = c
+        .execute(
+            "return [...document.querySelectorAll('label[for^=\"f-survei-answers-kemudahan-\"]')].map(l => l.getBoundingClientRect().top)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let tops: Vec<f64> = tops.as_array().unwrap().iter().map(|t| t.as_f64().unwrap()).collect();
+    assert_eq!(tops.len(), 5, "{tops:?}");
+    assert!(tops.iter().all(|t| (t - tops[0]).abs() < 1.0), "one line: {tops:?}");
+    fits(&c, "the tracking page with the survey").await;
+    c.set_window_size(PHONE.0, PHONE.1).await.unwrap();
     for question in ["kemudahan", "kecepatan", "kejelasan", "manfaat", "kerahasiaan"] {
         c.find(Locator::Css(&format!("#f-survei-answers-{question}-4"))).await.unwrap().click().await.unwrap();
     }

@@ -93,3 +93,53 @@ fn the_tracking_code_example_is_a_tracking_code() {
     let example: String = hint.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     assert!(sigap_core::engine::TrackingCode::parse(&example).is_some_and(|c| c.as_str() == example), "{example}");
 }
+
+/// The receipt never breaks the secret inside a group of four (issue 19:
+/// it wrapped mid-group); what a person copies is still the secret itself.
+#[test]
+fn the_secret_wraps_only_between_its_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = server(dir.path());
+    let mut applicant = Client::of(&service);
+    let form = applicant.get("/layanan/konsultasi-hukum-asn");
+    let (csrf, idem) = (web_support::hidden(&form.body, "_csrf"), web_support::hidden(&form.body, "_idem"));
+    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_idem", &idem)];
+    fields.extend(web_support::valid_request());
+    let receipt = applicant.post_multipart(
+        "/layanan/konsultasi-hukum-asn",
+        &fields,
+        &[("dokumen", "surat.pdf", &web_support::pdf())],
+    );
+    assert_eq!(receipt.status, 200, "{}", receipt.body);
+    let doc = receipt.doc();
+    let secret: String =
+        doc.select(&scraper::Selector::parse("#kode-rahasia").unwrap()).next().unwrap().text().collect();
+    let groups = receipt.texts("#kode-rahasia .group");
+    assert_eq!(groups.len(), 8, "{groups:?}");
+    assert!(groups.iter().all(|g| g.chars().count() == 4), "{groups:?}");
+    assert_eq!(groups.join("-"), secret, "the text copied is the secret");
+    let css = applicant.get("/static/sigap.css").body;
+    assert!(css.contains("#kode-rahasia .group{white-space:nowrap}"), "a group never breaks");
+}
+
+/// The report's wide tables scroll in a region a keyboard can reach and a
+/// screen reader names (issue 19: axe's one serious finding).
+#[test]
+fn the_reports_scrolling_tables_are_named_regions_the_keyboard_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = server(dir.path());
+    let mut head = Client::of(&service);
+    head.sign_in("kepala_biro");
+    let report = head.get("/staf/laporan");
+    assert_eq!(report.status, 200);
+    let tables = report.texts(".table-wrap table").len();
+    assert!(tables >= 5, "{tables}");
+    let doc = report.doc();
+    let selector = scraper::Selector::parse(".table-wrap").unwrap();
+    for wrap in doc.select(&selector) {
+        let attrs = wrap.value();
+        assert_eq!(attrs.attr("tabindex"), Some("0"));
+        assert_eq!(attrs.attr("role"), Some("region"));
+        assert!(attrs.attr("aria-label").is_some_and(|l| !l.is_empty()));
+    }
+}

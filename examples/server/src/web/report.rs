@@ -244,7 +244,7 @@ fn performance(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
             (chart::columns(&format!("{w}-bulan"), lang.t("Permohonan diterima dan selesai per bulan", "Requests received and closed per month"), &months,
                 &[(lang.t("Diterima", "Received"), "bar", month_received), (lang.t("Selesai", "Closed"), "bar2", month_closed)]))
         }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Permohonan per bulan", "Requests per month")) { table {
             caption { (lang.t("Permohonan per bulan", "Requests per month")) }
             thead { tr { th scope="col" { (lang.t("Bulan", "Month")) } th.num scope="col" { (lang.t("Diterima", "Received")) } th.num scope="col" { (lang.t("Selesai", "Closed")) } } }
             tbody { @for m in &e.months { tr {
@@ -255,14 +255,14 @@ fn performance(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
         } }
         h4 { (lang.t("Hasil penyelesaian", "Outcomes")) }
         figure.chart { (chart::bars(&format!("{w}-hasil"), lang.t("Permohonan selesai menurut hasil", "Closed requests by outcome"), &outcome_items, None)) }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Hasil penyelesaian", "Outcomes")) { table {
             caption { (lang.t("Hasil penyelesaian", "Outcomes")) }
             thead { tr { th scope="col" { (lang.t("Hasil", "Outcome")) } th.num scope="col" { (lang.t("Jumlah", "Count")) } } }
             tbody { @for c in &e.outcomes { tr { th scope="row" { (c.label) } td.num data-key=(key(&format!("outcome:{}", c.id))) { (c.count) } } } }
         } }
         h4 { (lang.t("Produk layanan", "Products")) }
         figure.chart { (chart::bars(&format!("{w}-produk"), lang.t("Jawaban menurut produk layanan", "Answers by product"), &product_items, None)) }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Produk layanan", "Products")) { table {
             caption { (lang.t("Produk layanan", "Products")) }
             thead { tr { th scope="col" { (lang.t("Produk", "Product")) } th.num scope="col" { (lang.t("Jumlah", "Count")) } } }
             tbody { @for c in &e.products { tr { th scope="row" { (c.label) } td.num data-key=(key(&format!("product:{}", c.id))) { (c.count) } } } }
@@ -276,7 +276,7 @@ fn performance(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
             }
             (chart::against_standard(&format!("{w}-waktu"), lang.t("Waktu penyelesaian per tahap terhadap waktu standar, dalam jam kerja", "Completion time per stage against its standard, working hours"), &timing_rows))
         }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Waktu penyelesaian (jam kerja)", "Completion time (working hours)")) { table {
             caption { (lang.t("Waktu penyelesaian (jam kerja)", "Completion time (working hours)")) }
             thead { tr {
                 th scope="col" { (lang.t("Tahap", "Stage")) }
@@ -328,7 +328,7 @@ fn satisfaction(lang: Lang, e: &Evaluation) -> Markup {
         }
         @if !e.scores.is_empty() {
             figure.chart { (chart::bars(&format!("{w}-kepuasan"), lang.t("Nilai rata-rata per pertanyaan survei (skala 1–5)", "Mean score per survey question (1–5)"), &score_items, Some(5.0))) }
-            div.table-wrap { table {
+            div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Nilai survei", "Survey scores")) { table {
                 caption { (lang.t("Nilai survei", "Survey scores")) }
                 thead { tr { th scope="col" { (lang.t("Pertanyaan", "Question")) } th.num scope="col" { (lang.t("Jawaban", "Answers")) } th.num scope="col" { (lang.t("Rata-rata", "Mean")) } } }
                 tbody { @for s in &e.scores { tr {
@@ -340,7 +340,7 @@ fn satisfaction(lang: Lang, e: &Evaluation) -> Markup {
         }
         h4 { (lang.t("Topik yang paling sering ditanyakan", "Most frequent topics")) }
         figure.chart { (chart::bars(&format!("{w}-topik"), lang.t("Permohonan menurut topik", "Requests by topic"), &topic_items, None)) }
-        div.table-wrap { table {
+        div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Topik", "Topics")) { table {
             caption { (lang.t("Topik", "Topics")) }
             thead { tr { th scope="col" { (lang.t("Topik", "Topic")) } th.num scope="col" { (lang.t("Jumlah", "Count")) } } }
             tbody { @for c in &e.topics { tr { th scope="row" { (c.label) } td.num data-key=(key(&format!("topic:{}", c.id))) { (c.count) } } } }
@@ -366,7 +366,7 @@ fn constraints(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
         }
         p { (lang.t("Hambatan yang dicatat petugas", "Obstacles recorded by staff")) ": " span data-key=(key("obstacles")) { (e.obstacles.len()) } }
         @if !e.obstacles.is_empty() {
-            div.table-wrap { table {
+            div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Hambatan", "Obstacles")) { table {
                 caption { (lang.t("Hambatan", "Obstacles")) }
                 thead { tr { th scope="col" { (lang.t("Bulan", "Month")) } th scope="col" { (lang.t("Tahap", "Stage")) } th scope="col" { (lang.t("Catatan", "Note")) } } }
                 tbody { @for o in &e.obstacles { tr { td { (sigap_core::text::month_name(o.month)) } td { (stage_label(&o.stage)) } td { (o.text) } } } }

@@ -39,7 +39,13 @@ pub(super) fn receipt_page(lang: Lang, workflow: &Workflow, receipt: &Receipt) -
                 dt { (lang.t("Kode pelacakan", "Tracking code")) }
                 dd.code #kode-pelacakan { (receipt.tracking_code) }
                 dt { (lang.t("Kode rahasia", "Secret")) }
-                dd.code #kode-rahasia { (receipt.secret) }
+                // Groups of four never break inside; a line may break after a hyphen.
+                dd.code #kode-rahasia {
+                    @for (i, group) in receipt.secret.split('-').enumerate() {
+                        @if i > 0 { "-" wbr; }
+                        span.group { (group) }
+                    }
+                }
                 dt { (lang.t("Tahap saat ini", "Current stage")) }
                 dd { (receipt.stage_label) }
                 @if let Some(due) = &receipt.due_text {
