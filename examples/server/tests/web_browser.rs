@@ -11,7 +11,6 @@
 //! fills in the survey. Screenshots of each key page at phone and desktop
 //! widths go to `target/screenshots/`.
 
-mod support;
 mod web_support;
 
 use std::io::{BufRead, BufReader};
@@ -239,14 +238,13 @@ async fn pages_fit_a_small_phone_and_focused_header_links_stay_readable() {
     let profile = tempfile::tempdir().unwrap();
     let server = server(dir.path());
     let base = server.url.clone();
-    let api = support::Api::new(&base);
-    let submitted = api.post(
-        "/api/v1/workflows/konsultasi-hukum-asn/cases",
-        &[],
-        &serde_json::json!({ "form": sigap_tests::sumbar_form("Rina Marlina") }),
-    );
-    assert_eq!(submitted.status, 201, "{:?}", submitted.json);
-    let code = submitted.json["tracking_code"].as_str().unwrap().to_owned();
+    let mut submitted = sigap_tests::Server::agent()
+        .post(&format!("{base}/api/v1/workflows/konsultasi-hukum-asn/cases"))
+        .send_json(serde_json::json!({ "form": sigap_tests::sumbar_form("Rina Marlina") }))
+        .unwrap();
+    assert_eq!(submitted.status().as_u16(), 201);
+    let receipt: serde_json::Value = submitted.body_mut().read_json().unwrap();
+    let code = receipt["tracking_code"].as_str().unwrap().to_owned();
     let driver = Driver::start();
     let c = browser(&driver, profile.path()).await;
     c.set_window_size(SMALL.0, SMALL.1).await.unwrap();
