@@ -111,9 +111,7 @@ fn the_secret_wraps_only_between_its_groups() {
         &[("dokumen", "surat.pdf", &web_support::pdf())],
     );
     assert_eq!(receipt.status, 200, "{}", receipt.body);
-    let doc = receipt.doc();
-    let secret: String =
-        doc.select(&scraper::Selector::parse("#kode-rahasia").unwrap()).next().unwrap().text().collect();
+    let secret = receipt.copied("#kode-rahasia");
     let groups = receipt.texts("#kode-rahasia .group");
     assert_eq!(groups.len(), 8, "{groups:?}");
     assert!(groups.iter().all(|g| g.chars().count() == 4), "{groups:?}");

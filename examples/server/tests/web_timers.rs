@@ -51,7 +51,7 @@ fn the_receipt_tracking_page_inbox_and_case_page_show_the_timers() {
     let rules = receipt.text("#aturan-waktu li");
     assert_eq!(rules, "Menunggu Anda melengkapi permohonan : paling lama 5 hari kerja, lalu ditutup otomatis");
     let code = receipt.text("#kode-pelacakan");
-    let secret = receipt.text("#kode-rahasia");
+    let secret = receipt.copied("#kode-rahasia");
 
     // Staff return it.
     let token =

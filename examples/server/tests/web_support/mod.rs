@@ -48,6 +48,14 @@ impl Page {
         self.texts(css).into_iter().next().unwrap_or_default()
     }
 
+    /// The text of the first element matching `css` as a person copies it:
+    /// its text nodes joined as they are, trimmed.
+    pub fn copied(&self, css: &str) -> String {
+        let selector = Selector::parse(css).expect("a valid selector");
+        let doc = self.doc();
+        doc.select(&selector).next().map(|e| e.text().collect::<String>().trim().to_owned()).unwrap_or_default()
+    }
+
     /// An attribute of the first element matching `css`.
     pub fn attr(&self, css: &str, name: &str) -> Option<String> {
         let doc = self.doc();
