@@ -285,12 +285,22 @@ async fn pages_fit_a_small_phone_and_focused_header_links_stay_readable() {
         wait(&c, "#daftar-kasus").await;
         fits(&c, path).await;
     }
+    shot(&c, "20-semua-kasus-ponsel", SMALL.0).await;
+    c.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
+    shot(&c, "20-semua-kasus-desktop", DESKTOP.0).await;
+    c.set_window_size(SMALL.0, SMALL.1).await.unwrap();
     sign_out(&c).await;
     sign_in(&c, &base, "kepala_biro").await;
     for path in ["/staf/pengawasan", "/staf/laporan"] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         wait(&c, "main h1").await;
         fits(&c, path).await;
+        if path == "/staf/pengawasan" {
+            shot(&c, "21-pengawasan-ponsel", SMALL.0).await;
+            c.set_window_size(DESKTOP.0, DESKTOP.1).await.unwrap();
+            shot(&c, "21-pengawasan-desktop", DESKTOP.0).await;
+            c.set_window_size(SMALL.0, SMALL.1).await.unwrap();
+        }
     }
     c.close().await.unwrap();
     drop(server);

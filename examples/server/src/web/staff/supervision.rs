@@ -193,7 +193,7 @@ fn content(signed: &Signed, lang: Lang, view: &Supervision) -> Markup {
                             }
                         }
                     }
-                    button type="submit" { (lang.t("Alihkan semua", "Hand over all")) }
+                    button.primary type="submit" { (lang.t("Alihkan semua", "Hand over all")) }
                 }
             }
             h2 { (lang.t("Tahap yang Anda awasi", "Stages you supervise")) }
