@@ -5,8 +5,9 @@
 //! sent again unchanged (a pre-filled page does) but not changed. A return
 //! that names no fields asks for the whole form, as before.
 
+mod engine_support;
+
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use sigap_core::engine::{Case, Command, Context, Event, Principal, Rejection, decide, requested_fields};
@@ -15,15 +16,7 @@ use sigap_core::testing::new_case;
 use sigap_core::workflow::Workflow;
 
 fn sumbar() -> Workflow {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let file = "workflows/sumbar/konsultasi-hukum.toml";
-    let text = std::fs::read_to_string(root.join(file)).unwrap();
-    Workflow::load(file, &text, &mut |base, path| {
-        let full = Path::new(base).parent().unwrap().join(path);
-        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
-        Ok((full.display().to_string(), text))
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
+    engine_support::load_workflow("workflows/sumbar/konsultasi-hukum.toml")
 }
 
 fn wib(local: &str) -> DateTime<Utc> {

@@ -206,35 +206,25 @@ pub(crate) async fn list(pool: &PgPool, query: &CaseQuery) -> Result<Vec<CaseSum
     let urgent_only = query.clock.as_ref().is_some_and(|c| {
         !c.states.is_empty() && c.states.iter().all(|s| matches!(s, ClockState::Breached | ClockState::AtRisk))
     });
-    if urgent_only {
-        // Late or at risk: few whatever the table holds, so they are read
-        // from the clock indexes first (MATERIALIZED keeps the planner from
-        // walking the whole table in the list's order instead), then sorted.
-        q.push(concat!("WITH matching AS MATERIALIZED (SELECT ", summary_columns!(), " FROM case_summaries"));
-        filters(&mut q, query);
-        q.push(concat!(") SELECT ", summary_columns!(), " FROM matching"));
-        q.push(match query.order {
-            Order::NewestFirst => " ORDER BY submitted_at DESC, case_id DESC",
-            Order::OldestFirst => " ORDER BY submitted_at, case_id",
-            Order::DueFirst => " ORDER BY due, submitted_at DESC, case_id DESC",
-        });
-        q.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
-        let rows = q
-            .build()
-            .fetch_all(pool)
-            .await
-            .map_err(|e| from_sqlx(&format!("listing cases of {}", query.organisation), e))?;
-        return rows.iter().map(summary).collect();
-    }
+    let newest = " ORDER BY submitted_at DESC, case_id DESC";
     match query.order {
+        _ if urgent_only => {
+            // Late or at risk: few whatever the table holds, so they are read
+            // from the clock indexes first (MATERIALIZED keeps the planner from
+            // walking the whole table in the list's order instead), then sorted.
+            q.push(concat!("WITH matching AS MATERIALIZED (SELECT ", summary_columns!(), " FROM case_summaries"));
+            filters(&mut q, query);
+            q.push(concat!(") SELECT ", summary_columns!(), " FROM matching"));
+            q.push(match query.order {
+                Order::NewestFirst => newest,
+                Order::OldestFirst => " ORDER BY submitted_at, case_id",
+                Order::DueFirst => " ORDER BY due, submitted_at DESC, case_id DESC",
+            });
+        }
         Order::NewestFirst | Order::OldestFirst => {
             q.push(concat!("SELECT ", summary_columns!(), " FROM case_summaries"));
             filters(&mut q, query);
-            q.push(if query.order == Order::NewestFirst {
-                " ORDER BY submitted_at DESC, case_id DESC"
-            } else {
-                " ORDER BY submitted_at, case_id"
-            });
+            q.push(if query.order == Order::NewestFirst { newest } else { " ORDER BY submitted_at, case_id" });
         }
         Order::DueFirst => {
             // `CaseQuery::compare`: cases not closed with a due instant,

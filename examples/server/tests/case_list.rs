@@ -67,6 +67,12 @@ fn populate(service: &Service, token: &str) -> Vec<(String, String)> {
     cases
 }
 
+/// A session token of a demo account.
+fn sign_in(service: &Service, user: &str) -> String {
+    let session = ok(service, "POST", "/api/v1/session", None, &json!({ "user": user, "password": "sigap-demo" }));
+    session["token"].as_str().unwrap().to_owned()
+}
+
 fn codes(listed: &Value) -> Vec<String> {
     listed.as_array().unwrap().iter().map(|s| s["tracking_code"].as_str().unwrap().to_owned()).collect()
 }
@@ -75,16 +81,7 @@ fn codes(listed: &Value) -> Vec<String> {
 fn the_list_finds_every_case_by_state_holder_code_and_order_with_counts_and_csv() {
     let dir = tempfile::tempdir().unwrap();
     let service = server(dir.path());
-    let token = ok(
-        &service,
-        "POST",
-        "/api/v1/session",
-        None,
-        &json!({ "user": "pokja_dokumentasi", "password": "sigap-demo" }),
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = sign_in(&service, "pokja_dokumentasi");
     let cases = populate(&service, &token);
     let code = |i: usize| cases[i].0.clone();
     let list = |query: &str| ok(&service, "GET", &format!("/api/v1/cases?{query}"), Some(&token), &Value::Null);
@@ -168,16 +165,7 @@ fn the_list_finds_every_case_by_state_holder_code_and_order_with_counts_and_csv(
 fn every_bad_parameter_is_a_400_naming_it_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let service = server(dir.path());
-    let token = ok(
-        &service,
-        "POST",
-        "/api/v1/session",
-        None,
-        &json!({ "user": "pokja_dokumentasi", "password": "sigap-demo" }),
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = sign_in(&service, "pokja_dokumentasi");
     for (query, parameter) in [
         ("state=bogus", "state"),
         ("clock=soon", "clock"),
@@ -223,13 +211,7 @@ fn every_bad_parameter_is_a_400_naming_it_in_both_languages() {
 #[test]
 fn late_and_at_risk_cases_are_found_by_their_clock() {
     let dir = tempfile::tempdir().unwrap();
-    let token_of = |service: &Service| {
-        ok(service, "POST", "/api/v1/session", None, &json!({ "user": "pokja_dokumentasi", "password": "sigap-demo" }))
-            ["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let token_of = |service: &Service| sign_in(service, "pokja_dokumentasi");
     let cases = {
         let service = server(dir.path());
         let token = token_of(&service);

@@ -19,6 +19,14 @@ fn api(service: &Service, method: &str, path: &str, token: Option<&str>, body: &
     serde_json::from_slice(response.body()).unwrap()
 }
 
+/// Sends the West Sumatra form page a valid request with a document; the receipt.
+fn send_the_form(applicant: &mut Client, form: &web_support::Page) -> web_support::Page {
+    let (csrf, idem) = (web_support::hidden(&form.body, "_csrf"), web_support::hidden(&form.body, "_idem"));
+    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_idem", &idem)];
+    fields.extend(web_support::valid_request());
+    applicant.post_multipart("/layanan/konsultasi-hukum-asn", &fields, &[("dokumen", "surat.pdf", &web_support::pdf())])
+}
+
 #[test]
 fn the_confirmation_names_the_action_of_the_cases_own_workflow() {
     let dir = tempfile::tempdir().unwrap();
@@ -66,14 +74,7 @@ fn the_complaint_channels_are_on_every_applicant_page() {
     let channels = form.texts("#pengaduan li");
     assert_eq!(channels.len(), 4, "{channels:?}");
     assert!(channels.iter().any(|c| c.contains("@birohukumsumbar")), "{channels:?}");
-    let (csrf, idem) = (web_support::hidden(&form.body, "_csrf"), web_support::hidden(&form.body, "_idem"));
-    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_idem", &idem)];
-    fields.extend(web_support::valid_request());
-    let receipt = applicant.post_multipart(
-        "/layanan/konsultasi-hukum-asn",
-        &fields,
-        &[("dokumen", "surat.pdf", &web_support::pdf())],
-    );
+    let receipt = send_the_form(&mut applicant, &form);
     assert_eq!(receipt.status, 200, "{}", receipt.body);
     assert_eq!(receipt.texts("#pengaduan li"), channels);
     let code = receipt.text("#kode-pelacakan");
@@ -102,14 +103,7 @@ fn the_secret_wraps_only_between_its_groups() {
     let service = server(dir.path());
     let mut applicant = Client::of(&service);
     let form = applicant.get("/layanan/konsultasi-hukum-asn");
-    let (csrf, idem) = (web_support::hidden(&form.body, "_csrf"), web_support::hidden(&form.body, "_idem"));
-    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_idem", &idem)];
-    fields.extend(web_support::valid_request());
-    let receipt = applicant.post_multipart(
-        "/layanan/konsultasi-hukum-asn",
-        &fields,
-        &[("dokumen", "surat.pdf", &web_support::pdf())],
-    );
+    let receipt = send_the_form(&mut applicant, &form);
     assert_eq!(receipt.status, 200, "{}", receipt.body);
     let secret = receipt.copied("#kode-rahasia");
     let groups = receipt.texts("#kode-rahasia .group");
