@@ -95,12 +95,14 @@ pub(crate) enum Badge {
     None,
 }
 
-fn badge(summary: &CaseSummary, now: DateTime<Utc>) -> Badge {
-    match (summary.due, summary.warn) {
-        (Some(due), _) if now >= due => Badge::Breached,
-        (_, Some(warn)) if now >= warn => Badge::AtRisk,
-        (Some(_), _) => Badge::OnTrack,
-        _ => Badge::None,
+/// The badge of a summary's stage clock now (`CaseSummary::clock_at`, the
+/// one rule the lists filter by too).
+pub(crate) fn badge(summary: &CaseSummary, now: DateTime<Utc>) -> Badge {
+    match summary.clock_at(now) {
+        Some(sigap_core::engine::ClockState::Breached) => Badge::Breached,
+        Some(sigap_core::engine::ClockState::AtRisk) => Badge::AtRisk,
+        Some(_) => Badge::OnTrack,
+        None => Badge::None,
     }
 }
 

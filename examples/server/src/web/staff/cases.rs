@@ -9,12 +9,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sigap_core::definition::StageKind;
-use sigap_core::engine::ClockState;
-use sigap_core::storage::{CaseSummary, Order};
+use sigap_core::storage::Order;
 
 use super::{Signed, badge, visible_workflows};
 use crate::app::search::{self, CasePage, CaseState, Holder, Search};
-use crate::app::staff::Badge;
 use crate::html::layout::{notice, page, query_string};
 use crate::state::AppState;
 use crate::web::i18n::Lang;
@@ -29,15 +27,6 @@ pub(crate) fn state_label(lang: Lang, state: CaseState) -> &'static str {
         CaseState::Answered => lang.t("Dijawab", "Answered"),
         CaseState::Rejected => lang.t("Ditolak", "Rejected"),
         CaseState::Withdrawn => lang.t("Ditarik / gugur", "Withdrawn / lapsed"),
-    }
-}
-
-fn badge_of(summary: &CaseSummary, now: chrono::DateTime<chrono::Utc>) -> Badge {
-    match summary.clock_at(now) {
-        Some(ClockState::Breached) => Badge::Breached,
-        Some(ClockState::AtRisk) => Badge::AtRisk,
-        Some(_) => Badge::OnTrack,
-        None => Badge::None,
     }
 }
 
@@ -276,7 +265,7 @@ fn results(
                                 }
                                 td data-label=(lang.t("Diterima", "Received")) { (sigap_core::text::datetime(s.submitted_at, tz)) }
                                 td data-label=(lang.t("Batas waktu", "Due")) { (s.due.filter(|_| s.clock_at(now).is_some()).map_or_else(|| "—".to_owned(), |d| sigap_core::text::datetime(d, tz))) }
-                                td data-label=(lang.t("Status waktu", "Clock")) { (badge(lang, badge_of(s, now))) }
+                                td data-label=(lang.t("Status waktu", "Clock")) { (badge(lang, crate::app::staff::badge(s, now))) }
                             }
                         }
                     }
