@@ -91,6 +91,7 @@ fn the_list_finds_every_case_by_state_holder_code_and_order_with_counts_and_csv(
     assert_eq!(codes(&list("state=closed")), [code(0)]);
     assert!(codes(&list("state=answered")).is_empty());
     assert_eq!(codes(&list("state=waiting")), [code(1)]);
+    assert_eq!(codes(&list("status=waiting")), [code(1)], "`status`, as earlier versions named it, still works");
     assert_eq!(codes(&list("assigned=me")), [code(2)]);
     assert_eq!(codes(&list("assigned=none&state=open")), [code(3)]);
     assert_eq!(
@@ -181,6 +182,7 @@ fn every_bad_parameter_is_a_400_naming_it_in_both_languages() {
         ("assigned=orang-asing", "assigned"),
         ("colour=red", "colour"),
         ("state=open&state=waiting", "state"),
+        ("state=open&status=waiting", "state"),
     ] {
         for path in ["/api/v1/cases", "/api/v1/cases/counts", "/api/v1/cases.csv"] {
             let reply = call(&service, "GET", &format!("{path}?{query}"), Some(&token), &Value::Null);

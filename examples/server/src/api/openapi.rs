@@ -47,6 +47,7 @@ const CASE_LIST: &[(&str, &str)] = &[
     ("workflow", "only this service (a workflow id you may view)"),
     ("stage", "only these stages (ids, comma-separated)"),
     ("state", "open, waiting, closed, answered, rejected or withdrawn"),
+    ("status", "the same as state (the name earlier versions took)"),
     ("clock", "the stage clock now: on_track, at_risk, late (comma-separated)"),
     ("received_from", "received on or after this day (YYYY-MM-DD, the organisation's zone)"),
     ("received_to", "received on or before this day (YYYY-MM-DD)"),

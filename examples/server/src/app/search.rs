@@ -130,6 +130,7 @@ const PARAMETERS: &[&str] = &[
     "workflow",
     "stage",
     "state",
+    "status",
     "clock",
     "received_from",
     "received_to",
@@ -176,6 +177,9 @@ impl Search {
                     format!("tidak dikenal; gunakan salah satu dari {}", PARAMETERS.join(", ")),
                 ));
             }
+            // `status` is what the list took before `state` (open, waiting,
+            // closed): still read, as `state`.
+            let name = if name == "status" { "state" } else { name };
             if seen.contains(&name) {
                 return Err(bad(
                     name,
