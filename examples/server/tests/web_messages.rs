@@ -135,3 +135,32 @@ fn the_reports_scrolling_tables_are_named_regions_the_keyboard_reaches() {
         assert!(attrs.attr("aria-label").is_some_and(|l| !l.is_empty()));
     }
 }
+
+/// The completion-time chart's legend shows the colours its median bars are
+/// drawn in, green within the standard and red over it (issue 19: its one
+/// swatch was the blue of other charts).
+#[test]
+fn the_completion_time_legend_matches_its_bars() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = server(dir.path());
+    let mut head = Client::of(&service);
+    head.sign_in("kepala_biro");
+    let report = head.get("/staf/laporan");
+    let doc = report.doc();
+    let figure = scraper::Selector::parse("figure.chart").unwrap();
+    let swatch = scraper::Selector::parse(".legend .swatch").unwrap();
+    let timing = doc.select(&figure).find(|f| f.html().contains("-waktu-judul")).expect("the completion-time chart");
+    let classes: Vec<String> = timing
+        .select(&swatch)
+        .filter_map(|s| s.value().attr("class"))
+        .map(|c| c.replace("swatch", "").trim().to_owned())
+        .collect();
+    assert_eq!(classes, ["bar-ok", "bar-late", "p90", "standard"]);
+    let css = head.get("/static/sigap.css").body;
+    for (swatch, bar) in [
+        (".swatch.bar-ok{background:#0e7a43}", "svg .bar-ok{fill:#0e7a43}"),
+        (".swatch.bar-late{background:#b00020}", "svg .bar-late{fill:#b00020}"),
+    ] {
+        assert!(css.contains(swatch) && css.contains(bar), "{swatch} / {bar}");
+    }
+}

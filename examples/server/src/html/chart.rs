@@ -69,7 +69,7 @@ pub(crate) fn bars(id: &str, title: &str, items: &[(String, f64, String)], max: 
             @for (i, (label, value, shown)) in items.iter().enumerate() {
                 @let y = 5 + row * i as i32;
                 @let w = (value / max * plot_w).round().max(0.0) as i32;
-                text.small x=(label_w - 8) y=(y + 16) text-anchor="end" { (clip(label, 44)) }
+                (label_lines(label, label_w - 8, y + 16))
                 rect.bar x=(label_w) y=(y + 3) width=(w) height=(row - 8) { title { (label) ": " (shown) } }
                 text.small x=(label_w + w + 6) y=(y + 16) { (shown) }
             }
@@ -100,7 +100,7 @@ pub(crate) fn against_standard(id: &str, title: &str, rows: &[StageRow]) -> Mark
             }
             @for (i, (label, median, p90, standard)) in rows.iter().enumerate() {
                 @let y = 5 + row * i as i32;
-                text.small x=(label_w - 8) y=(y + 20) text-anchor="end" { (clip(label, 44)) }
+                (label_lines(label, label_w - 8, y + 20))
                 @if let Some(m) = median {
                     rect class=(if standard.is_some_and(|s| *m > s) { "bar-late" } else { "bar-ok" })
                         x=(label_w) y=(y + 8) width=((x_of(*m) - label_w).max(1)) height=(row - 16) {
@@ -118,6 +118,29 @@ pub(crate) fn against_standard(id: &str, title: &str, rows: &[StageRow]) -> Mark
     }
 }
 
+/// A row's label, right-aligned at `x`: one line, or two when it is longer
+/// than a line holds (broken at a space, the second clipped if it must be),
+/// so long stage and question names are read whole rather than cut.
+fn label_lines(label: &str, x: i32, y: i32) -> Markup {
+    const LINE: usize = 44;
+    if label.chars().count() <= LINE {
+        return html! { text.small x=(x) y=(y) text-anchor="end" { (label) } };
+    }
+    let cut = label
+        .char_indices()
+        .filter(|(i, c)| *c == ' ' && label[..*i].chars().count() <= LINE)
+        .map(|(i, _)| i)
+        .next_back()
+        .unwrap_or_else(|| label.char_indices().nth(LINE).map_or(label.len(), |(i, _)| i));
+    let (first, second) = (label[..cut].trim_end(), label[cut..].trim_start());
+    html! {
+        text.small x=(x) y=(y - 6) text-anchor="end" {
+            (first)
+            tspan x=(x) dy="12" { (clip(second, LINE)) }
+        }
+    }
+}
+
 fn clip(text: &str, n: usize) -> String {
     if text.chars().count() <= n {
         text.to_owned()
@@ -131,4 +154,21 @@ fn nice_step(max: u64) -> u64 {
     let magnitude = 10f64.powi(raw.log10().floor() as i32);
     let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(magnitude * 10.0);
     step as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_label_takes_two_lines_and_loses_nothing_a_short_one_one() {
+        let long = "Keseluruhan (pengajuan lengkap sampai selesai dijawab)";
+        let markup = label_lines(long, 272, 20).into_string();
+        assert!(markup.contains("<tspan"), "{markup}");
+        let pieces: Vec<&str> = markup.split('>').filter_map(|p| p.split('<').next()).collect();
+        let text = pieces.join(" ");
+        assert_eq!(text.split_whitespace().collect::<Vec<_>>(), long.split_whitespace().collect::<Vec<_>>());
+        let short = label_lines("Verifikasi", 272, 20).into_string();
+        assert!(!short.contains("<tspan") && short.contains(">Verifikasi<"), "{short}");
+    }
 }

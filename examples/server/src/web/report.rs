@@ -239,7 +239,7 @@ fn performance(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
     html! {
         h3 { "2. " (lang.t("Analisis kinerja", "Performance analysis")) }
         h4 { (lang.t("Permohonan per bulan", "Requests per month")) }
-        figure.chart {
+        figure.chart tabindex="0" {
             ul.legend { li { span.swatch.bar {} (lang.t("Diterima", "Received")) } li { span.swatch.bar2 {} (lang.t("Selesai", "Closed")) } }
             (chart::columns(&format!("{w}-bulan"), lang.t("Permohonan diterima dan selesai per bulan", "Requests received and closed per month"), &months,
                 &[(lang.t("Diterima", "Received"), "bar", month_received), (lang.t("Selesai", "Closed"), "bar2", month_closed)]))
@@ -254,23 +254,24 @@ fn performance(lang: Lang, workflow: &Workflow, e: &Evaluation) -> Markup {
             } } }
         } }
         h4 { (lang.t("Hasil penyelesaian", "Outcomes")) }
-        figure.chart { (chart::bars(&format!("{w}-hasil"), lang.t("Permohonan selesai menurut hasil", "Closed requests by outcome"), &outcome_items, None)) }
+        figure.chart tabindex="0" { (chart::bars(&format!("{w}-hasil"), lang.t("Permohonan selesai menurut hasil", "Closed requests by outcome"), &outcome_items, None)) }
         div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Hasil penyelesaian", "Outcomes")) { table {
             caption { (lang.t("Hasil penyelesaian", "Outcomes")) }
             thead { tr { th scope="col" { (lang.t("Hasil", "Outcome")) } th.num scope="col" { (lang.t("Jumlah", "Count")) } } }
             tbody { @for c in &e.outcomes { tr { th scope="row" { (c.label) } td.num data-key=(key(&format!("outcome:{}", c.id))) { (c.count) } } } }
         } }
         h4 { (lang.t("Produk layanan", "Products")) }
-        figure.chart { (chart::bars(&format!("{w}-produk"), lang.t("Jawaban menurut produk layanan", "Answers by product"), &product_items, None)) }
+        figure.chart tabindex="0" { (chart::bars(&format!("{w}-produk"), lang.t("Jawaban menurut produk layanan", "Answers by product"), &product_items, None)) }
         div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Produk layanan", "Products")) { table {
             caption { (lang.t("Produk layanan", "Products")) }
             thead { tr { th scope="col" { (lang.t("Produk", "Product")) } th.num scope="col" { (lang.t("Jumlah", "Count")) } } }
             tbody { @for c in &e.products { tr { th scope="row" { (c.label) } td.num data-key=(key(&format!("product:{}", c.id))) { (c.count) } } } }
         } }
         h4 { (lang.t("Waktu penyelesaian terhadap standar", "Completion time against the standard")) }
-        figure.chart {
+        figure.chart tabindex="0" {
             ul.legend {
-                li { span.swatch.bar {} (lang.t("Median (hijau: dalam standar, merah: melebihi)", "Median (green: within, red: over)")) }
+                li { span.swatch.bar-ok {} (lang.t("Median dalam standar", "Median within the standard")) }
+                li { span.swatch.bar-late {} (lang.t("Median melebihi standar", "Median over the standard")) }
                 li { span.swatch.p90 {} (lang.t("Persentil ke-90", "90th percentile")) }
                 li { span.swatch.standard {} (lang.t("Waktu standar (garis putus-putus)", "Time standard (dashed)")) }
             }
@@ -327,7 +328,7 @@ fn satisfaction(lang: Lang, e: &Evaluation) -> Markup {
             span data-key=(key("satisfied_share")) { (e.satisfied_share.map_or_else(|| "—".to_owned(), percent)) } "."
         }
         @if !e.scores.is_empty() {
-            figure.chart { (chart::bars(&format!("{w}-kepuasan"), lang.t("Nilai rata-rata per pertanyaan survei (skala 1–5)", "Mean score per survey question (1–5)"), &score_items, Some(5.0))) }
+            figure.chart tabindex="0" { (chart::bars(&format!("{w}-kepuasan"), lang.t("Nilai rata-rata per pertanyaan survei (skala 1–5)", "Mean score per survey question (1–5)"), &score_items, Some(5.0))) }
             div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Nilai survei", "Survey scores")) { table {
                 caption { (lang.t("Nilai survei", "Survey scores")) }
                 thead { tr { th scope="col" { (lang.t("Pertanyaan", "Question")) } th.num scope="col" { (lang.t("Jawaban", "Answers")) } th.num scope="col" { (lang.t("Rata-rata", "Mean")) } } }
@@ -339,7 +340,7 @@ fn satisfaction(lang: Lang, e: &Evaluation) -> Markup {
             } }
         }
         h4 { (lang.t("Topik yang paling sering ditanyakan", "Most frequent topics")) }
-        figure.chart { (chart::bars(&format!("{w}-topik"), lang.t("Permohonan menurut topik", "Requests by topic"), &topic_items, None)) }
+        figure.chart tabindex="0" { (chart::bars(&format!("{w}-topik"), lang.t("Permohonan menurut topik", "Requests by topic"), &topic_items, None)) }
         div.table-wrap tabindex="0" role="region" aria-label=(lang.t("Topik", "Topics")) { table {
             caption { (lang.t("Topik", "Topics")) }
             thead { tr { th scope="col" { (lang.t("Topik", "Topic")) } th.num scope="col" { (lang.t("Jumlah", "Count")) } } }
