@@ -16,7 +16,7 @@ use sigap_core::testing::new_case;
 use sigap_core::workflow::Workflow;
 
 fn sumbar() -> Workflow {
-    engine_support::load_workflow("workflows/sumbar/konsultasi-hukum.toml")
+    engine_support::load_workflow(engine_support::SUMBAR)
 }
 
 fn wib(local: &str) -> DateTime<Utc> {
@@ -28,21 +28,7 @@ fn text(pairs: &[(&str, &str)]) -> BTreeMap<String, Input> {
 }
 
 fn form() -> BTreeMap<String, Input> {
-    let mut form = text(&[
-        ("nama", "Siti Rahmawati"),
-        ("nip", "19820414 200604 2 003"),
-        ("jabatan", "Kepala Seksi Pengadaan"),
-        ("unit_kerja", "Dinas Pekerjaan Umum"),
-        ("alamat", "Jl. Sudirman 1, Padang"),
-        ("telepon", "0812 3456 7890"),
-        ("email", "siti@example.go.id"),
-        ("kategori", "pengadaan"),
-        ("pokok_masalah", "Pemeriksaan oleh aparat penegak hukum"),
-        ("uraian", "Saya dipanggil sebagai saksi terkait pengadaan jalan tahun 2024 yang saya tangani."),
-        ("pertanyaan", "Apa hak dan kewajiban saya sebagai saksi?"),
-    ]);
-    form.insert("persetujuan".to_owned(), Input::Bool(true));
-    form
+    engine_support::sumbar_request()
 }
 
 struct Run {

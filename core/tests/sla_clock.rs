@@ -2,8 +2,9 @@
 //! snapshot-tested: a verification late on a Friday before a long weekend,
 //! a request returned to the applicant and resubmitted, and a breach.
 
+mod engine_support;
+
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use sigap_core::engine::{Case, Command, Context, Event, EventKind, NewCase, Principal, decide};
@@ -12,15 +13,7 @@ use sigap_core::testing::new_case;
 use sigap_core::workflow::Workflow;
 
 fn sumbar() -> Workflow {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let file = "workflows/sumbar/konsultasi-hukum.toml";
-    let text = std::fs::read_to_string(root.join(file)).unwrap();
-    Workflow::load(file, &text, &mut |base, path| {
-        let full = Path::new(base).parent().unwrap().join(path);
-        let text = std::fs::read_to_string(root.join(&full)).map_err(|e| e.to_string())?;
-        Ok((full.display().to_string(), text))
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
+    engine_support::load_workflow(engine_support::SUMBAR)
 }
 
 /// A WIB wall-clock instant.
@@ -29,23 +22,7 @@ fn wib(local: &str) -> DateTime<Utc> {
 }
 
 fn form() -> BTreeMap<String, Input> {
-    [
-        ("nama", "Siti Rahmawati"),
-        ("nip", "19820414 200604 2 003"),
-        ("jabatan", "Kepala Seksi Pengadaan"),
-        ("unit_kerja", "Dinas Pekerjaan Umum"),
-        ("alamat", "Jl. Sudirman 1, Padang"),
-        ("telepon", "0812 3456 7890"),
-        ("email", "siti@example.go.id"),
-        ("kategori", "pengadaan"),
-        ("pokok_masalah", "Pemeriksaan oleh aparat penegak hukum"),
-        ("uraian", "Saya dipanggil sebagai saksi terkait pengadaan jalan tahun 2024 yang saya tangani."),
-        ("pertanyaan", "Apa hak dan kewajiban saya sebagai saksi?"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), Input::Text(v.to_owned())))
-    .chain([("persetujuan".to_owned(), Input::Bool(true))])
-    .collect()
+    engine_support::sumbar_request()
 }
 
 struct Run {

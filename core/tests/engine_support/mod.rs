@@ -17,6 +17,27 @@ pub const SUMBAR: &str = "workflows/sumbar/konsultasi-hukum.toml";
 /// The illustrative regency's litigation assistance.
 pub const KABUPATEN: &str = "workflows/kabupaten-contoh/pendampingan-hukum.toml";
 
+/// A complete West Sumatra request by one civil servant (its form's inputs).
+pub fn sumbar_request() -> BTreeMap<String, Input> {
+    [
+        ("nama", "Siti Rahmawati"),
+        ("nip", "19820414 200604 2 003"),
+        ("jabatan", "Kepala Seksi Pengadaan"),
+        ("unit_kerja", "Dinas Pekerjaan Umum"),
+        ("alamat", "Jl. Sudirman 1, Padang"),
+        ("telepon", "0812 3456 7890"),
+        ("email", "siti@example.go.id"),
+        ("kategori", "pengadaan"),
+        ("pokok_masalah", "Pemeriksaan oleh aparat penegak hukum"),
+        ("uraian", "Saya dipanggil sebagai saksi terkait pengadaan jalan tahun 2024 yang saya tangani."),
+        ("pertanyaan", "Apa hak dan kewajiban saya sebagai saksi?"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), Input::Text(v.to_owned())))
+    .chain([("persetujuan".to_owned(), Input::Bool(true))])
+    .collect()
+}
+
 /// Loads a shipped workflow (path relative to the repository root), with
 /// the calendar and its includes resolved relative to the including file.
 pub fn load_workflow(path: &str) -> Workflow {
