@@ -34,14 +34,7 @@ fn the_applicant_completes_only_the_fields_the_officer_ticked() {
     assert_eq!(status, 201, "{receipt}");
     let code = receipt["tracking_code"].as_str().unwrap().to_owned();
     let secret = receipt["secret"].as_str().unwrap().to_owned();
-    let (_, session) = call(
-        &service,
-        "POST",
-        "/api/v1/session",
-        &[],
-        &json!({ "user": "pokja_dokumentasi", "password": "sigap-demo" }),
-    );
-    let bearer = format!("Bearer {}", session["token"].as_str().unwrap());
+    let bearer = format!("Bearer {}", web_support::api_token(&service, "pokja_dokumentasi"));
     let (_, listed) =
         call(&service, "GET", &format!("/api/v1/cases?code={code}"), &[("authorization", &bearer)], &Value::Null);
     let id = listed[0]["case"].as_str().unwrap().to_owned();

@@ -29,10 +29,7 @@ fn ok(service: &Service, method: &str, path: &str, token: Option<&str>, body: &V
 }
 
 fn sign_in(service: &Service, user: &str) -> String {
-    ok(service, "POST", "/api/v1/session", None, &json!({ "user": user, "password": "sigap-demo" }))["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    web_support::api_token(service, user)
 }
 
 /// The demo accounts, and a second verification officer.

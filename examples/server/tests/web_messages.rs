@@ -39,16 +39,7 @@ fn the_confirmation_names_the_action_of_the_cases_own_workflow() {
         &json!({ "form": sigap_tests::sumbar_form("Siti Rahmawati") }),
     );
     let code = submitted["tracking_code"].as_str().unwrap().to_owned();
-    let token = api(
-        &service,
-        "POST",
-        "/api/v1/session",
-        None,
-        &json!({ "user": "pokja_dokumentasi", "password": "sigap-demo" }),
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = web_support::api_token(&service, "pokja_dokumentasi");
     let inbox = api(&service, "GET", "/api/v1/inbox", Some(&token), &Value::Null);
     let case = inbox.as_array().unwrap().iter().find(|i| i["tracking_code"] == code.as_str()).unwrap()["case"]
         .as_str()

@@ -54,12 +54,7 @@ fn the_receipt_tracking_page_inbox_and_case_page_show_the_timers() {
     let secret = receipt.copied("#kode-rahasia");
 
     // Staff return it.
-    let token =
-        api(&service, "POST", "/api/v1/session", None, &json!({ "user": "petugas_layanan", "password": "sigap-demo" }))
-            ["token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let token = web_support::api_token(&service, "petugas_layanan");
     let inbox = api(&service, "GET", "/api/v1/inbox", Some(&token), &Value::Null);
     let case = inbox[0]["case"].as_str().unwrap().to_owned();
     api(
@@ -82,28 +77,10 @@ fn the_receipt_tracking_page_inbox_and_case_page_show_the_timers() {
     assert_eq!(line["waiting_on_applicant"], true);
     assert_eq!(line["timer_due"], reminder["due"]);
     // The head of division watches the waiting stage (`watchers`); the analyst does not.
-    let watcher = api(
-        &service,
-        "POST",
-        "/api/v1/session",
-        None,
-        &json!({ "user": "kabag_hukum", "password": "sigap-demo" }),
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let watcher = web_support::api_token(&service, "kabag_hukum");
     let theirs = api(&service, "GET", "/api/v1/inbox", Some(&watcher), &Value::Null);
     assert!(theirs.as_array().unwrap().iter().any(|i| i["case"] == case.as_str() && i["waiting_on_applicant"] == true));
-    let analyst = api(
-        &service,
-        "POST",
-        "/api/v1/session",
-        None,
-        &json!({ "user": "analis_kepegawaian", "password": "sigap-demo" }),
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let analyst = web_support::api_token(&service, "analis_kepegawaian");
     assert!(api(&service, "GET", "/api/v1/inbox", Some(&analyst), &Value::Null).as_array().unwrap().is_empty());
     let mut staff = Client::of(&service);
     staff.sign_in("petugas_layanan");

@@ -300,6 +300,21 @@ pub fn screenshots_dir() -> PathBuf {
     dir
 }
 
+/// A session token for a demo account (password `sigap-demo`) through the API.
+pub fn api_token(service: &Service, user: &str) -> String {
+    let body = serde_json::json!({ "user": user, "password": "sigap-demo" }).to_string();
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/session")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = service.send(request);
+    assert_eq!(response.status(), 201, "signing in as {user}: {}", String::from_utf8_lossy(response.body()));
+    let session: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+    session["token"].as_str().unwrap().to_owned()
+}
+
 /// The service in this process on a fresh sled folder with demo accounts.
 pub fn server(dir: &std::path::Path) -> Arc<Service> {
     Arc::new(Service::sled(dir))
